@@ -1,0 +1,49 @@
+# The verbs people type. `make help` lists them.
+# Offline: add SNAPSHOT=<folder laid out like ../shared/data/snapshot> to data/report.
+
+PYTHON_BOOTSTRAP ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SNAPSHOT ?=
+ANALYSIS_ARGS ?=
+SNAPSHOT_FLAG := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)",)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup data fetch build report test lint lab bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the project with its dev extra
+
+fetch: setup ## bring raw data into data/raw (live, or SNAPSHOT=DIR)
+	$(PY) -m analysis fetch $(SNAPSHOT_FLAG) $(ANALYSIS_ARGS)
+
+build: setup ## turn data/raw into data/processed
+	$(PY) -m analysis build
+
+data: fetch build ## fetch + build
+
+report: data ## run every notebook into reports/ (offline: make report SNAPSHOT=DIR)
+	$(PY) -m analysis report $(ANALYSIS_ARGS)
+
+test: setup ## run the test suite (needs the snapshot at ../shared/data/snapshot or SNAPSHOT=DIR)
+	$(if $(SNAPSHOT),ANALYSIS_TEST_SNAPSHOT="$(SNAPSHOT)",) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup ## ruff over the package, tests and notebooks
+	$(PY) -m ruff check src tests benchmarks notebooks
+
+lab: setup ## start JupyterLab on notebooks/
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+bench: setup ## benchmarks (build time on the snapshot)
+	$(PY) benchmarks/build_bench.py $(SNAPSHOT_FLAG)
+
+clean: ## remove generated data and reports (keeps .venv)
+	rm -rf data/raw/* data/processed/* reports

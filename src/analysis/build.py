@@ -1,0 +1,229 @@
+"""`python -m analysis build`: data/raw → data/processed.
+
+Reads only data/raw (checked against the manifest), derives the processed tables, validates
+them, and only then replaces the processed files (each written to a temporary file and renamed),
+so a failed build leaves the previous processed files as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import atomic, catalogue, countries, rawfiles, rawstore, transform, validate
+from analysis.errors import AnalysisError, DataError
+from analysis.paths import Paths
+
+log = logging.getLogger(__name__)
+
+# Sources that are panels of countries: every catalogue state must appear in them.
+COVERAGE = {
+    ("worldbank", "indicators.csv"): ("iso3",),
+    ("unhcr", "population.csv"): ("coo_iso", "coa_iso"),
+    ("undesa", "migrant_stock_2024.csv"): ("destination_iso3", "origin_iso3"),
+    ("undesa", "population_wpp2024.csv"): ("iso3",),
+}
+
+
+@dataclass
+class RawData:
+    """Checked raw frames, read once each on first use."""
+
+    paths: Paths
+    _frames: dict = field(default_factory=dict)
+
+    def path(self, provider: str, name: str) -> Path:
+        return self.paths.raw_file(provider, name)
+
+    def has(self, provider: str, name: str) -> bool:
+        return self.path(provider, name).is_file()
+
+    def get(self, provider: str, name: str) -> pd.DataFrame:
+        key = (provider, name)
+        if key not in self._frames:
+            frame = rawfiles.read_raw(self.path(provider, name), rawfiles.spec(provider, name))
+            _check_coverage(self.path(provider, name), frame, COVERAGE.get(key, ()))
+            self._frames[key] = frame
+        return self._frames[key]
+
+
+def _check_coverage(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    if not columns:
+        return
+    present = set()
+    for col in columns:
+        present |= set(frame[col].unique())
+    for state in catalogue.STATES:
+        if state.iso3 not in present:
+            raise DataError(path, f"catalogue state {state.iso3} ({state.name}) does not appear "
+                                  "in this source", column="/".join(columns),
+                            hint="check the state's code in src/analysis/catalogue.py or the "
+                                 "provider's file")
+
+
+def _check_raw_bounds(raw: RawData, wb: pd.DataFrame) -> None:
+    """Shares published by the World Bank must lie within the catalogue's bounds; report the
+    raw row, which the user can open."""
+    path = raw.path("worldbank", "indicators.csv")
+    for ind in catalogue.INDICATORS:
+        if ind.provider != "worldbank":
+            continue
+        values = wb.loc[wb["indicator"] == ind.code, "value"]
+        bad = pd.Series(False, index=values.index)
+        if ind.min_value is not None:
+            bad |= values < ind.min_value
+        if ind.max_value is not None:
+            bad |= values > ind.max_value
+        if bad.any():
+            row = values.index[bad][0]
+            raise DataError(path, f"{ind.code} ({ind.id}) outside [{ind.min_value}, "
+                                  f"{ind.max_value}]", column="value", row=int(row) + 2,
+                            value=values.at[row])
+
+
+def _population(raw: RawData) -> pd.DataFrame:
+    ind = catalogue.indicator("population")
+    if raw.has("undesa", "population_wpp2024.csv"):
+        wpp = raw.get("undesa", "population_wpp2024.csv")
+        return transform.indicator_rows(wpp, ind, "iso3", "population")
+    # Live builds: the UN WPP file is not downloaded; World Bank SP.POP.TOTL stands in.
+    wb = raw.get("worldbank", "indicators.csv")
+    code = catalogue.WORLDBANK_POPULATION_CODE
+    rows = transform.worldbank_indicator(wb, ind, code=code, source=f"World Bank: {code}")
+    if rows.empty:
+        raise DataError(raw.path("worldbank", "indicators.csv"),
+                        f"no population: neither undesa/population_wpp2024.csv nor {code} rows")
+    return rows
+
+
+def build_indicators(raw: RawData) -> pd.DataFrame:
+    wb = raw.get("worldbank", "indicators.csv")
+    _check_raw_bounds(raw, wb)
+    parts = []
+    for ind in catalogue.INDICATORS:
+        if ind.provider == "worldbank":
+            parts.append(transform.worldbank_indicator(wb, ind))
+        elif ind.id == "population":
+            parts.append(_population(raw))
+        elif ind.id == "asylum_recognition_rate_abroad":
+            parts.append(transform.recognition_rate(raw.get("unhcr", "asylum_decisions.csv"), ind))
+        elif ind.provider == "unhcr":
+            parts.append(transform.unhcr_sum(raw.get("unhcr", f"{ind.dataset}.csv"), ind))
+        elif ind.provider == "undesa":
+            parts.append(transform.undesa_stock(raw.get("undesa", ind.dataset), ind))
+    base = pd.concat(parts, ignore_index=True)
+    derived = [transform.derived(base, ind) for ind in catalogue.INDICATORS
+               if ind.provider == "derived"]
+    table = pd.concat([base, *derived], ignore_index=True)
+    return table.sort_values(["indicator", "iso3", "year"], ignore_index=True)
+
+
+def build_corridors(raw: RawData) -> pd.DataFrame:
+    parts = []
+    for measure in catalogue.CORRIDOR_MEASURES:
+        if measure.provider == "undesa":
+            frame = raw.get("undesa", measure.dataset)
+            parts.append(transform.corridor_rows(frame, measure, "origin_iso3", "destination_iso3"))
+        else:
+            frame = raw.get("unhcr", f"{measure.dataset}.csv")
+            parts.append(transform.corridor_rows(frame, measure, "coo_iso", "coa_iso"))
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values(["measure", "origin_iso3", "destination_iso3", "year"],
+                             ignore_index=True)
+
+
+def build_missing_migrants(raw: RawData) -> pd.DataFrame:
+    records = raw.get("iom", "missing_migrants.csv")
+    table = transform.missing_migrants(records)
+    bad = table["date"].isna() & (records["date"].reset_index(drop=True) != "")
+    if bad.any():
+        row = int(records.index[bad.to_numpy()][0])
+        raise DataError(raw.path("iom", "missing_migrants.csv"), "not a date (YYYY-MM-DD)",
+                        column="date", row=row + 2, value=records.at[row, "date"])
+    return table
+
+
+def build_country_names(corridors: pd.DataFrame) -> pd.DataFrame:
+    codes = set(catalogue.state_codes()) | set(corridors["origin_iso3"]) | set(
+        corridors["destination_iso3"])
+    return pd.DataFrame({"iso3": sorted(codes),
+                         "name": [countries.display_name(c) for c in sorted(codes)]})
+
+
+def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFrame) -> dict:
+    """Per source: when it was retrieved, the provider's dates, and the latest year present in
+    the processed tables that came from it."""
+    latest: dict[str, int] = {}
+    by_provider = {i.id: i.provider for i in catalogue.INDICATORS}
+    for ind_id, year in indicators.groupby("indicator")["year"].max().items():
+        provider = by_provider[ind_id]
+        if provider != "derived":
+            latest[provider] = max(latest.get(provider, 0), int(year))
+    for measure_id, year in corridors.groupby("measure")["year"].max().items():
+        provider = catalogue.corridor_measure(measure_id).provider
+        latest[provider] = max(latest.get(provider, 0), int(year))
+    out = {}
+    for provider in catalogue.PROVIDERS:
+        entry = manifest["sources"].get(provider.id, {})
+        vintage = entry.get("vintage", {})
+        out[provider.id] = {
+            "provider": provider.name,
+            "mode": entry.get("mode"),
+            "retrieved_at": entry.get("retrieved_at"),
+            "last_updated": vintage.get("last_updated") or vintage.get("date_published"),
+            "latest_year_present": latest.get(provider.id),
+            "title": vintage.get("title"),
+            "licence": vintage.get("licence"),
+            "citation": vintage.get("citation"),
+            "url": vintage.get("url_main") or vintage.get("api"),
+        }
+    return out
+
+
+def _write_parquet(frame: pd.DataFrame, target: Path) -> None:
+    with atomic.atomic_path(target) as tmp:
+        frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+
+
+def _write_json(data: dict, target: Path) -> None:
+    atomic.write_text(target, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+                      + "\n")
+
+
+@dataclass
+class BuildResult:
+    indicators: int
+    corridors: int
+    missing_migrants: int
+    warnings: list[str]
+
+
+def run_build(paths: Paths) -> BuildResult:
+    manifest, warnings = rawstore.verify(paths, [p.id for p in catalogue.PROVIDERS])
+    for warning in warnings:
+        log.warning(warning)
+    raw = RawData(paths)
+    indicators = build_indicators(raw)
+    corridors = build_corridors(raw)
+    mm = build_missing_migrants(raw)
+
+    validate.check_table(indicators, validate.indicators_schema(), str(paths.indicators))
+    validate.check_indicator_bounds(indicators, str(paths.indicators))
+    validate.check_table(corridors, validate.corridors_schema(), str(paths.corridors))
+    if mm["dead_and_missing"].isna().any():
+        raise AnalysisError(f"{raw.path('iom', 'missing_migrants.csv')}: column "
+                            "'dead_and_missing' has blank cells; every record needs a count")
+
+    # Everything is checked: only now replace the processed files.
+    paths.processed.mkdir(parents=True, exist_ok=True)
+    _write_parquet(indicators, paths.indicators)
+    _write_parquet(corridors, paths.corridors)
+    _write_parquet(mm, paths.missing_migrants)
+    _write_parquet(build_country_names(corridors), paths.country_names)
+    _write_json(catalogue.to_dict(), paths.catalogue_json)
+    _write_json(data_vintage(manifest, indicators, corridors), paths.vintage_json)
+    return BuildResult(len(indicators), len(corridors), len(mm), warnings)

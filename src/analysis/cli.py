@@ -1,0 +1,154 @@
+"""`python -m analysis fetch | build | report | catalog`.
+
+Exit codes: 0 success, 1 a step failed (the message names what and where), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from analysis import catalogue
+from analysis.errors import AnalysisError
+from analysis.paths import project_paths
+
+log = logging.getLogger("analysis")
+
+
+def _providers(value: str | None) -> list[str]:
+    known = [p.id for p in catalogue.PROVIDERS]
+    if value is None:
+        return known
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in chosen if v not in known]
+    if unknown or not chosen:
+        raise AnalysisError(f"--source {value!r}: unknown provider(s) {', '.join(unknown)}; "
+                            f"choose from {', '.join(known)}")
+    return chosen
+
+
+def cmd_fetch(args) -> int:
+    from analysis import snapshot
+
+    paths = project_paths()
+    providers = _providers(args.source)
+    if args.snapshot is None:
+        from analysis import live
+
+        return live.fetch_all(paths, providers, refresh=args.refresh, max_age=args.max_age)
+    snapshot_dir = snapshot.check_snapshot_dir(args.snapshot)
+    sources = snapshot.read_sources_json(snapshot_dir)
+    failed = []
+    for provider_id in providers:
+        start = time.perf_counter()
+        try:
+            files = snapshot.fetch_provider(paths, snapshot_dir, provider_id, sources)
+        except AnalysisError as exc:
+            failed.append(provider_id)
+            log.error("fetch %s failed: %s", provider_id, exc)
+            continue
+        rows = sum(f["rows"] for f in files.values())
+        log.info("fetch %s: %d file(s), %d rows from snapshot %s (%.1fs)", provider_id,
+                 len(files), rows, snapshot_dir, time.perf_counter() - start)
+    if failed:
+        log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
+                  len(failed), len(providers), ", ".join(failed))
+        return 1
+    return 0
+
+
+def cmd_build(args) -> int:
+    from analysis import build
+
+    paths = project_paths()
+    start = time.perf_counter()
+    result = build.run_build(paths)
+    log.info("build: %d indicator rows, %d corridor rows, %d Missing Migrants records "
+             "-> %s (%.1fs)", result.indicators, result.corridors, result.missing_migrants,
+             paths.processed, time.perf_counter() - start)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from analysis import report
+
+    return report.main(args)
+
+
+def cmd_catalog(args) -> int:
+    out = sys.stdout
+    out.write("States\n")
+    for s in catalogue.STATES:
+        out.write(f"  {s.iso3}  {s.name:<14} {s.role:<13} {s.colour}\n")
+    out.write("\nThemes\n")
+    for t in catalogue.THEMES:
+        paras = ", ".join(map(str, t.paragraphs))
+        out.write(f"  {t.id:<22} remarks {paras:<9} {t.title}\n")
+        out.write(f"  {'':<22} {t.notebook}; indicators: {', '.join(t.indicators) or '-'}\n")
+    out.write("\nIndicators\n")
+    for i in catalogue.INDICATORS:
+        out.write(f"  {i.id:<31} {i.unit:<27} {i.provider:<9} {i.code}\n")
+    out.write("\nCorridor measures\n")
+    for m in catalogue.CORRIDOR_MEASURES:
+        out.write(f"  {m.id:<20} {m.unit:<13} {m.provider:<7} {m.dataset}.{m.field}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Almaty Process evidence: fetch data, build tables, run the report.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="bring provider data into data/raw",
+                           description="Fetch every provider's data into data/raw/ and record it "
+                                       "in data/raw/manifest.json. Live from the providers' APIs, "
+                                       "or from a snapshot folder with --snapshot.")
+    fetch.add_argument("--snapshot", metavar="DIR",
+                       help="read from a folder laid out like ../shared/data/snapshot")
+    fetch.add_argument("--source", metavar="NAME[,NAME]",
+                       help="only these providers: " + ", ".join(p.id for p in catalogue.PROVIDERS))
+    fetch.add_argument("--refresh", action="store_true",
+                       help="fetch even if the last good fetch is recent")
+    fetch.add_argument("--max-age", type=float, default=24.0, metavar="HOURS",
+                       help="a live fetch newer than this is kept without a request (default 24)")
+    fetch.set_defaults(func=cmd_fetch)
+
+    build = sub.add_parser("build", help="turn data/raw into data/processed",
+                           description="Derive data/processed/indicators.parquet, "
+                                       "corridors.parquet and the catalogue export from "
+                                       "data/raw, validated.")
+    build.set_defaults(func=cmd_build)
+
+    report = sub.add_parser("report", help="run the notebooks into reports/",
+                            description="Run every theme notebook and country profile with "
+                                        "papermill into reports/.")
+    report.add_argument("--themes", metavar="ID[,ID]", help="only these themes")
+    report.add_argument("--states", metavar="ISO3[,ISO3]", help="only these states")
+    report.add_argument("--years", metavar="A:B", help="year range, inclusive")
+    report.add_argument("--formats", metavar="png,svg,pdf", help="figure formats")
+    report.add_argument("--out", metavar="DIR", help="output folder (default reports/)")
+    report.set_defaults(func=cmd_report)
+
+    cat = sub.add_parser("catalog", help="print states, themes and indicators",
+                         description="Print the catalogue: states, themes with their remark "
+                                     "paragraphs, indicators and corridor measures.")
+    cat.set_defaults(func=cmd_catalog)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(message)s", stream=sys.stderr)
+    try:
+        return args.func(args)
+    except AnalysisError as exc:
+        log.error("error: %s", exc)
+        return 1
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return 130

@@ -1,0 +1,115 @@
+"""The notebooks' only way to read data: tidy frames from data/processed with the catalogue's
+display names joined.
+
+    from analysis import load
+    load.indicators(["remittances_received_pct_gdp"], states=["TJK", "KGZ"], years=(2010, 2023))
+    load.corridors("migrant_stock", origins=["TJK"], destinations=["RUS"])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis import catalogue
+from analysis.errors import AnalysisError
+from analysis.paths import Paths, project_paths
+
+Years = tuple[int, int] | None
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _read(path, columns=None, filters=None) -> pd.DataFrame:
+    if not path.exists():
+        raise AnalysisError(f"{path}: not built yet; run `make data` (offline: "
+                            "`make data SNAPSHOT=../shared/data/snapshot`)")
+    return pd.read_parquet(path, columns=columns, filters=filters or None)
+
+
+def _year_filters(years: Years) -> list:
+    if years is None:
+        return []
+    start, end = years
+    return [("year", ">=", int(start)), ("year", "<=", int(end))]
+
+
+def _names(paths: Paths) -> dict[str, str]:
+    frame = _read(paths.country_names)
+    return dict(zip(frame["iso3"], frame["name"], strict=True))
+
+
+def indicators(ids: str | Iterable[str] | None = None, states: Iterable[str] | None = None,
+               years: Years = None, *, paths: Paths | None = None) -> pd.DataFrame:
+    """One row per state-year-indicator: iso3, name, role, year, indicator, label, value, unit,
+    source. `years` is an inclusive (first, last) pair."""
+    paths = paths or project_paths()
+    ids = _as_list(ids)
+    states = _as_list(states)
+    for ind in ids or []:
+        catalogue.indicator(ind)  # raises naming the unknown id
+    for iso3 in states or []:
+        catalogue.state(iso3)
+    filters = _year_filters(years)
+    if ids:
+        filters.append(("indicator", "in", ids))
+    if states:
+        filters.append(("iso3", "in", states))
+    frame = _read(paths.indicators, filters=filters)
+    states_by_code = {s.iso3: s for s in catalogue.STATES}
+    frame.insert(1, "name", frame["iso3"].map(lambda c: states_by_code[c].name))
+    frame.insert(2, "role", frame["iso3"].map(lambda c: states_by_code[c].role))
+    frame.insert(5, "label", frame["indicator"].map(lambda i: catalogue.indicator(i).label))
+    return frame.reset_index(drop=True)
+
+
+def corridors(measure: str | Iterable[str] | None = None,
+              origins: Iterable[str] | None = None,
+              destinations: Iterable[str] | None = None, years: Years = None, *,
+              paths: Paths | None = None) -> pd.DataFrame:
+    """Bilateral rows: year, origin_iso3, origin_name, destination_iso3, destination_name,
+    measure, value, source."""
+    paths = paths or project_paths()
+    measures = _as_list(measure)
+    for m in measures or []:
+        catalogue.corridor_measure(m)
+    filters = _year_filters(years)
+    if measures:
+        filters.append(("measure", "in", measures))
+    if origins is not None:
+        filters.append(("origin_iso3", "in", _as_list(origins)))
+    if destinations is not None:
+        filters.append(("destination_iso3", "in", _as_list(destinations)))
+    frame = _read(paths.corridors, filters=filters)
+    names = _names(paths)
+    frame.insert(2, "origin_name", frame["origin_iso3"].map(names))
+    frame.insert(4, "destination_name", frame["destination_iso3"].map(names))
+    return frame.reset_index(drop=True)
+
+
+def missing_migrants(states: Iterable[str] | None = None, *,
+                     paths: Paths | None = None) -> pd.DataFrame:
+    """IOM Missing Migrants records; with `states`, those whose incident country or one of whose
+    listed origins is among them."""
+    paths = paths or project_paths()
+    frame = _read(paths.missing_migrants)
+    if states is not None:
+        states = set(_as_list(states))
+        origins = frame["origin_iso3"].str.split(",").map(lambda codes: bool(
+            states & {c.strip() for c in codes}))
+        frame = frame[frame["incident_iso3"].isin(states) | origins]
+    return frame.reset_index(drop=True)
+
+
+def vintage(*, paths: Paths | None = None) -> dict:
+    """Per source: retrieval time, provider's last update, latest year present, licence."""
+    paths = paths or project_paths()
+    if not paths.vintage_json.exists():
+        raise AnalysisError(f"{paths.vintage_json}: not built yet; run `make data`")
+    return json.loads(paths.vintage_json.read_text(encoding="utf-8"))

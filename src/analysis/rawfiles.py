@@ -1,0 +1,175 @@
+"""What each raw file must hold, and a reader that checks it.
+
+Raw files keep the providers' own layout (the snapshot's, see its README). Reading goes through
+`read_raw`, which refuses a file with a missing column, text in a numeric column, a negative
+count, an implausible year, an unknown country code or a duplicated key, naming the file, the
+column and the row (as a spreadsheet numbers it: the header is row 1, the first record row 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import countries
+from analysis.errors import DataError
+
+MIN_YEAR = 1950
+
+
+@dataclass(frozen=True)
+class RawSpec:
+    provider: str
+    name: str
+    text_columns: tuple[str, ...]
+    numeric_columns: tuple[str, ...]  # floats; blank (or a missing marker) is NaN
+    key: tuple[str, ...] = ()  # unique together
+    nonnegative: tuple[str, ...] = ()  # counts
+    iso3_columns: tuple[str, ...] = ()  # checked against known codes
+    iso3_list_columns: tuple[str, ...] = ()  # comma-separated lists of codes
+    year_column: str | None = "year"
+    missing_markers: tuple[str, ...] = ("",)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.text_columns + self.numeric_columns
+
+
+_UNHCR_DIMS = ("coo_iso", "coa_iso")
+_UNHCR_NA = ("", "-")  # the API writes "-" for not applicable / not collected: missing, never 0
+
+
+def _unhcr(name: str, values: tuple[str, ...], extra_key: tuple[str, ...] = ()) -> RawSpec:
+    return RawSpec(
+        "unhcr", name,
+        text_columns=_UNHCR_DIMS + extra_key,
+        numeric_columns=("year",) + values,
+        key=("year",) + _UNHCR_DIMS + extra_key,
+        nonnegative=values,
+        iso3_columns=_UNHCR_DIMS,
+        missing_markers=_UNHCR_NA,
+    )
+
+
+RAW_SPECS: dict[tuple[str, str], RawSpec] = {
+    (s.provider, s.name): s
+    for s in (
+        RawSpec("worldbank", "indicators.csv", ("indicator", "iso3"), ("year", "value"),
+                key=("indicator", "iso3", "year"), iso3_columns=("iso3",)),
+        _unhcr("population.csv", ("refugees", "asylum_seekers", "returned_refugees", "idps",
+                                  "returned_idps", "stateless")),
+        _unhcr("asylum_applications.csv", ("applied",),
+               ("procedure_type", "app_type", "dec_level", "app_pc")),
+        _unhcr("asylum_decisions.csv",
+               ("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
+               ("procedure_type", "dec_level", "dec_pc")),
+        _unhcr("solutions.csv", ("returned_refugees", "resettlement", "naturalisation",
+                                 "returned_idps")),
+        _unhcr("idmc.csv", ("total",)),
+        RawSpec("undesa", "migrant_stock_2024.csv", ("destination_iso3", "origin_iso3", "sex"),
+                ("year", "migrants"), key=("year", "destination_iso3", "origin_iso3", "sex"),
+                nonnegative=("migrants",), iso3_columns=("destination_iso3", "origin_iso3"),
+                missing_markers=("", "..")),
+        RawSpec("undesa", "population_wpp2024.csv", ("iso3",), ("year", "population"),
+                key=("iso3", "year"), nonnegative=("population",), iso3_columns=("iso3",)),
+        RawSpec("iom", "missing_migrants.csv",
+                ("date", "record_type", "route", "incident_iso3", "cause", "origin_iso3"),
+                # survivors can be negative in IOM's own file: a later record corrects an earlier
+                # one when a rescued person dies (e.g. "-1" in hospital follow-ups).
+                ("dead_and_missing", "survivors"), nonnegative=("dead_and_missing",),
+                iso3_columns=("incident_iso3",), iso3_list_columns=("origin_iso3",),
+                year_column=None),
+    )
+}
+
+
+def spec(provider: str, name: str) -> RawSpec:
+    try:
+        return RAW_SPECS[(provider, name)]
+    except KeyError:
+        raise KeyError(f"no raw file spec for {provider}/{name}") from None
+
+
+def _line(index_label) -> int:
+    return int(index_label) + 2  # +1 for the header, +1 for 1-based lines
+
+
+def read_raw(path: Path, raw_spec: RawSpec) -> pd.DataFrame:
+    """Read and check one raw CSV. Text columns stay str; numeric columns become float64."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "file not found", hint="run `python -m analysis fetch` first")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(path, f"not a readable CSV file: {exc}") from None
+    frame.columns = [c.strip() for c in frame.columns]
+
+    missing = [c for c in raw_spec.columns if c not in frame.columns]
+    if missing:
+        raise DataError(path, f"missing column(s) {', '.join(map(repr, missing))}; "
+                              f"found {', '.join(frame.columns)}")
+
+    out = pd.DataFrame(index=frame.index)
+    for col in raw_spec.text_columns:
+        out[col] = frame[col].str.strip()
+    for col in raw_spec.numeric_columns:
+        out[col] = _to_number(path, frame[col], col, raw_spec.missing_markers)
+
+    for col in raw_spec.nonnegative:
+        bad = out.index[out[col] < 0]
+        if len(bad):
+            row = bad[0]
+            raise DataError(path, f"negative count ({len(bad)} row(s))", column=col,
+                            row=_line(row), value=frame.at[row, col])
+    if raw_spec.year_column:
+        _check_years(path, out, frame, raw_spec.year_column)
+    for col in raw_spec.iso3_columns:
+        _check_codes(path, out[col], col, frame)
+    for col in raw_spec.iso3_list_columns:
+        codes = out[col].str.split(",").explode().str.strip()
+        _check_codes(path, codes, col, frame)
+    if raw_spec.key:
+        dup = out.duplicated(list(raw_spec.key), keep="first")
+        if dup.any():
+            row = out.index[dup][0]
+            key = ", ".join(f"{k}={out.at[row, k]}" for k in raw_spec.key)
+            raise DataError(path, f"duplicated key ({key}); each key must appear once",
+                            column="+".join(raw_spec.key), row=_line(row))
+    return out
+
+
+def _to_number(path: Path, raw: pd.Series, col: str, markers: tuple[str, ...]) -> pd.Series:
+    text = raw.str.strip()
+    is_missing = text.isin(markers)
+    numbers = pd.to_numeric(text.where(~is_missing), errors="coerce")
+    bad = numbers.isna() & ~is_missing
+    if bad.any():
+        row = raw.index[bad][0]
+        raise DataError(path, f"not a number ({int(bad.sum())} row(s))", column=col,
+                        row=_line(row), value=raw.at[row])
+    return numbers.astype("float64")
+
+
+def _check_years(path: Path, out: pd.DataFrame, frame: pd.DataFrame, col: str) -> None:
+    years = out[col]
+    last = dt.date.today().year + 1
+    bad = years.isna() | (years % 1 != 0) | (years < MIN_YEAR) | (years > last)
+    if bad.any():
+        row = out.index[bad][0]
+        raise DataError(path, f"implausible year (expected a whole year {MIN_YEAR}-{last})",
+                        column=col, row=_line(row), value=frame.at[row, col])
+
+
+def _check_codes(path: Path, codes: pd.Series, col: str, frame: pd.DataFrame) -> None:
+    known = countries.known_codes()
+    present = codes[codes != ""]
+    bad = ~present.isin(known)
+    if bad.any():
+        row = present.index[bad][0]
+        raise DataError(path, "unknown country code", column=col, row=_line(row),
+                        value=frame.at[row, col],
+                        hint="expected ISO 3166 alpha-3 or a provider code listed in the catalogue")

@@ -1,0 +1,68 @@
+"""Offline intake: bring a snapshot folder (laid out like ../shared/data/snapshot) into data/raw.
+
+Each provider's files are copied as they are, checked with the same reader the build uses, and
+only then replace the provider's raw folder and manifest entry (see rawstore).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from analysis import catalogue, rawfiles, rawstore
+from analysis.errors import AnalysisError, DataError
+from analysis.paths import Paths
+
+log = logging.getLogger(__name__)
+
+# sources.json keys copied into the manifest's vintage for each provider
+VINTAGE_KEYS = ("producer", "title", "version_producer", "date_published", "date_accessed",
+                "latest_year", "licence", "citation", "url_main", "api")
+
+
+def read_sources_json(snapshot_dir: Path) -> dict:
+    path = snapshot_dir / "sources.json"
+    if not path.is_file():
+        raise DataError(path, "file not found; a snapshot folder carries its provenance in "
+                              "sources.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"not valid JSON ({exc})") from None
+
+
+def check_snapshot_dir(snapshot_dir: str | Path) -> Path:
+    snapshot_dir = Path(snapshot_dir).expanduser().resolve()
+    if not snapshot_dir.is_dir():
+        raise AnalysisError(f"--snapshot {snapshot_dir}: folder not found (expected a folder "
+                            "laid out like ../shared/data/snapshot)")
+    return snapshot_dir
+
+
+def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: dict) -> dict:
+    """Copy and check one provider's snapshot files; returns its new manifest entry's files."""
+    provider = catalogue.provider(provider_id)
+    source_dir = snapshot_dir / provider_id
+    for name in provider.files:
+        if not (source_dir / name).is_file():
+            raise DataError(source_dir / name, "file not found in the snapshot")
+    meta = sources.get(provider_id)
+    if meta is None:
+        raise DataError(snapshot_dir / "sources.json", f"no entry for provider {provider_id!r}")
+
+    with rawstore.stage(paths, provider_id, mode="snapshot") as staging:
+        staging.vintage = {k: meta[k] for k in VINTAGE_KEYS if k in meta}
+        for name in provider.all_files:
+            origin = source_dir / name
+            if not origin.is_file():
+                continue  # an optional file the snapshot does not carry
+            shutil.copyfile(origin, staging.path(name))
+            # Check the copy now, so that a bad snapshot never replaces good raw data.
+            try:
+                rawfiles.read_raw(staging.path(name), rawfiles.spec(provider_id, name))
+            except DataError as exc:
+                raise exc.at(origin) from None
+            staging.record(name, origin=str(origin))
+        return staging.files

@@ -1,0 +1,95 @@
+"""Schemas of the processed tables (pandera), checked before anything is written.
+
+A violation raises DataError naming the table, the column and an example row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import catalogue, countries
+from analysis.errors import DataError
+from analysis.rawfiles import MIN_YEAR
+
+
+def _year_column() -> pa.Column:
+    return pa.Column("int64", pa.Check.in_range(MIN_YEAR, dt.date.today().year + 1))
+
+
+def indicators_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, pa.Check.isin(catalogue.state_codes())),
+            "year": _year_column(),
+            "indicator": pa.Column(str, pa.Check.isin([i.id for i in catalogue.INDICATORS])),
+            "value": pa.Column("float64", pa.Check(lambda s: s.abs() < float("inf"),
+                                                   error="finite"), nullable=False),
+            "unit": pa.Column(str),
+            "source": pa.Column(str),
+        },
+        unique=["iso3", "year", "indicator"],
+        strict=True,
+        ordered=True,
+    )
+
+
+def corridors_schema() -> pa.DataFrameSchema:
+    codes = sorted(countries.known_codes())
+    return pa.DataFrameSchema(
+        {
+            "year": _year_column(),
+            "origin_iso3": pa.Column(str, pa.Check.isin(codes)),
+            "destination_iso3": pa.Column(str, pa.Check.isin(codes)),
+            "measure": pa.Column(str, pa.Check.isin([m.id for m in catalogue.CORRIDOR_MEASURES])),
+            "value": pa.Column("float64", pa.Check.ge(0), nullable=False),
+            "source": pa.Column(str),
+        },
+        unique=["year", "origin_iso3", "destination_iso3", "measure"],
+        strict=True,
+        ordered=True,
+    )
+
+
+def _first_failure(table: str, exc: pa.errors.SchemaErrors, frame: pd.DataFrame) -> DataError:
+    cases = exc.failure_cases
+    first = cases.iloc[0]
+    column = first.get("column")
+    index = first.get("index")
+    example = None
+    if index is not None and not pd.isna(index) and index in frame.index:
+        example = frame.loc[index].to_dict()
+    check = first.get("check")
+    value = first.get("failure_case")
+    problem = f"failed check {check}"
+    if example is not None:
+        problem += f"; example row {example}"
+    return DataError(table, problem, column=None if pd.isna(column) else str(column),
+                     value=None if pd.isna(value) else value)
+
+
+def check_table(frame: pd.DataFrame, schema: pa.DataFrameSchema, table: str) -> None:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise _first_failure(table, exc, frame) from None
+
+
+def check_indicator_bounds(frame: pd.DataFrame, table: str) -> None:
+    """Per-indicator bounds from the catalogue: counts not negative, shares at most 100."""
+    for ind in catalogue.INDICATORS:
+        values = frame.loc[frame["indicator"] == ind.id]
+        bad = pd.Series(False, index=values.index)
+        if ind.min_value is not None:
+            bad |= values["value"] < ind.min_value
+        if ind.max_value is not None:
+            bad |= values["value"] > ind.max_value
+        if bad.any():
+            row = values[bad].iloc[0]
+            raise DataError(
+                table,
+                f"{ind.id} outside [{ind.min_value}, {ind.max_value}] for {row['iso3']} "
+                f"{row['year']} (source: {row['source']})",
+                column="value", value=row["value"])

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real snapshot, and a project root built from it once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import build, snapshot
+from analysis.paths import REPO_ROOT, Paths, project_paths
+
+DEFAULT_SNAPSHOT = REPO_ROOT.parent / "shared" / "data" / "snapshot"
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir() -> Path:
+    """The real published data. Missing is an error, not a skip: CI must have it."""
+    path = Path(os.environ.get("ANALYSIS_TEST_SNAPSHOT") or DEFAULT_SNAPSHOT).resolve()
+    if not (path / "sources.json").is_file():
+        pytest.fail(f"snapshot not found at {path}; set ANALYSIS_TEST_SNAPSHOT or "
+                    "make test SNAPSHOT=DIR", pytrace=False)
+    return path
+
+
+def fetch_snapshot(paths: Paths, snapshot_path: Path) -> None:
+    sources = snapshot.read_sources_json(snapshot_path)
+    for provider in ("worldbank", "unhcr", "undesa", "iom"):
+        snapshot.fetch_provider(paths, snapshot_path, provider, sources)
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory, snapshot_dir) -> Paths:
+    """A project root with data/raw fetched from the snapshot and data/processed built.
+    Shared by the session: tests must not modify it (copy it with `fresh_copy`)."""
+    paths = project_paths(tmp_path_factory.mktemp("built"))
+    fetch_snapshot(paths, snapshot_dir)
+    build.run_build(paths)
+    return paths
+
+
+@pytest.fixture
+def fresh_copy(built_root, tmp_path) -> Paths:
+    """A private copy of the built root, free to modify."""
+    shutil.copytree(built_root.root / "data", tmp_path / "data")
+    return project_paths(tmp_path)
