@@ -20,15 +20,6 @@ from analysis.paths import Paths
 
 log = logging.getLogger(__name__)
 
-# Sources that are panels of countries: every catalogue state must appear in them.
-COVERAGE = {
-    ("worldbank", "indicators.csv"): ("iso3",),
-    ("unhcr", "population.csv"): ("coo_iso", "coa_iso"),
-    ("undesa", "migrant_stock_2024.csv"): ("destination_iso3", "origin_iso3"),
-    ("undesa", "population_wpp2024.csv"): ("iso3",),
-}
-
-
 @dataclass
 class RawData:
     """Checked raw frames, read once each on first use."""
@@ -45,44 +36,9 @@ class RawData:
     def get(self, provider: str, name: str) -> pd.DataFrame:
         key = (provider, name)
         if key not in self._frames:
-            frame = rawfiles.read_raw(self.path(provider, name), rawfiles.spec(provider, name))
-            _check_coverage(self.path(provider, name), frame, COVERAGE.get(key, ()))
-            self._frames[key] = frame
+            self._frames[key] = rawfiles.read_raw(self.path(provider, name),
+                                                  rawfiles.spec(provider, name))
         return self._frames[key]
-
-
-def _check_coverage(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-    if not columns:
-        return
-    present = set()
-    for col in columns:
-        present |= set(frame[col].unique())
-    for state in catalogue.STATES:
-        if state.iso3 not in present:
-            raise DataError(path, f"catalogue state {state.iso3} ({state.name}) does not appear "
-                                  "in this source", column="/".join(columns),
-                            hint="check the state's code in src/analysis/catalogue.py or the "
-                                 "provider's file")
-
-
-def _check_raw_bounds(raw: RawData, wb: pd.DataFrame) -> None:
-    """Shares published by the World Bank must lie within the catalogue's bounds; report the
-    raw row, which the user can open."""
-    path = raw.path("worldbank", "indicators.csv")
-    for ind in catalogue.INDICATORS:
-        if ind.provider != "worldbank":
-            continue
-        values = wb.loc[wb["indicator"] == ind.code, "value"]
-        bad = pd.Series(False, index=values.index)
-        if ind.min_value is not None:
-            bad |= values < ind.min_value
-        if ind.max_value is not None:
-            bad |= values > ind.max_value
-        if bad.any():
-            row = values.index[bad][0]
-            raise DataError(path, f"{ind.code} ({ind.id}) outside [{ind.min_value}, "
-                                  f"{ind.max_value}]", column="value", row=int(row) + 2,
-                            value=values.at[row])
 
 
 def _population(raw: RawData) -> pd.DataFrame:
@@ -102,7 +58,6 @@ def _population(raw: RawData) -> pd.DataFrame:
 
 def build_indicators(raw: RawData) -> pd.DataFrame:
     wb = raw.get("worldbank", "indicators.csv")
-    _check_raw_bounds(raw, wb)
     parts = []
     for ind in catalogue.INDICATORS:
         if ind.provider == "worldbank":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import countries
+from analysis import catalogue, countries
 from analysis.errors import DataError
 
 MIN_YEAR = 1950
@@ -32,6 +32,8 @@ class RawSpec:
     iso3_list_columns: tuple[str, ...] = ()  # comma-separated lists of codes
     year_column: str | None = "year"
     missing_markers: tuple[str, ...] = ("",)
+    # For panels of countries: every catalogue state must appear in one of these columns.
+    covers_states: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -51,6 +53,7 @@ def _unhcr(name: str, values: tuple[str, ...], extra_key: tuple[str, ...] = ()) 
         nonnegative=values,
         iso3_columns=_UNHCR_DIMS,
         missing_markers=_UNHCR_NA,
+        covers_states=_UNHCR_DIMS if name == "population.csv" else (),
     )
 
 
@@ -58,7 +61,8 @@ RAW_SPECS: dict[tuple[str, str], RawSpec] = {
     (s.provider, s.name): s
     for s in (
         RawSpec("worldbank", "indicators.csv", ("indicator", "iso3"), ("year", "value"),
-                key=("indicator", "iso3", "year"), iso3_columns=("iso3",)),
+                key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
+                covers_states=("iso3",)),
         _unhcr("population.csv", ("refugees", "asylum_seekers", "returned_refugees", "idps",
                                   "returned_idps", "stateless")),
         _unhcr("asylum_applications.csv", ("applied",),
@@ -72,9 +76,10 @@ RAW_SPECS: dict[tuple[str, str], RawSpec] = {
         RawSpec("undesa", "migrant_stock_2024.csv", ("destination_iso3", "origin_iso3", "sex"),
                 ("year", "migrants"), key=("year", "destination_iso3", "origin_iso3", "sex"),
                 nonnegative=("migrants",), iso3_columns=("destination_iso3", "origin_iso3"),
-                missing_markers=("", "..")),
+                missing_markers=("", ".."), covers_states=("destination_iso3", "origin_iso3")),
         RawSpec("undesa", "population_wpp2024.csv", ("iso3",), ("year", "population"),
-                key=("iso3", "year"), nonnegative=("population",), iso3_columns=("iso3",)),
+                key=("iso3", "year"), nonnegative=("population",), iso3_columns=("iso3",),
+                covers_states=("iso3",)),
         RawSpec("iom", "missing_migrants.csv",
                 ("date", "record_type", "route", "incident_iso3", "cause", "origin_iso3"),
                 # survivors can be negative in IOM's own file: a later record corrects an earlier
@@ -132,6 +137,9 @@ def read_raw(path: Path, raw_spec: RawSpec) -> pd.DataFrame:
     for col in raw_spec.iso3_list_columns:
         codes = out[col].str.split(",").explode().str.strip()
         _check_codes(path, codes, col, frame)
+    _check_coverage(path, out, raw_spec.covers_states)
+    if raw_spec.provider == "worldbank":
+        _check_worldbank_bounds(path, out, frame)
     if raw_spec.key:
         dup = out.duplicated(list(raw_spec.key), keep="first")
         if dup.any():
@@ -173,3 +181,34 @@ def _check_codes(path: Path, codes: pd.Series, col: str, frame: pd.DataFrame) ->
         raise DataError(path, "unknown country code", column=col, row=_line(row),
                         value=frame.at[row, col],
                         hint="expected ISO 3166 alpha-3 or a provider code listed in the catalogue")
+
+
+def _check_coverage(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    if not columns:
+        return
+    present = set().union(*(set(frame[col].unique()) for col in columns))
+    for state in catalogue.STATES:
+        if state.iso3 not in present:
+            raise DataError(path, f"catalogue state {state.iso3} ({state.name}) does not appear "
+                                  "in this source", column="/".join(columns),
+                            hint="check the state's code in src/analysis/catalogue.py or the "
+                                 "provider's file")
+
+
+def _check_worldbank_bounds(path: Path, out: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Series the catalogue uses must lie within its bounds (counts not negative, shares at
+    most 100)."""
+    for ind in catalogue.INDICATORS:
+        if ind.provider != "worldbank":
+            continue
+        values = out.loc[out["indicator"] == ind.code, "value"]
+        bad = pd.Series(False, index=values.index)
+        if ind.min_value is not None:
+            bad |= values < ind.min_value
+        if ind.max_value is not None:
+            bad |= values > ind.max_value
+        if bad.any():
+            row = values.index[bad][0]
+            raise DataError(path, f"{ind.code} ({ind.id}) outside [{ind.min_value}, "
+                                  f"{ind.max_value}]", column="value", row=_line(row),
+                            value=frame.at[row, "value"])
