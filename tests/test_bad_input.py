@@ -21,8 +21,8 @@ def _tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.rglob(".*") if p.name.startswith((".staging", ".old"))
-            or p.name.endswith(".tmp")]
+    return [p.name for p in folder.parent.rglob(".*")
+            if ".new-" in p.name or ".old-" in p.name or p.name.endswith(".tmp")]
 
 
 def make_snapshot(snapshot_dir: Path, target: Path, edits: dict[str, callable] | None = None,

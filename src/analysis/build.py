@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, catalogue, countries, rawfiles, rawstore, transform, validate
+from analysis import atomic, catalogue, countries, rawfiles, rawstore, swap, transform, validate
 from analysis.errors import AnalysisError, DataError
 from analysis.paths import Paths
 
@@ -173,12 +173,13 @@ def run_build(paths: Paths) -> BuildResult:
         raise AnalysisError(f"{raw.path('iom', 'missing_migrants.csv')}: column "
                             "'dead_and_missing' has blank cells; every record needs a count")
 
-    # Everything is checked: only now replace the processed files.
-    paths.processed.mkdir(parents=True, exist_ok=True)
-    _write_parquet(indicators, paths.indicators)
-    _write_parquet(corridors, paths.corridors)
-    _write_parquet(mm, paths.missing_migrants)
-    _write_parquet(build_country_names(corridors), paths.country_names)
-    _write_json(catalogue.to_dict(), paths.catalogue_json)
-    _write_json(data_vintage(manifest, indicators, corridors), paths.vintage_json)
+    # Everything is checked: only now replace the processed folder, as a whole.
+    with swap.replace_dir(paths.processed) as staging:
+        _write_parquet(indicators, staging / paths.indicators.name)
+        _write_parquet(corridors, staging / paths.corridors.name)
+        _write_parquet(mm, staging / paths.missing_migrants.name)
+        _write_parquet(build_country_names(corridors), staging / paths.country_names.name)
+        _write_json(catalogue.to_dict(), staging / paths.catalogue_json.name)
+        _write_json(data_vintage(manifest, indicators, corridors),
+                    staging / paths.vintage_json.name)
     return BuildResult(len(indicators), len(corridors), len(mm), warnings)

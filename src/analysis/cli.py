@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 
-from analysis import catalogue
+from analysis import catalogue, lock, swap
 from analysis.errors import AnalysisError
 from analysis.paths import project_paths
 
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m analysis",
         description="Almaty Process evidence: fetch data, build tables, run the report.")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="if another fetch/build/report runs on this project, wait this "
+                             "long for it before giving up (default 0)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     fetch = sub.add_parser("fetch", help="bring provider data into data/raw",
@@ -145,7 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(message)s", stream=sys.stderr)
     try:
-        return args.func(args)
+        if args.command == "catalog":
+            return args.func(args)
+        # fetch, build and report write data/ or reports/: one at a time per project root.
+        with lock.exclusive(project_paths(), args.command, wait=args.wait):
+            swap.recover(project_paths())
+            return args.func(args)
     except AnalysisError as exc:
         log.error("error: %s", exc)
         return 1

@@ -20,13 +20,11 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import atomic, catalogue
+from analysis import atomic, catalogue, swap
 from analysis.errors import AnalysisError, DataError
 from analysis.paths import Paths
 
@@ -99,39 +97,22 @@ def stage(paths: Paths, provider_id: str, mode: str) -> Iterator[Staging]:
     """Collect one provider's files; on a clean exit they replace data/raw/<provider>/ and its
     manifest entry. On an exception nothing in data/raw changes."""
     provider = catalogue.provider(provider_id)
-    paths.raw.mkdir(parents=True, exist_ok=True)
-    staging_dir = Path(tempfile.mkdtemp(prefix=f".staging-{provider_id}-", dir=paths.raw))
-    staging = Staging(provider_id, staging_dir, mode=mode)
-    try:
+    with swap.replace_dir(paths.raw / provider_id) as staging_dir:
+        staging = Staging(provider_id, staging_dir, mode=mode)
         yield staging
         missing = [name for name in provider.files if name not in staging.files]
         if missing:
             raise AnalysisError(f"{provider_id}: files not fetched: {', '.join(missing)}")
-        _commit(paths, staging, provider.name)
-    finally:
-        shutil.rmtree(staging_dir, ignore_errors=True)
-
-
-def _commit(paths: Paths, staging: Staging, provider_name: str) -> None:
-    target = paths.raw / staging.provider
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".old-{staging.provider}-", dir=paths.raw))
-        old.rmdir()
-        target.rename(old)
-    staging.dir.rename(target)
     manifest = load_manifest(paths)
     manifest["format"] = MANIFEST_FORMAT
-    manifest["sources"][staging.provider] = {
-        "provider": provider_name,
+    manifest["sources"][provider_id] = {
+        "provider": provider.name,
         "mode": staging.mode,
         "retrieved_at": utc_now(),
         "vintage": staging.vintage,
         "files": staging.files,
     }
     _write_manifest(paths, manifest)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def verify(paths: Paths, provider_ids: list[str]) -> tuple[dict, list[str]]:
