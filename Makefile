@@ -5,11 +5,13 @@ PYTHON_BOOTSTRAP ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SNAPSHOT ?=
-ANALYSIS_ARGS ?=
+KERNEL := almaty-analysis
+FETCH_ARGS ?=
+REPORT_ARGS ?=
 SNAPSHOT_FLAG := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data fetch build report test lint lab bench clean
+.PHONY: help setup data fetch build report test lint lab bench clean strip-notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -18,12 +20,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $@
 
 setup: $(VENV)/.installed ## create .venv and install the project with its dev extra
 
 fetch: setup ## bring raw data into data/raw (live, or SNAPSHOT=DIR)
-	$(PY) -m analysis fetch $(SNAPSHOT_FLAG) $(ANALYSIS_ARGS)
+	$(PY) -m analysis fetch $(SNAPSHOT_FLAG) $(FETCH_ARGS)
 
 build: setup ## turn data/raw into data/processed
 	$(PY) -m analysis build
@@ -31,7 +34,7 @@ build: setup ## turn data/raw into data/processed
 data: fetch build ## fetch + build
 
 report: data ## run every notebook into reports/ (offline: make report SNAPSHOT=DIR)
-	$(PY) -m analysis report $(ANALYSIS_ARGS)
+	$(PY) -m analysis report $(REPORT_ARGS)
 
 test: setup ## run the test suite (needs the snapshot at ../shared/data/snapshot or SNAPSHOT=DIR)
 	$(if $(SNAPSHOT),ANALYSIS_TEST_SNAPSHOT="$(SNAPSHOT)",) $(PY) -m pytest $(PYTEST_ARGS)
@@ -39,11 +42,14 @@ test: setup ## run the test suite (needs the snapshot at ../shared/data/snapshot
 lint: setup ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests benchmarks notebooks
 
-lab: setup ## start JupyterLab on notebooks/
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+lab: setup ## start JupyterLab on notebooks/ with the project's kernel ($(KERNEL))
+	$(PY) -m jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=$(KERNEL)
 
 bench: setup ## benchmarks (build time on the snapshot)
 	$(PY) benchmarks/build_bench.py $(SNAPSHOT_FLAG)
+
+strip-notebooks: setup ## remove outputs and execution counts from notebooks/ before a commit
+	$(PY) -m jupyter nbconvert --log-level=WARN --clear-output --inplace notebooks/*.ipynb
 
 clean: ## remove generated data and reports (keeps .venv)
 	rm -rf data/raw/* data/processed/* reports
