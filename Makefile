@@ -11,7 +11,7 @@ REPORT_ARGS ?=
 SNAPSHOT_FLAG := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data fetch build report test lint lab bench clean strip-notebooks
+.PHONY: help setup data fetch build report test lint lab bench clean strip-notebooks chromium check-page
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -36,7 +36,7 @@ data: fetch build ## fetch + build
 report: data ## run every notebook into reports/ (offline: make report SNAPSHOT=DIR)
 	$(PY) -m analysis report $(REPORT_ARGS)
 
-test: setup ## run the test suite (needs the snapshot at ../shared/data/snapshot or SNAPSHOT=DIR)
+test: setup chromium ## run the test suite (needs the snapshot at ../shared/data/snapshot or SNAPSHOT=DIR)
 	$(if $(SNAPSHOT),ANALYSIS_TEST_SNAPSHOT="$(SNAPSHOT)",) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup ## ruff over the package, tests and notebooks
@@ -47,6 +47,15 @@ lab: setup ## start JupyterLab on notebooks/ with the project's kernel ($(KERNEL
 
 bench: setup ## benchmarks (build time on the snapshot)
 	$(PY) benchmarks/build_bench.py $(SNAPSHOT_FLAG)
+
+chromium: ## install Debian's chromium when it is missing (for check-page and its test)
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+check-page: setup chromium ## open reports/index.html in headless Chromium; fail on broken images, links, console errors
+	$(PY) -m analysis.pagecheck reports/index.html --screenshot reports/page.png
 
 strip-notebooks: setup ## remove outputs and execution counts from notebooks/ before a commit
 	$(PY) -m jupyter nbconvert --log-level=WARN --clear-output --inplace notebooks/*.ipynb
