@@ -1,0 +1,131 @@
+"""Live fetching from the providers into data/raw/, laid out exactly as a snapshot intake lays
+it out, so that `build` and everything after it cannot tell the two apart.
+
+Each source is fetched completely into a staging folder (rawstore.stage) and checked with the
+build's reader before it replaces its raw files and manifest entry. A source that fails keeps
+its previous files, is named in the log, and does not stop the others; the exit code says
+whether any failed. A source fetched live less than `max_age` hours ago is not asked again
+unless `refresh`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from analysis import catalogue, rawstore
+from analysis.errors import AnalysisError
+from analysis.live import iom, undesa, unhcr, worldbank
+from analysis.live.config import HttpPolicy, LiveConfig
+from analysis.live.http import FetchError, HttpClient
+from analysis.live.progress import Progress, on_terminal
+from analysis.paths import Paths
+
+__all__ = ["FetchError", "HttpPolicy", "LiveConfig", "fetch_all", "fetch_source", "fresh_age"]
+
+log = logging.getLogger("analysis.live")
+
+MODULES = {"worldbank": worldbank, "unhcr": unhcr, "undesa": undesa, "iom": iom}
+
+
+def fresh_age(manifest: dict, provider_id: str, max_age: float) -> float | None:
+    """Hours since the last good live fetch of this source, if that is under max_age hours;
+    None when it must be fetched (never fetched, from a snapshot, or too old)."""
+    entry = manifest.get("sources", {}).get(provider_id)
+    if not entry or entry.get("mode") != "live" or max_age <= 0:
+        return None
+    try:
+        retrieved = dt.datetime.fromisoformat(entry["retrieved_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if retrieved.tzinfo is None:
+        retrieved = retrieved.replace(tzinfo=dt.UTC)
+    hours = (dt.datetime.now(dt.UTC) - retrieved).total_seconds() / 3600
+    return hours if 0 <= hours < max_age else None
+
+
+def _planned_steps(provider_id: str, include_population: bool) -> int:
+    if provider_id == "worldbank":
+        return len(worldbank.indicator_codes(include_population))
+    if provider_id == "unhcr":
+        return unhcr.planned_steps()
+    return 1  # one download
+
+
+def _needs_worldbank_population(paths: Paths, fetching: list[str]) -> bool:
+    """SP.POP.TOTL stands in for UN WPP population, which only a snapshot carries: fetch it
+    unless a WPP file is present and stays (UN DESA is not being replaced by a live fetch,
+    which has none)."""
+    population = catalogue.indicator("population").dataset
+    wpp_stays = paths.raw_file("undesa", population).is_file() and "undesa" not in fetching
+    return not wpp_stays
+
+
+def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
+                 include_population: bool = True, client: HttpClient | None = None):
+    """Fetch one source into data/raw; returns (Summary, requests sent). Raises on failure,
+    leaving the source's previous raw files as they were."""
+    module = MODULES[provider_id]
+    own_client = client is None
+    client = client or HttpClient(provider_id, config.http)
+    enabled = on_terminal() if config.progress is None else config.progress
+    progress = Progress(provider_id, _planned_steps(provider_id, include_population), enabled)
+    try:
+        if provider_id == "worldbank":
+            summary = module.fetch(paths, config, client, progress,
+                                   include_population=include_population)
+        else:
+            summary = module.fetch(paths, config, client, progress)
+        progress.close(f"{sum(summary.rows.values()):,} rows")
+        return summary, client.requests
+    except BaseException:
+        progress.close("failed")
+        raise
+    finally:
+        if own_client:
+            client.close()
+
+
+def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: float,
+              config: LiveConfig | None = None) -> int:
+    """Fetch each provider live; 0 if all succeeded (or were fresh), 1 if any failed."""
+    config = config or LiveConfig.from_env()
+    manifest = rawstore.load_manifest(paths)
+    fetching = []
+    for provider_id in providers:
+        age = None if refresh else fresh_age(manifest, provider_id, max_age)
+        if age is not None:
+            log.info("fetch %s: kept, last live fetch %.1fh ago is within --max-age %gh "
+                     "(--refresh fetches anyway)", provider_id, age, max_age)
+        else:
+            fetching.append(provider_id)
+
+    failed = []
+    for provider_id in fetching:
+        start = time.perf_counter()
+        client = HttpClient(provider_id, config.http)
+        try:
+            summary, requests_sent = fetch_source(
+                paths, provider_id, config, client=client,
+                include_population=_needs_worldbank_population(paths, fetching))
+        except AnalysisError as exc:
+            failed.append(provider_id)
+            log.error("fetch %s failed: %s", provider_id, exc)
+            continue
+        except Exception as exc:  # a provider changed its format in a way we did not foresee
+            failed.append(provider_id)
+            log.error("fetch %s failed: unexpected %s: %s", provider_id,
+                      exc.__class__.__name__, exc)
+            continue
+        finally:
+            client.close()
+        files = ", ".join(f"{name} {rows:,} rows" for name, rows in summary.rows.items())
+        notes = "".join(f"; {note}" for note in summary.notes)
+        log.info("fetch %s: %d request(s), %s (%.1fs)%s", provider_id, requests_sent, files,
+                 time.perf_counter() - start, notes)
+    if failed:
+        log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
+                  len(failed), len(fetching), ", ".join(failed))
+        return 1
+    return 0

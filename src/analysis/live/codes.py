@@ -1,0 +1,111 @@
+"""Provider country identifiers to ISO 3166 alpha-3, through country_converter's maintained
+table (M49 numeric codes, country names) rather than a hand-kept list."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import Iterable, Iterator
+
+from analysis import catalogue
+
+# UN DESA locations without an ISO 3166 code, named by the codes the snapshot uses for them
+# (listed in catalogue.PROVIDER_SPECIAL_CODES): M49 830 is the Channel Islands (the snapshot's
+# XCX rows are Jersey and Guernsey's British, Irish, French and Portuguese-born), and 2003 is the
+# origin UN DESA calls "Other" (not specified by country).
+UNDESA_NON_ISO_M49 = {830: "XCX", 2003: "OOO"}
+assert set(UNDESA_NON_ISO_M49.values()) <= set(catalogue.PROVIDER_SPECIAL_CODES)
+
+UNKNOWN = "UNK"  # UNHCR's and the snapshot's code for an unknown origin
+
+
+@functools.cache
+def _coco():
+    import country_converter as coco
+
+    return coco.CountryConverter()
+
+
+@functools.cache
+def m49_to_iso3() -> dict[int, str]:
+    """M49 country code -> ISO3. Regions and aggregates have M49 codes with no ISO3: absent.
+    (ISO 3166 numeric codes are the M49 codes of countries; country_converter's `UNcode`
+    column lacks Taiwan, which UN DESA lists as 158.)"""
+    data = _coco().data[["ISO3", "ISOnumeric"]].dropna()
+    table = {int(num): str(iso3) for iso3, num in zip(data["ISO3"], data["ISOnumeric"],
+                                                      strict=True)}
+    table.update(UNDESA_NON_ISO_M49)
+    return table
+
+
+@contextlib.contextmanager
+def _quiet_coco() -> Iterator[None]:
+    """country_converter logs a warning for every name it does not know; we report those
+    ourselves, once."""
+    logger = logging.getLogger("country_converter")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def names_to_iso3(names: Iterable[str]) -> dict[str, str | None]:
+    """Each distinct name -> its ISO3 code, or None when country_converter finds no country or
+    more than one."""
+    unique = sorted({n for n in names if n})
+    if not unique:
+        return {}
+    iso3 = set(_coco().data["ISO3"])
+    with _quiet_coco():
+        found = _coco().convert(unique, to="ISO3", not_found=None)
+    if isinstance(found, str):  # a single name comes back unwrapped
+        found = [found]
+    return {name: code if isinstance(code, str) and code in iso3 else None
+            for name, code in zip(unique, found, strict=True)}
+
+
+def split_names(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(",") if part.strip()]
+
+
+def resolve_name_lists(cells: Iterable[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each distinct cell holding a comma-separated list of country names -> (ISO3 codes in
+    order, names not recognised). "Unknown" is UNK. A name that itself holds a comma
+    ("Korea, Republic of") is tried joined with a neighbour when a part alone is no country."""
+    cells = set(cells)
+    split = {cell: split_names(cell) for cell in cells}
+    lookup = names_to_iso3(p for parts in split.values() for p in parts)
+    pairs = set()
+    for parts in split.values():
+        for i, part in enumerate(parts):
+            if lookup.get(part) is None and part.lower() != "unknown":
+                if i > 0:
+                    pairs.add(f"{parts[i - 1]}, {part}")
+                if i + 1 < len(parts):
+                    pairs.add(f"{part}, {parts[i + 1]}")
+    lookup.update(names_to_iso3(pairs))
+    return {cell: _resolve(parts, lookup) for cell, parts in split.items()}
+
+
+def _resolve(parts: list[str], lookup: dict[str, str | None]) -> tuple[list[str], list[str]]:
+    codes: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if part.lower() == "unknown":
+            codes.append(UNKNOWN)
+        elif lookup.get(part):
+            codes.append(lookup[part])
+        elif i + 1 < len(parts) and lookup.get(f"{part}, {parts[i + 1]}"):
+            codes.append(lookup[f"{part}, {parts[i + 1]}"])
+            i += 1
+        elif i > 0 and lookup.get(f"{parts[i - 1]}, {part}"):
+            codes[-1] = lookup[f"{parts[i - 1]}, {part}"]
+        else:
+            unknown.append(part)
+        i += 1
+    return codes, unknown

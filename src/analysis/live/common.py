@@ -1,0 +1,54 @@
+"""What every live provider does the same way: write a staged CSV, check it with the build's own
+reader, record it for the manifest, and report what was fetched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import rawfiles
+from analysis.errors import DataError
+from analysis.rawstore import Staging
+
+
+@dataclass
+class Summary:
+    """One source's fetch, for the log line."""
+
+    provider: str
+    rows: dict[str, int] = field(default_factory=dict)  # file name -> rows written
+    notes: list[str] = field(default_factory=list)
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def http_date(value: str | None) -> str | None:
+    """YYYY-MM-DD from an HTTP date header (Last-Modified), if it parses."""
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def record_checked(staging: Staging, name: str, origin: str, params: dict) -> pd.DataFrame:
+    """Check a staged file with the reader the build uses, so that data the build would refuse
+    never replaces good raw files; then note it for the manifest."""
+    path = staging.path(name)
+    try:
+        frame = rawfiles.read_raw(path, rawfiles.spec(staging.provider, name))
+    except DataError as exc:
+        raise exc.at(f"{staging.provider}/{name} as parsed from {origin}") from None
+    staging.record(name, origin=origin, params=params)
+    return frame

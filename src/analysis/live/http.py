@@ -1,0 +1,238 @@
+"""One HTTP session per source: a descriptive User-Agent, a timeout on every call, bounded
+retries with exponential backoff, and recognition of the bodies providers send instead of data.
+
+Why our own retry loop rather than urllib3's `Retry` mounted on the session: `Retry` acts only
+until the response headers arrive. The failures the providers are known for come later - a body
+cut off mid-way, a read timeout while the body streams, an HTML outage page or truncated JSON
+under HTTP 200 - so one loop covers request, body and parsing, under one bound on attempts and
+one on total time.
+
+Retried: connection errors, timeouts, HTTP 429 (waiting as long as Retry-After asks) and 5xx,
+and bodies a parser marks as transient (`Transient`). Never retried: any other 4xx, and bodies a
+parser rejects with `FetchError` (a provider's error message does not change by asking again).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import time
+from collections.abc import Callable
+from importlib import metadata
+from typing import TypeVar
+
+import requests
+
+from analysis.errors import AnalysisError
+from analysis.live.config import HttpPolicy
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600))
+
+
+class FetchError(AnalysisError):
+    """A request or its body failed for good; the message names the URL."""
+
+
+class Transient(Exception):
+    """Raised by a body parser: this body looks like a passing fault (an outage page, a cut-off
+    body); ask again."""
+
+    def __init__(self, problem: str, retry_after: float | None = None):
+        super().__init__(problem)
+        self.retry_after = retry_after
+
+
+def user_agent(source: str) -> str:
+    try:
+        version = metadata.version("almaty-analysis")
+    except metadata.PackageNotFoundError:
+        version = "dev"
+    return (f"almaty-analysis/{version} (Almaty Process migration-policy evidence notebooks; "
+            f"{source} client) python-requests/{requests.__version__}")
+
+
+def full_url(url: str, params: dict | None) -> str:
+    return requests.Request("GET", url, params=params).prepare().url
+
+
+# ---------------------------------------------------------------------------
+# What a body is
+# ---------------------------------------------------------------------------
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def body_kind(content: bytes) -> str:
+    """'json', 'xml', 'html', 'zip', 'empty' or 'text', from the first bytes."""
+    head = content[:1024].removeprefix(_BOM).lstrip().lower()
+    if not head:
+        return "empty"
+    if head.startswith(b"pk\x03\x04"):
+        return "zip"
+    if head.startswith((b"<!doctype html", b"<html")) or (
+            head.startswith(b"<") and b"<html" in head):
+        return "html"
+    if head.startswith(b"<"):
+        return "xml"
+    if head[:1] in (b"{", b"["):
+        return "json"
+    return "text"
+
+
+def _text(content: bytes) -> str:
+    return content.removeprefix(_BOM).decode("utf-8", errors="replace")
+
+
+def _squeeze(text: str, limit: int = 160) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def xml_message(content: bytes) -> str | None:
+    """The message of an XML error body (`<wb:error><wb:message id=.. key=..>text`), if any."""
+    match = re.search(r"<(?:[\w-]+:)?message\b([^>]*)>(.*?)</(?:[\w-]+:)?message>",
+                      _text(content), flags=re.S)
+    if not match:
+        return None
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
+    parts = [f"error {attrs['id']}" if "id" in attrs else "error", attrs.get("key", "")]
+    return _squeeze(" ".join(p for p in parts if p) + ": " + match.group(2))
+
+
+def html_title(content: bytes) -> str:
+    text = _text(content)
+    match = re.search(r"<title[^>]*>(.*?)</title>", text, flags=re.S | re.I)
+    if match and match.group(1).strip():
+        return _squeeze(match.group(1))
+    return _squeeze(re.sub(r"<[^>]+>", " ", text)) or "no title"
+
+
+def describe_body(content: bytes) -> str:
+    """A short phrase for an error message: what came back instead of data."""
+    kind = body_kind(content)
+    if kind == "empty":
+        return "an empty body"
+    if kind == "html":
+        return f"an HTML page ({html_title(content)!r})"
+    if kind == "xml":
+        message = xml_message(content) or repr(_squeeze(_text(content)))
+        return f"an XML body ({message})"
+    if kind == "zip":
+        return "a zip archive"
+    return f"a body starting {_squeeze(_text(content), 120)!r}"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+# ---------------------------------------------------------------------------
+# The client
+# ---------------------------------------------------------------------------
+
+
+def _content(response: requests.Response) -> bytes:
+    return response.content
+
+
+class HttpClient:
+    """A `requests.Session` for one source, counting what it sends."""
+
+    def __init__(self, source: str, policy: HttpPolicy, *,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic):
+        self.source = source
+        self.policy = policy
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent(source)
+        self._sleep = sleep
+        self._clock = clock
+        self.requests = 0  # HTTP requests sent, retries included
+        self.bytes = 0  # body bytes received
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def get(self, url: str, params: dict | None = None,
+            parse: Callable[[requests.Response], T] = _content) -> T:
+        """GET url and return parse(response) for a 2xx response, retrying passing faults."""
+        shown = full_url(url, params)
+        policy = self.policy
+        start = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after = None
+            try:
+                self.requests += 1
+                response = self.session.get(url, params=params, timeout=policy.timeout)
+                self.bytes += len(response.content)
+                status = response.status_code
+                if status in RETRY_STATUSES:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    raise Transient(f"HTTP {status} {response.reason or ''}".rstrip()
+                                    + f" with {describe_body(response.content)}", retry_after)
+                if status >= 300:
+                    raise FetchError(f"{shown}: HTTP {status} {response.reason or ''}".rstrip()
+                                     + f" with {describe_body(response.content)}; not retried "
+                                       "(the request itself was refused)")
+                return parse(response)
+            except Transient as exc:
+                problem, retry_after = str(exc), exc.retry_after
+            except requests.Timeout as exc:
+                problem = f"no answer within the {self._timeout_phrase()} timeout ({_cause(exc)})"
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:
+                problem = f"connection failed or body cut off ({_cause(exc)})"
+            except requests.RequestException as exc:  # bad URL, too many redirects: permanent
+                raise FetchError(f"{shown}: {_cause(exc)}") from None
+
+            elapsed = self._clock() - start
+            if attempt >= policy.attempts:
+                raise FetchError(f"{shown}: {problem}; gave up after {attempt} attempt(s) "
+                                 f"in {elapsed:.1f}s")
+            if retry_after is not None:
+                wait = retry_after
+                if wait > policy.backoff_max:
+                    raise FetchError(f"{shown}: {problem}; the server asks to retry after "
+                                     f"{wait:.0f}s, longer than the {policy.backoff_max:.0f}s "
+                                     "we wait; try again later")
+            else:
+                wait = min(policy.backoff * 2 ** (attempt - 1), policy.backoff_max)
+            if elapsed + wait > policy.deadline:
+                raise FetchError(f"{shown}: {problem}; gave up after {attempt} attempt(s): "
+                                 f"another try would pass the {policy.deadline:.0f}s limit")
+            log.info("%s: %s from %s; try %d of %d in %.1fs", self.source, problem, shown,
+                     attempt + 1, policy.attempts, wait)
+            self._sleep(wait)
+
+    def _timeout_phrase(self) -> str:
+        connect, read = self.policy.timeout
+        return f"{connect:g}s connect / {read:g}s read"
+
+
+def _cause(exc: Exception) -> str:
+    """The innermost useful text of a requests/urllib3 exception."""
+    text = str(exc) or exc.__class__.__name__
+    return _squeeze(f"{exc.__class__.__name__}: {text}", 200)

@@ -1,0 +1,194 @@
+"""IOM Missing Migrants Project global CSV -> data/raw/iom/missing_migrants.csv.
+
+The download names its columns in words ("Total Number of Dead and Missing") and its countries
+by name; the raw file takes the snapshot's short column names and ISO3 codes. Blank counts stay
+blank (unknown, not zero).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import pandas as pd
+import requests
+
+from analysis import rawstore
+from analysis.live import codes
+from analysis.live.common import Summary, http_date, record_checked, today, write_csv
+from analysis.live.config import LiveConfig
+from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.progress import Progress
+from analysis.paths import Paths
+
+log = logging.getLogger(__name__)
+
+PROVIDER_ID = "iom"
+FILE = "missing_migrants.csv"
+COLUMNS = ["date", "record_type", "route", "incident_iso3", "dead_and_missing", "cause",
+           "survivors", "origin_iso3", "location", "lon", "lat"]
+
+# Our column <- the download's header (current name first, then names older files used).
+SOURCE_COLUMNS = {
+    "date": ("Incident Date", "Reported Date"),
+    "record_type": ("Incident Type",),
+    "route": ("Migration Route",),
+    "incident_country": ("Country of Incident",),
+    "dead_and_missing": ("Total Number of Dead and Missing", "Total Dead and Missing"),
+    "cause": ("Cause of Death",),
+    "survivors": ("Number of Survivors",),
+    "origin_countries": ("Country of Origin",),
+    "location": ("Location of Incident", "Location Description"),
+    "coordinates": ("Coordinates", "Location Coordinates"),
+}
+OPTIONAL = ("location", "coordinates", "survivors")
+FREE_TEXT = ("record_type", "route", "cause", "location")
+
+VINTAGE = {
+    "producer": "IOM Missing Migrants Project",
+    "title": "Missing Migrants Project: deaths and disappearances during migration",
+    "url_main": "https://missingmigrants.iom.int/downloads",
+    "licence": "free use with attribution",
+    "citation": "IOM Missing Migrants Project, https://missingmigrants.iom.int/",
+}
+
+
+def download(response: requests.Response) -> bytes:
+    content = response.content
+    kind = body_kind(content)
+    if kind in ("html", "empty"):
+        raise Transient(f"{describe_body(content)} instead of a CSV file")
+    if kind != "text":
+        raise FetchError(f"{response.url}: expected a CSV file, got {describe_body(content)}")
+    return content
+
+
+def _columns(frame: pd.DataFrame, url: str) -> dict[str, str | None]:
+    found = {}
+    for ours, theirs in SOURCE_COLUMNS.items():
+        name = next((t for t in theirs if t in frame.columns), None)
+        if name is None and ours not in OPTIONAL:
+            raise FetchError(f"{url}: no column {theirs[0]!r} (needed for {ours}); found "
+                             f"{', '.join(frame.columns)}")
+        found[ours] = name
+    return found
+
+
+def _dates(text: pd.Series, url: str) -> pd.Series:
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    retry = parsed.isna() & (text != "")
+    if retry.any():  # older files: "Thu, 01/06/2014 - 12:00" and other spelled-out forms
+        cleaned = text[retry].str.replace(r"^[A-Za-z]{3},\s*", "", regex=True) \
+            .str.replace(r"\s*-\s*\d{1,2}:\d{2}$", "", regex=True)
+        parsed[retry] = pd.to_datetime(cleaned, errors="coerce", format="mixed")
+    bad = parsed.isna() & (text != "")
+    if bad.any():
+        row = bad.idxmax()
+        raise FetchError(f"{url}: row {row + 2}: incident date {text[row]!r} is not a date")
+    return parsed.dt.strftime("%Y-%m-%d").fillna("")
+
+
+def _counts(text: pd.Series, column: str, url: str) -> pd.Series:
+    numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    bad = numbers.isna() & (text != "")
+    if bad.any():
+        row = bad.idxmax()
+        raise FetchError(f"{url}: row {row + 2}, column {column!r}: {text[row]!r} is not a count")
+    return numbers.map(lambda v: "" if pd.isna(v) else (f"{v:.0f}" if v % 1 == 0 else repr(v)))
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+
+
+def _coordinates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """"lat, lon" (IOM's order) or "POINT (lon lat)" -> lon, lat as written."""
+    pair = text.str.extract(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
+    point = text.str.extract(rf"POINT\s*\(\s*({_NUMBER})\s+({_NUMBER})\s*\)", flags=re.I)
+    lon = pair[1].fillna(point[0]).fillna("")
+    lat = pair[0].fillna(point[1]).fillna("")
+    unread = (text != "") & (lon == "")
+    if unread.any():
+        log.warning("%s: %d coordinate cell(s) not read (e.g. %r); lon/lat left blank",
+                    PROVIDER_ID, int(unread.sum()), text[unread].iloc[0])
+    return lon, lat
+
+
+def parse_csv(content: bytes, url: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
+                            encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise FetchError(f"{url}: not a readable CSV file ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]  # header cells carry stray spaces
+    col = _columns(frame, url)
+
+    def source(ours: str) -> pd.Series:
+        """A column as published (free text keeps its spacing); codes, counts and dates are
+        read from stripped cells."""
+        name = col[ours]
+        if not name:
+            return pd.Series("", index=frame.index)
+        return frame[name] if ours in FREE_TEXT else frame[name].str.strip()
+
+    incident = source("incident_country")
+    origins = source("origin_countries")
+    resolved = codes.resolve_name_lists(set(incident) | set(origins))
+
+    unknown_names: set[str] = set()
+
+    def incident_code(cell: str) -> str:
+        found, unknown = resolved.get(cell, ([], []))
+        unknown_names.update(unknown)
+        return found[0] if len(found) == 1 and not unknown else ""
+
+    def origin_codes(cell: str) -> str:
+        found, unknown = resolved.get(cell, ([], []))
+        unknown_names.update(unknown)
+        if unknown or not found:
+            found = [*found, codes.UNKNOWN]
+        return ",".join(found)  # as listed, repeats included
+
+    lon, lat = _coordinates(source("coordinates"))
+    table = pd.DataFrame({
+        "date": _dates(source("date"), url),
+        "record_type": source("record_type"),
+        "route": source("route"),
+        "incident_iso3": incident.map(incident_code),
+        "dead_and_missing": _counts(source("dead_and_missing"), col["dead_and_missing"], url),
+        "cause": source("cause"),
+        "survivors": _counts(source("survivors"), col["survivors"] or "survivors", url),
+        "origin_iso3": origins.map(origin_codes),
+        "location": source("location"),
+        "lon": lon,
+        "lat": lat,
+    }, columns=COLUMNS)
+    if unknown_names:
+        shown = ", ".join(sorted(unknown_names)[:10])
+        log.warning("%s: %d country name(s) not recognised, kept as unknown (origin UNK, "
+                    "incident blank): %s", PROVIDER_ID, len(unknown_names), shown)
+    return table
+
+
+def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+    url = config.mmp_csv_url
+    last_modified: list[str | None] = []
+
+    def keep_date(response: requests.Response) -> bytes:
+        content = download(response)
+        last_modified.append(response.headers.get("Last-Modified"))
+        return content
+
+    content = client.get(url, parse=keep_date)
+    progress.step("csv")
+    table = parse_csv(content, url)
+    with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
+        write_csv(table, staging.path(FILE))
+        record_checked(staging, FILE, url, {})
+        years = pd.to_datetime(table["date"], errors="coerce").dt.year.dropna()
+        staging.vintage = {
+            **VINTAGE, "date_accessed": today(),
+            "last_updated": http_date(last_modified[-1]) if last_modified else None,
+            "latest_year": int(years.max()) if len(years) else None,
+        }
+    return Summary(PROVIDER_ID, {FILE: len(table)})

@@ -1,0 +1,203 @@
+"""World Bank Indicators API v2 -> data/raw/worldbank/indicators.csv.
+
+One request per indicator per page: every catalogue state in one `;`-joined country path
+segment, `format=json`, a page size large enough that one page is the rule.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+import requests
+
+from analysis import catalogue, rawstore
+from analysis.live.common import Summary, record_checked, today, write_csv
+from analysis.live.config import LiveConfig
+from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.progress import Progress
+from analysis.paths import Paths
+
+log = logging.getLogger(__name__)
+
+PROVIDER_ID = "worldbank"
+FILE = "indicators.csv"
+COLUMNS = ["indicator", "iso3", "year", "value"]
+
+# Provenance, as the snapshot's sources.json describes this provider.
+VINTAGE = {
+    "producer": "World Bank",
+    "title": "World Development Indicators",
+    "url_main": "https://databank.worldbank.org/source/world-development-indicators",
+    "licence": "CC BY 4.0",
+    "citation": "World Bank, World Development Indicators, https://data.worldbank.org/",
+}
+
+# The API's documented limits (API_NOTES): one path segment, and the whole URL.
+MAX_SEGMENT = 1_500
+MAX_URL = 4_000
+
+
+def indicator_codes(include_population: bool) -> list[str]:
+    codes = [i.code for i in catalogue.INDICATORS if i.provider == PROVIDER_ID]
+    if include_population and catalogue.WORLDBANK_POPULATION_CODE not in codes:
+        codes.append(catalogue.WORLDBANK_POPULATION_CODE)
+    return codes
+
+
+@dataclass
+class Page:
+    page: int
+    pages: int
+    total: int
+    last_updated: str | None
+    rows: list[tuple[str, str, int, float | None]]
+
+
+def parse_page(response: requests.Response) -> Page:
+    """Read one page of `[meta, rows]`; recognise the error envelope (often HTTP 200), XML and
+    HTML bodies."""
+    url = response.url
+    content = response.content
+    kind = body_kind(content)
+    if kind == "html":  # outage and redirect pages: may pass
+        raise Transient(f"{describe_body(content)} instead of JSON")
+    if kind == "xml":  # the API's XML error (or XML data: format=json was lost)
+        raise FetchError(f"{url}: the World Bank answered {describe_body(content)}")
+    if kind == "empty":
+        raise Transient("an empty body instead of JSON")
+    try:
+        body = json.loads(content.decode("utf-8-sig"))
+    except ValueError as exc:
+        raise Transient(f"JSON that does not parse (cut off?): {exc}") from None
+    try:
+        return _interpret(body)
+    except FetchError as exc:
+        raise FetchError(f"{url}: {exc}") from None
+
+
+def _error_message(item: dict) -> str:
+    messages = item.get("message") or []
+    if isinstance(messages, dict):
+        messages = [messages]
+    text = "; ".join(
+        " ".join(str(m.get(k, "")) for k in ("id", "key")).strip() + f": {m.get('value', '')}"
+        for m in messages if isinstance(m, dict))
+    return text or json.dumps(item)[:200]
+
+
+def _int(meta: dict, key: str, default: int) -> int:
+    value = meta.get(key)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)  # the API sends some of these as strings ("per_page": "50")
+    except (TypeError, ValueError):
+        raise FetchError(f"meta field {key!r} is not a whole number ({value!r})") from None
+
+
+def _interpret(body) -> Page:
+    if not isinstance(body, list) or not body:
+        raise FetchError(f"expected a JSON list [meta, rows], got {type(body).__name__}")
+    meta = body[0]
+    if isinstance(meta, dict) and "message" in meta:
+        raise FetchError(f"World Bank API error {_error_message(meta)}")
+    if not isinstance(meta, dict):
+        raise FetchError(f"expected a meta object first, got {json.dumps(meta)[:120]}")
+    if len(body) == 1:  # a one-element list without a message: no data
+        return Page(1, 0, 0, meta.get("lastupdated"), [])
+    page = _int(meta, "page", 1)
+    pages = _int(meta, "pages", 0)
+    total = _int(meta, "total", 0)
+    records = body[1] or []  # null rows: no data
+    if not isinstance(records, list):
+        raise FetchError(f"expected a list of rows, got {type(records).__name__}")
+    rows = []
+    for n, record in enumerate(records, start=1):
+        try:
+            code = record["indicator"]["id"]
+            iso3 = record.get("countryiso3code") or record["country"]["id"]
+            year = int(record["date"])
+            value = record["value"]
+            value = None if value in (None, "") else float(value)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FetchError(f"row {n} of page {page} is not a data row ({exc!r}: "
+                             f"{json.dumps(record)[:160]})") from None
+        rows.append((code, iso3, year, value))
+    return Page(page, pages, total, meta.get("lastupdated"), rows)
+
+
+def fetch_indicator(client: HttpClient, config: LiveConfig, code: str, states: list[str],
+                    progress: Progress) -> tuple[list, str | None]:
+    """Every page of one indicator for all states: (rows, the source's lastupdated)."""
+    segment = ";".join(states)
+    if len(segment) > MAX_SEGMENT:
+        raise FetchError(f"{len(states)} country codes make a {len(segment)}-character path "
+                         f"segment; the World Bank API takes at most {MAX_SEGMENT}")
+    url = f"{config.worldbank_url}/country/{segment}/indicator/{code}"
+    params = {"format": "json", "per_page": config.worldbank_per_page,
+              "date": f"{config.worldbank_first_year}:{config.last_year}", "page": 1}
+    if len(requests.Request("GET", url, params=params).prepare().url) > MAX_URL:
+        raise FetchError(f"{url}: longer than the {MAX_URL} characters the API accepts")
+    first = client.get(url, params, parse_page)
+    progress.step(code)
+    rows = list(first.rows)
+    progress.grow(first.pages - 1)
+    for number in range(2, first.pages + 1):
+        page = client.get(url, {**params, "page": number}, parse_page)
+        if page.page != number:
+            raise FetchError(f"{url}: asked for page {number}, got page {page.page}")
+        rows.extend(page.rows)
+        progress.step(f"{code} p{number}")
+    if len(rows) != first.total:
+        raise FetchError(f"{url}: {len(rows)} rows over {max(first.pages, 1)} page(s), but the "
+                         f"API announced {first.total}; the data changed while paging or a "
+                         "page was cut short; fetch again")
+    unexpected = {r[0] for r in rows} - {code}
+    if unexpected:
+        raise FetchError(f"{url}: rows for other indicators: {', '.join(sorted(unexpected))}")
+    strangers = {r[1] for r in rows} - set(states)
+    if strangers:
+        raise FetchError(f"{url}: rows for countries not asked for: "
+                         f"{', '.join(sorted(strangers))}")
+    if not rows:
+        log.warning("%s: %s has no data for the catalogue's states (%s)", PROVIDER_ID, code,
+                    url)
+    return rows, first.last_updated
+
+
+def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress, *,
+          include_population: bool = True) -> Summary:
+    states = catalogue.state_codes()
+    codes = indicator_codes(include_population)
+    all_rows, last_updated = [], {}
+    for code in codes:
+        rows, updated = fetch_indicator(client, config, code, states, progress)
+        all_rows.extend(rows)
+        last_updated[code] = updated
+
+    table = pd.DataFrame(all_rows, columns=COLUMNS)
+    # A null value is a row in the API but no observation; the snapshot carries none.
+    table = table.dropna(subset=["value"]).sort_values(["indicator", "iso3", "year"])
+    with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
+        write_csv(table, staging.path(FILE))
+        origin = f"{config.worldbank_url}/country/{';'.join(states)}/indicator/{{code}}"
+        record_checked(staging, FILE, origin, {
+            "indicators": codes, "format": "json", "per_page": config.worldbank_per_page,
+            "date": f"{config.worldbank_first_year}:{config.last_year}",
+            "lastupdated": last_updated})
+        dates = [d for d in last_updated.values() if d]
+        staging.vintage = {
+            **VINTAGE,
+            "api": config.worldbank_url + "/",
+            "date_accessed": today(),
+            "last_updated": max(dates) if dates else None,
+            "latest_year": int(table["year"].max()) if len(table) else None,
+        }
+    summary = Summary(PROVIDER_ID, {FILE: len(table)})
+    if not include_population:
+        summary.notes.append(f"{catalogue.WORLDBANK_POPULATION_CODE} not fetched: "
+                             "UN WPP population is present")
+    return summary
