@@ -11,7 +11,7 @@ REPORT_ARGS ?=
 SNAPSHOT_FLAG := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data fetch build report test lint lab bench clean strip-notebooks chromium check-page
+.PHONY: help setup data fetch build report test lint lab bench bench-fetch clean strip-notebooks chromium check-page
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -47,6 +47,9 @@ lab: setup ## start JupyterLab on notebooks/ with the project's kernel ($(KERNEL
 
 bench: setup ## benchmarks (build time on the snapshot)
 	$(PY) benchmarks/build_bench.py $(SNAPSHOT_FLAG)
+
+bench-fetch: setup ## live-fetch benchmark: requests and wall time against a local stand-in server
+	$(PY) benchmarks/fetch_bench.py $(SNAPSHOT_FLAG)
 
 chromium: ## install Debian's chromium when it is missing (for check-page and its test)
 	@command -v chromium >/dev/null || { \

@@ -91,20 +91,25 @@ def resolve_name_lists(cells: Iterable[str]) -> dict[str, tuple[list[str], list[
 
 
 def _resolve(parts: list[str], lookup: dict[str, str | None]) -> tuple[list[str], list[str]]:
+    """A part that is no country alone is a fragment: joined with the next part when that is
+    a fragment too ("Bonaire, Sint Eustatius and Saba"), or with the previous one when the two
+    name a country together ("Korea, Republic of"; "Congo, Democratic Republic of the")."""
     codes: list[str] = []
     unknown: list[str] = []
     i = 0
     while i < len(parts):
         part = parts[i]
+        ahead = f"{part}, {parts[i + 1]}" if i + 1 < len(parts) else None
+        behind = f"{parts[i - 1]}, {part}" if i > 0 else None
         if part.lower() == "unknown":
             codes.append(UNKNOWN)
         elif lookup.get(part):
             codes.append(lookup[part])
-        elif i + 1 < len(parts) and lookup.get(f"{part}, {parts[i + 1]}"):
-            codes.append(lookup[f"{part}, {parts[i + 1]}"])
+        elif ahead and lookup.get(ahead) and not lookup.get(parts[i + 1]):
+            codes.append(lookup[ahead])
             i += 1
-        elif i > 0 and lookup.get(f"{parts[i - 1]}, {part}"):
-            codes[-1] = lookup[f"{parts[i - 1]}, {part}"]
+        elif behind and lookup.get(behind) and codes and codes[-1] == lookup.get(parts[i - 1]):
+            codes[-1] = lookup[behind]
         else:
             unknown.append(part)
         i += 1

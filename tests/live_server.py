@@ -1,0 +1,418 @@
+"""A local stand-in for the four providers: a threaded HTTP server on 127.0.0.1 that speaks
+their protocols (as ../shared/docs/API_NOTES.md describes them), serving tables a test builds.
+
+    with FakeProviders(worldbank=wb_rows, unhcr={"population": items}) as server:
+        config = server.config()          # LiveConfig pointing at the server, quick retries
+        server.add_fault("/wb/", status=503)            # the next WB request fails once
+        ...
+        server.requests                   # every request: (path, query dict, headers)
+
+Also used by benchmarks/fetch_bench.py. Builders at the end turn snapshot-layout tables into
+the providers' wire formats (UNHCR items, the UN DESA workbook, the IOM CSV).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pandas as pd
+
+from analysis.live import HttpPolicy, LiveConfig
+
+WB_PREFIX = "/wb/v2"
+UNHCR_PREFIX = "/unhcr/population/v1"
+UNDESA_PATH = "/undesa/undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx"
+IOM_PATH = "/iom/Missing_Migrants_Global_Figures_allData.csv"
+
+FAST_HTTP = HttpPolicy(timeout=(2.0, 5.0), attempts=3, backoff=0.01, backoff_max=1.0,
+                       deadline=10.0)
+
+UNHCR_DIMENSIONS = {"coo": ("coo_id", "coo_name", "coo", "coo_iso"),
+                    "coa": ("coa_id", "coa_name", "coa", "coa_iso")}
+
+
+@dataclasses.dataclass
+class Fault:
+    """A canned answer for the next `times` requests whose path starts with `prefix`."""
+
+    prefix: str
+    status: int = 200
+    body: bytes = b""
+    headers: dict = dataclasses.field(default_factory=dict)
+    times: int = 1
+    delay: float = 0.0  # seconds to wait before answering (a timeout)
+    cut_at: int | None = None  # announce the whole body but send only this many bytes
+
+
+def html_page(title: str) -> bytes:
+    return (f"<!DOCTYPE html><html><head><title>{title}</title></head>"
+            f"<body><h1>{title}</h1></body></html>").encode()
+
+
+class FakeProviders:
+    def __init__(self, *, worldbank: pd.DataFrame | None = None,
+                 wb_lastupdated: str = "2025-07-01", wb_meta_as_strings: bool = False,
+                 unhcr: dict | None = None,
+                 undesa_xlsx: bytes | None = None, iom_csv: bytes | None = None,
+                 last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT"):
+        self.worldbank = worldbank if worldbank is not None else pd.DataFrame(
+            columns=["indicator", "iso3", "year", "value"])
+        self.wb_lastupdated = wb_lastupdated
+        self.wb_meta_as_strings = wb_meta_as_strings  # the API sends some meta numbers as text
+        self.unhcr = unhcr or {}  # endpoint -> DataFrame of items (API fields, ids included)
+        self.undesa_xlsx = undesa_xlsx
+        self.iom_csv = iom_csv
+        self.last_modified = last_modified
+        self.faults: list[Fault] = []
+        self.requests: list[tuple[str, dict, dict]] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    def __enter__(self) -> FakeProviders:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the http.server API)
+                fake._handle(self)
+
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._server.handle_error = lambda *a: None  # a client that hung up is no error here
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def env(self) -> dict[str, str]:
+        return {"WORLDBANK_API_URL": self.url + WB_PREFIX,
+                "UNHCR_API_URL": self.url + UNHCR_PREFIX,
+                "UNDESA_STOCK_URL": self.url + UNDESA_PATH,
+                "MMP_CSV_URL": self.url + IOM_PATH}
+
+    def config(self, **overrides) -> LiveConfig:
+        overrides.setdefault("http", FAST_HTTP)
+        overrides.setdefault("progress", False)
+        return LiveConfig.from_env(self.env(), **overrides)
+
+    def add_fault(self, prefix: str, **kw) -> Fault:
+        fault = Fault(prefix, **kw)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def paths_requested(self, prefix: str = "") -> list[str]:
+        return [path for path, _, _ in self.requests if path.startswith(prefix)]
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        path = unquote(parts.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        with self._lock:
+            self.requests.append((path, query, dict(handler.headers)))
+            fault = next((f for f in self.faults if f.times > 0 and path.startswith(f.prefix)),
+                         None)
+            if fault is not None:
+                fault.times -= 1
+        try:
+            if fault is not None:
+                self._send_fault(handler, fault)
+            elif path.startswith(WB_PREFIX + "/country/"):
+                self._worldbank(handler, path, query)
+            elif path.startswith(UNHCR_PREFIX + "/"):
+                self._unhcr(handler, path, query)
+            elif path == UNDESA_PATH and self.undesa_xlsx is not None:
+                self._send(handler, 200, self.undesa_xlsx, "application/vnd.openxmlformats-"
+                           "officedocument.spreadsheetml.sheet",
+                           {"Last-Modified": self.last_modified})
+            elif path == IOM_PATH and self.iom_csv is not None:
+                self._send(handler, 200, self.iom_csv, "text/csv; charset=utf-8",
+                           {"Last-Modified": self.last_modified})
+            else:
+                self._send(handler, 404, html_page("404 Not Found"), "text/html")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test)
+
+    @staticmethod
+    def _send(handler, status: int, body: bytes, content_type: str, headers=None,
+              cut_at: int | None = None) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body if cut_at is None else body[:cut_at])
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    def _send_fault(self, handler, fault: Fault) -> None:
+        if fault.delay:
+            time.sleep(fault.delay)
+        kind = "text/html" if fault.body.lstrip().startswith(b"<!") else "application/json"
+        self._send(handler, fault.status, fault.body, kind, fault.headers, fault.cut_at)
+
+    # -- World Bank ----------------------------------------------------------------------
+
+    def _worldbank(self, handler, path: str, query: dict) -> None:
+        rest = path[len(WB_PREFIX + "/country/"):].split("/")
+        if len(rest) != 3 or rest[1] != "indicator":
+            return self._send(handler, 404, html_page("404 Not Found"), "text/html")
+        countries, code = rest[0].split(";"), rest[2]
+        if query.get("format") != "json":
+            body = ('\ufeff<?xml version="1.0" encoding="utf-8"?><wb:data '
+                    'xmlns:wb="http://www.worldbank.org" page="1" pages="1"></wb:data>')
+            return self._send(handler, 200, body.encode(), "application/xml")
+        table = self.worldbank
+        if code not in set(table["indicator"]):
+            return self._send(handler, 200, json.dumps([{"message": [{
+                "id": "175", "key": "Invalid format",
+                "value": "The indicator was not found. It may have been deleted or archived."}]}]
+            ).encode(), "application/json")
+        rows = table[(table["indicator"] == code) & table["iso3"].isin(countries)]
+        if "date" in query:
+            first, last = (int(y) for y in query["date"].split(":"))
+            rows = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+        rows = rows.sort_values(["iso3", "year"], ascending=[True, False])
+        per_page = int(query.get("per_page", 50))
+        page = int(query.get("page", 1))
+        total = len(rows)
+        pages = math.ceil(total / per_page)
+        meta = {"page": page, "pages": pages, "per_page": str(per_page), "total": total,
+                "sourceid": "2", "lastupdated": self.wb_lastupdated}
+        if self.wb_meta_as_strings:
+            meta = {k: str(v) for k, v in meta.items()}
+        chunk = rows.iloc[(page - 1) * per_page: page * per_page]
+        records = [{
+            "indicator": {"id": code, "value": f"indicator {code}"},
+            "country": {"id": r.iso3[:2], "value": f"country {r.iso3}"},
+            "countryiso3code": r.iso3,
+            "date": str(int(r.year)),
+            "value": None if pd.isna(r.value) else r.value,
+            "unit": "", "obs_status": "", "decimal": 1,
+        } for r in chunk.itertuples()]
+        body = [meta, records if total else None]
+        self._send(handler, 200, json.dumps(body).encode(), "application/json;charset=utf-8")
+
+    # -- UNHCR ---------------------------------------------------------------------------
+
+    def _unhcr(self, handler, path: str, query: dict) -> None:
+        endpoint = path[len(UNHCR_PREFIX) + 1:].strip("/")
+        if endpoint not in self.unhcr:
+            return self._send(handler, 404, html_page("Page not found"), "text/html")
+        items = unhcr_select(self.unhcr[endpoint], query)
+        limit = int(query.get("limit", 100))
+        page = int(query.get("page", 1))
+        max_pages = math.ceil(len(items) / limit)
+        chunk = items.iloc[(page - 1) * limit: page * limit]
+        body = {"page": page, "maxPages": max_pages, "total": len(items),
+                "items": [{k: ("-" if _missing(v) else _plain(v)) for k, v in row.items()}
+                          for row in chunk.to_dict("records")],
+                "short-url": f"https://api.unhcr.org/s/{len(self.requests)}"}
+        self._send(handler, 200, json.dumps(body).encode(), "application/json")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def unhcr_select(table: pd.DataFrame, query: dict) -> pd.DataFrame:
+    """The UNHCR API's row selection: coo/coa lists filter (ISO3 with cf_type=ISO, UNHCR codes
+    otherwise), coo_all/coa_all break down by every country and override the list, and a
+    dimension neither filtered nor broken down is summed with its fields set to "-".
+    yearFrom/yearTo work only together."""
+    rows = table
+    if "yearFrom" in query and "yearTo" in query:
+        years = pd.to_numeric(rows["year"])
+        rows = rows[(years >= int(query["yearFrom"])) & (years <= int(query["yearTo"]))]
+    iso = query.get("cf_type") == "ISO"
+    summed = []
+    for dim, fields in UNHCR_DIMENSIONS.items():
+        if query.get(f"{dim}_all") == "true":
+            continue
+        if query.get(dim):
+            codes = query[dim].split(",")
+            rows = rows[rows[f"{dim}_iso" if iso else dim].isin(codes)]
+        else:
+            summed.extend(fields)
+    if summed:
+        dims = ("year", *UNHCR_DIMENSIONS["coo"], *UNHCR_DIMENSIONS["coa"])
+        values = [c for c in rows.columns if c not in dims and rows[c].astype(str)
+                  .str.fullmatch(r"-?\d+(\.\d+)?|-").all()]
+        keys = [c for c in rows.columns if c not in values and c not in summed]
+        numbers = rows[values].apply(lambda s: pd.to_numeric(s.replace("-", None)))
+        grouped = pd.concat([rows[keys], numbers], axis=1).groupby(keys, as_index=False,
+                                                                  dropna=False)
+        rows = grouped.sum(min_count=1)
+        for field in summed:
+            rows[field] = "-"
+        rows = rows[list(table.columns)]
+    return rows.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Wire formats from snapshot-layout tables
+# ---------------------------------------------------------------------------
+
+
+def unhcr_items(raw: pd.DataFrame) -> pd.DataFrame:
+    """A snapshot UNHCR table (API fields without ids, blank = missing) -> API items: ids
+    added after the names' order the API uses, missing as "-"."""
+    items = raw.copy()
+    ids = {code: n for n, code in enumerate(sorted(set(items["coo"]) | set(items["coa"])), 1)}
+    items.insert(list(items.columns).index("coo_name"), "coo_id", items["coo"].map(ids))
+    items.insert(list(items.columns).index("coa_name"), "coa_id", items["coa"].map(ids))
+    return items.astype(object).where(items.notna(), "-")
+
+
+def m49_codes() -> dict[str, int]:
+    """ISO3 -> M49 from country_converter, plus the two UN DESA locations without ISO codes."""
+    import country_converter as coco
+
+    from analysis.live.codes import UNDESA_NON_ISO_M49
+
+    data = coco.CountryConverter().data[["ISO3", "ISOnumeric"]].dropna()
+    table = {iso3: int(num) for iso3, num in zip(data["ISO3"], data["ISOnumeric"], strict=True)}
+    table.update({iso3: code for code, iso3 in UNDESA_NON_ISO_M49.items()})
+    return table
+
+
+UNDESA_YEARS = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
+
+
+def undesa_workbook(stock: pd.DataFrame, *, with_aggregates: bool = True) -> bytes:
+    """Snapshot-layout migrant stock (long, female/male rows) -> the IMS 2024 workbook's
+    'Table 1': title lines, the header at row 11, one row per destination-origin pair with
+    both-sexes, male and female year blocks; ".." where a value is missing; region rows."""
+    from openpyxl import Workbook
+
+    m49 = m49_codes()
+    wide = stock.pivot_table(index=["destination_iso3", "origin_iso3"],
+                             columns=["sex", "year"], values="migrants", aggfunc="sum")
+    flags = stock.groupby("destination_iso3")[["based_on_foreign_born", "based_on_citizenship",
+                                                "includes_refugees", "imputed"]].max()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Table 1")
+    sheet.append(["International Migrant Stock 2024: Destination and origin"])
+    for _ in range(9):
+        sheet.append([])
+    sheet.append(["Index", "Region, development group, country or area of destination",
+                  "Coverage", "Data type", "Location code of destination",
+                  "Region, development group, country or area of origin",
+                  "Location code of origin", *UNDESA_YEARS * 3])
+    index = 0
+    if with_aggregates:  # regions are rows too; the client must drop them by code
+        index += 1
+        world = stock.groupby(["sex", "year"])["migrants"].sum()
+        sheet.append([index, "WORLD", None, None, 900, "World", 900,
+                      *[_both(world, y) for y in UNDESA_YEARS],
+                      *[world.get(("male", y), "..") for y in UNDESA_YEARS],
+                      *[world.get(("female", y), "..") for y in UNDESA_YEARS]])
+    for (dest, orig), row in wide.iterrows():
+        index += 1
+        f = flags.loc[dest]
+        coverage = " ".join(c for c, on in (("B", f.based_on_foreign_born),
+                                            ("C", f.based_on_citizenship)) if on)
+        data_type = " ".join(c for c, on in (("R", f.includes_refugees), ("I", f.imputed)) if on)
+        male = [_cell(row.get(("male", y))) for y in UNDESA_YEARS]
+        female = [_cell(row.get(("female", y))) for y in UNDESA_YEARS]
+        both = [_add(m, fe) for m, fe in zip(male, female, strict=True)]
+        sheet.append([index, f"country {dest}*", coverage or None, data_type or None,
+                      m49[dest], f"country {orig}", m49[orig], *both, *male, *female])
+    sheet.append([])
+    sheet.append(["Note: .. data not available"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value):
+    return ".." if value is None or pd.isna(value) else int(value)
+
+
+def _add(a, b):
+    if a == ".." and b == "..":
+        return ".."
+    return (0 if a == ".." else a) + (0 if b == ".." else b)
+
+
+def _both(series, year):
+    return sum(series.get((sex, year), 0) for sex in ("female", "male"))
+
+
+IOM_HEADER = ["Main ID", "Incident ID", "Incident Type", "Region of Incident", "Incident Date",
+              "Incident Year", "Month", "Number of Dead", "Minimum Estimated Number of Missing",
+              "Total Number of Dead and Missing", "Number of Survivors", "Number of Females",
+              "Number of Males", "Number of Children", "Country of Origin", "Region of Origin",
+              "Cause of Death", "Country of Incident", "Migration Route",
+              "Location of Incident", "Coordinates", "UNSD Geographical Grouping",
+              "Information Source", "URL", "Source Quality"]
+
+
+def country_names() -> dict[str, str]:
+    import country_converter as coco
+
+    data = coco.CountryConverter().data
+    return dict(zip(data["ISO3"], data["name_short"], strict=True))
+
+
+def iom_csv(records: pd.DataFrame) -> bytes:
+    """Snapshot-layout IOM records -> the MMP download: spelled-out headers (some with stray
+    spaces, as IOM's have), country names instead of codes, "lat, lon" coordinates."""
+    names = country_names()
+
+    def origin_names(cell: str) -> str:
+        return ",".join("Unknown" if c == "UNK" else names[c] for c in cell.split(","))
+
+    date = pd.to_datetime(records["date"])
+    out = pd.DataFrame({
+        "Main ID": [f"{2014 + n % 10}.MMP{n:05d}" for n in range(len(records))],
+        "Incident ID": range(1, len(records) + 1),
+        "Incident Type": records["record_type"],
+        "Region of Incident": "",
+        "Incident Date": records["date"],
+        "Incident Year": date.dt.year,
+        "Month": date.dt.strftime("%B"),
+        "Number of Dead": records["dead_and_missing"],
+        "Minimum Estimated Number of Missing": "",
+        "Total Number of Dead and Missing": records["dead_and_missing"],
+        "Number of Survivors": records["survivors"],
+        "Number of Females": "", "Number of Males": "", "Number of Children": "",
+        "Country of Origin": records["origin_iso3"].map(origin_names),
+        "Region of Origin": "",
+        "Cause of Death": records["cause"],
+        "Country of Incident": records["incident_iso3"].map(names),
+        "Migration Route": records["route"],
+        "Location of Incident": records["location"],
+        "Coordinates": records["lat"] + ", " + records["lon"],
+        "UNSD Geographical Grouping": "", "Information Source": "", "URL": "",
+        "Source Quality": "",
+    }, columns=IOM_HEADER)
+    out.columns = [f" {c}" if c == "Cause of Death" else c for c in out.columns]
+    return out.to_csv(index=False).encode("utf-8-sig")

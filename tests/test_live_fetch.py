@@ -1,0 +1,219 @@
+"""Live fetching as a whole: from a local server speaking each provider's protocol to built
+tables identical to what the snapshot path builds from the same rows; freshness, --source,
+one failing source, progress output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import fetch_snapshot
+from live_server import (
+    IOM_PATH,
+    UNHCR_PREFIX,
+    WB_PREFIX,
+    FakeProviders,
+    iom_csv,
+    undesa_workbook,
+    unhcr_items,
+)
+
+from analysis import build, catalogue, cli, rawstore
+from analysis.live import fetch_all
+from analysis.paths import project_paths
+
+STATES = catalogue.state_codes()
+PROVIDERS = [p.id for p in catalogue.PROVIDERS]
+WB_YEARS = (2010, 2023)
+UNHCR_YEARS = [2015, 2020, 2024]
+STOCK_YEARS = [2015, 2020, 2024]
+
+
+@pytest.fixture(scope="module")
+def mini(snapshot_dir, tmp_path_factory):
+    """Real snapshot rows for a few years, written twice: as a snapshot folder and as the
+    providers' wire formats. The snapshot has no SP.POP.TOTL; WPP values stand in for it on
+    both sides (and the mini snapshot carries no WPP file), so both builds take population
+    from the same rows."""
+    folder = tmp_path_factory.mktemp("mini-snapshot")
+    shutil.copyfile(snapshot_dir / "sources.json", folder / "sources.json")
+
+    wb_codes = [i.code for i in catalogue.INDICATORS if i.provider == "worldbank"]
+    wb = pd.read_csv(snapshot_dir / "worldbank" / "indicators.csv")
+    wb = wb[wb.indicator.isin(wb_codes) & wb.iso3.isin(STATES) & wb.year.between(*WB_YEARS)]
+    wpp = pd.read_csv(snapshot_dir / "undesa" / "population_wpp2024.csv")
+    pop = wpp[wpp.iso3.isin(STATES) & wpp.year.between(*WB_YEARS)]
+    pop = pop.rename(columns={"population": "value"})
+    pop = pop.assign(indicator=catalogue.WORLDBANK_POPULATION_CODE)
+    wb = pd.concat([wb, pop], ignore_index=True)[["indicator", "iso3", "year", "value"]]
+    (folder / "worldbank").mkdir()
+    wb.to_csv(folder / "worldbank" / "indicators.csv", index=False)
+
+    unhcr = {}
+    (folder / "unhcr").mkdir()
+    for name in catalogue.provider("unhcr").files:
+        rows = pd.read_csv(snapshot_dir / "unhcr" / name, dtype=str, keep_default_na=False)
+        rows = rows[rows.year.astype(int).isin(UNHCR_YEARS)]
+        touching = rows.coo_iso.isin(STATES) | rows.coa_iso.isin(STATES)
+        # rows the catalogue cannot use are in the snapshot too; the live client skips them
+        rows = pd.concat([rows[touching], rows[~touching].head(40)])
+        rows.to_csv(folder / "unhcr" / name, index=False)
+        unhcr[name.removesuffix(".csv").replace("_", "-")] = unhcr_items(rows.replace("", None))
+
+    stock = pd.read_csv(snapshot_dir / "undesa" / "migrant_stock_2024.csv")
+    stock = stock[stock.year.isin(STOCK_YEARS)
+                  & (stock.destination_iso3.isin(STATES) | stock.origin_iso3.isin(STATES))]
+    (folder / "undesa").mkdir()
+    stock.to_csv(folder / "undesa" / "migrant_stock_2024.csv", index=False)
+
+    mm = pd.read_csv(snapshot_dir / "iom" / "missing_migrants.csv", dtype=str,
+                     keep_default_na=False)
+    mm = mm[mm.date.str.startswith("2023")]
+    (folder / "iom").mkdir()
+    mm.to_csv(folder / "iom" / "missing_migrants.csv", index=False)
+
+    wire = {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
+            "iom_csv": iom_csv(mm)}
+    return folder, wire
+
+
+@pytest.fixture
+def server(mini):
+    _, wire = mini
+    with FakeProviders(**wire) as fake:
+        yield fake
+
+
+PROCESSED = {
+    "indicators": ["indicator", "iso3", "year"],
+    "corridors": ["measure", "origin_iso3", "destination_iso3", "year"],
+    "missing_migrants": ["date", "incident_iso3", "origin_iso3", "dead_and_missing", "route"],
+    "country_names": ["iso3"],
+}
+
+
+def test_live_fetch_then_build_equals_the_snapshot_path(mini, server, tmp_path):
+    folder, _ = mini
+    offline = project_paths(tmp_path / "snapshot")
+    fetch_snapshot(offline, folder)
+    build.run_build(offline)
+
+    live = project_paths(tmp_path / "live")
+    assert fetch_all(live, PROVIDERS, refresh=False, max_age=24, config=server.config()) == 0
+    build.run_build(live)
+
+    manifest = rawstore.load_manifest(live)
+    assert {e["mode"] for e in manifest["sources"].values()} == {"live"}
+    for name, key in PROCESSED.items():
+        want = pd.read_parquet(getattr(offline, name))
+        got = pd.read_parquet(getattr(live, name))
+        pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                      want.sort_values(key, ignore_index=True), obj=name)
+    # the comparison covers every indicator the catalogue defines
+    indicators = pd.read_parquet(live.indicators)
+    assert set(indicators.indicator) == {i.id for i in catalogue.INDICATORS}
+    assert set(indicators.iso3) == set(STATES)
+
+
+def test_a_recent_live_fetch_is_not_repeated(server, tmp_path, caplog):
+    paths = project_paths(tmp_path)
+    config = server.config()
+    assert fetch_all(paths, ["iom"], refresh=False, max_age=24, config=config) == 0
+    assert len(server.requests) == 1
+    with caplog.at_level(logging.INFO):
+        assert fetch_all(paths, ["iom"], refresh=False, max_age=24, config=config) == 0
+    assert len(server.requests) == 1
+    assert "fetch iom: kept, last live fetch" in caplog.text
+    assert fetch_all(paths, ["iom"], refresh=True, max_age=24, config=config) == 0
+    assert len(server.requests) == 2
+    assert fetch_all(paths, ["iom"], refresh=False, max_age=0, config=config) == 0
+    assert len(server.requests) == 3
+
+
+def test_an_old_or_snapshot_fetch_is_not_fresh(mini, server, tmp_path):
+    folder, _ = mini
+    paths = project_paths(tmp_path)
+    fetch_snapshot(paths, folder)  # mode "snapshot", just now
+    assert fetch_all(paths, ["iom"], refresh=False, max_age=24, config=server.config()) == 0
+    assert len(server.requests) == 1
+    manifest = json.loads(paths.manifest.read_text())
+    two_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=48)
+    manifest["sources"]["iom"]["retrieved_at"] = two_days_ago.isoformat()
+    paths.manifest.write_text(json.dumps(manifest))
+    assert fetch_all(paths, ["iom"], refresh=False, max_age=24, config=server.config()) == 0
+    assert len(server.requests) == 2
+
+
+def test_one_failing_source_does_not_stop_the_others(server, tmp_path, caplog):
+    paths = project_paths(tmp_path)
+    assert fetch_all(paths, PROVIDERS, refresh=True, max_age=24, config=server.config()) == 0
+    before = {f.name: f.read_bytes() for f in (paths.raw / "unhcr").iterdir()}
+    entry = rawstore.load_manifest(paths)["sources"]["unhcr"]
+    server.add_fault(UNHCR_PREFIX + "/solutions/", status=503, times=99)
+    server.requests.clear()
+    assert fetch_all(paths, PROVIDERS, refresh=True, max_age=24, config=server.config()) == 1
+    fetched = {path.split("/")[1] for path, _, _ in server.requests}
+    assert fetched == {"wb", "unhcr", "undesa", "iom"}  # the sources after unhcr still ran
+    assert {f.name: f.read_bytes() for f in (paths.raw / "unhcr").iterdir()} == before
+    assert rawstore.load_manifest(paths)["sources"]["unhcr"] == entry
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(e.startswith("fetch unhcr failed: ") and "/solutions/" in e and "HTTP 503" in e
+               for e in errors)
+    assert "1 of 4 source(s) failed: unhcr" in errors[-1]
+    assert not list(paths.raw.glob(".*new*"))  # no staging folder left behind
+
+
+def test_cli_fetch_one_source(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    assert cli.main(["fetch", "--source", "iom"]) == 0
+    assert {path for path, _, _ in server.requests} == {IOM_PATH}
+    paths = project_paths(tmp_path)
+    assert set(rawstore.load_manifest(paths)["sources"]) == {"iom"}
+
+
+def test_cli_exit_code_is_non_zero_when_a_source_fails(server, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("WORLDBANK_API_URL", server.url + "/moved/v2")  # a permanent 404
+    assert cli.main(["fetch", "--source", "worldbank,iom", "--refresh"]) == 1
+    assert "fetch worldbank failed" in caplog.text and "/moved/v2/country/" in caplog.text
+    assert set(rawstore.load_manifest(project_paths(tmp_path))["sources"]) == {"iom"}
+
+
+def test_one_log_line_per_source_off_a_terminal(server, tmp_path, caplog, capfd):
+    paths = project_paths(tmp_path)
+    with caplog.at_level(logging.INFO, logger="analysis.live"):
+        assert fetch_all(paths, ["undesa", "iom"], refresh=True, max_age=24,
+                         config=server.config(progress=False)) == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "analysis.live"]
+    assert len(lines) == 2
+    assert lines[0].startswith("fetch undesa: 1 request(s), migrant_stock_2024.csv ")
+    assert lines[1].startswith("fetch iom: 1 request(s), missing_migrants.csv ")
+    assert "fetch iom" not in capfd.readouterr().err  # no progress bar
+
+
+def test_a_progress_bar_per_source_on_a_terminal(server, tmp_path, capfd):
+    paths = project_paths(tmp_path)
+    assert fetch_all(paths, ["worldbank", "iom"], refresh=True, max_age=24,
+                     config=server.config(progress=True)) == 0
+    err = capfd.readouterr().err
+    assert "fetch worldbank" in err and "req" in err
+    assert "fetch iom" in err
+
+
+def test_requests_for_a_full_refresh(server, tmp_path):
+    paths = project_paths(tmp_path)
+    assert fetch_all(paths, PROVIDERS, refresh=True, max_age=24, config=server.config()) == 0
+    wb = [p for p, _, _ in server.requests if p.startswith(WB_PREFIX)]
+    unhcr = [p for p, _, _ in server.requests if p.startswith(UNHCR_PREFIX)]
+    n_wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1
+    assert len(wb) == n_wb  # one page each at the default page size
+    assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
+    assert len(server.requests) == n_wb + len(unhcr) + 2
