@@ -190,3 +190,19 @@ def test_retry_after_in_seconds_or_as_a_date():
     assert parse_retry_after(None) is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: now
     assert parse_retry_after("soon") is None
+
+
+def test_base_urls_come_from_the_environment_and_default_to_the_providers():
+    from analysis.errors import AnalysisError
+    from analysis.live.config import LiveConfig
+
+    config = LiveConfig.from_env({})
+    assert config.worldbank_url == "https://api.worldbank.org/v2"
+    assert config.unhcr_url == "https://api.unhcr.org/population/v1"
+    assert config.undesa_stock_url.endswith(
+        "/undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx")
+    assert config.mmp_csv_url.startswith("https://missingmigrants.iom.int/")
+    local = LiveConfig.from_env({"UNHCR_API_URL": "http://127.0.0.1:8000/unhcr/"})
+    assert local.unhcr_url == "http://127.0.0.1:8000/unhcr"
+    with pytest.raises(AnalysisError, match=r"MMP_CSV_URL='missing.csv': not an http\(s\) URL"):
+        LiveConfig.from_env({"MMP_CSV_URL": "missing.csv"})

@@ -194,3 +194,15 @@ def test_the_local_server_sums_an_unbroken_dimension(tables):
     assert len(summed) == 1
     assert summed.coa_iso.iloc[0] == "-"
     assert summed.refugees.iloc[0] == 1400000 + 150000
+
+
+def test_an_empty_result_is_an_empty_file_not_an_error(tables, tmp_path):
+    nothing = {**tables, "idmc": table("idmc", [item(2020, "UNK", "UNK", 48000000)])}
+    paths = project_paths(tmp_path)
+    with FakeProviders(unhcr=nothing) as server:
+        assert fetch_all(paths, ["unhcr"], refresh=True, max_age=24,
+                         config=server.config(unhcr_limit=LIMIT)) == 0
+    idmc = [q for p, q, _ in server.requests if p == f"{UNHCR_PREFIX}/idmc/"]
+    assert len(idmc) == 2  # one page each, maxPages 0
+    raw = pd.read_csv(paths.raw_file("unhcr", "idmc.csv"))
+    assert raw.empty and {"year", "coo_iso", "coa_iso", "total"} <= set(raw.columns)

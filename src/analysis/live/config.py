@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from analysis import rawfiles
+from analysis.errors import AnalysisError
 
 DEFAULT_URLS = {
     "WORLDBANK_API_URL": "https://api.worldbank.org/v2",
@@ -60,13 +61,18 @@ class LiveConfig:
         env = os.environ if environ is None else environ
 
         def url(name: str) -> str:
-            return (env.get(name) or DEFAULT_URLS[name]).rstrip("/")
+            value = (env.get(name) or DEFAULT_URLS[name]).strip()
+            if not value.startswith(("http://", "https://")):
+                raise AnalysisError(f"{name}={value!r}: not an http(s) URL; unset it to use "
+                                    f"{DEFAULT_URLS[name]}")
+            return value
 
         values = {
-            "worldbank_url": url("WORLDBANK_API_URL"),
-            "unhcr_url": url("UNHCR_API_URL"),
-            "undesa_stock_url": env.get("UNDESA_STOCK_URL") or DEFAULT_URLS["UNDESA_STOCK_URL"],
-            "mmp_csv_url": env.get("MMP_CSV_URL") or DEFAULT_URLS["MMP_CSV_URL"],
+            # API bases without a trailing slash: paths are appended to them
+            "worldbank_url": url("WORLDBANK_API_URL").rstrip("/"),
+            "unhcr_url": url("UNHCR_API_URL").rstrip("/"),
+            "undesa_stock_url": url("UNDESA_STOCK_URL"),
+            "mmp_csv_url": url("MMP_CSV_URL"),
         }
         values.update(overrides)
         return cls(**values)

@@ -57,7 +57,10 @@ def user_agent(source: str) -> str:
 
 
 def full_url(url: str, params: dict | None) -> str:
-    return requests.Request("GET", url, params=params).prepare().url
+    try:
+        return requests.Request("GET", url, params=params).prepare().url
+    except requests.RequestException as exc:
+        raise FetchError(f"{url!r} is not a usable URL ({exc})") from None
 
 
 # ---------------------------------------------------------------------------
@@ -233,6 +236,11 @@ class HttpClient:
 
 
 def _cause(exc: Exception) -> str:
-    """The innermost useful text of a requests/urllib3 exception."""
-    text = str(exc) or exc.__class__.__name__
-    return _squeeze(f"{exc.__class__.__name__}: {text}", 200)
+    """The innermost useful text of a requests/urllib3 exception: the reason inside urllib3's
+    MaxRetryError (its own retries are off; the text repeats the URL), without object reprs."""
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", None) or inner
+    if not isinstance(reason, BaseException):
+        reason = exc
+    text = re.sub(r"<[\w.]+ object at 0x[0-9a-f]+>:?\s*", "", str(reason)).strip()
+    return _squeeze(f"{reason.__class__.__name__}: {text or 'no detail'}", 200)
