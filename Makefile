@@ -43,7 +43,8 @@ lint: setup ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests benchmarks notebooks
 
 lab: setup ## start JupyterLab on notebooks/ with the project's kernel ($(KERNEL))
-	$(PY) -m jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=$(KERNEL)
+	$(PY) -m jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=$(KERNEL) \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: setup ## benchmarks (build time on the snapshot)
 	$(PY) benchmarks/build_bench.py $(SNAPSHOT_FLAG)
