@@ -19,7 +19,7 @@ from analysis.live.http import (
     parse_retry_after,
 )
 
-POLICY = HttpPolicy(timeout=(1.0, 0.3), attempts=3, backoff=0.5, backoff_max=5.0, deadline=30.0)
+POLICY = HttpPolicy(timeout=(1.0, 0.5), attempts=3, backoff=0.5, backoff_max=5.0, deadline=30.0)
 CSV = b"a,b\n1,2\n"
 
 
@@ -127,17 +127,17 @@ def test_unknown_path_is_a_permanent_404(server, client):
 
 
 def test_a_timeout_is_retried(server, client, sleeps):
-    server.add_fault(IOM_PATH, delay=1.0)  # longer than the 0.3s read timeout
+    server.add_fault(IOM_PATH, delay=1.5)  # longer than the 0.5s read timeout
     assert client.get(url(server)) == CSV
     assert client.requests == 2 and sleeps == [POLICY.backoff]
 
 
 def test_a_persistent_timeout_fails_naming_the_url(server, client):
-    server.add_fault(IOM_PATH, delay=1.0, times=3)
+    server.add_fault(IOM_PATH, delay=1.5, times=3)
     with pytest.raises(FetchError) as err:
         client.get(url(server))
     assert str(err.value).startswith(url(server))
-    assert "no answer within the 1s connect / 0.3s read timeout" in str(err.value)
+    assert "no answer within the 1s connect / 0.5s read timeout" in str(err.value)
     assert client.requests == 3
 
 
