@@ -399,3 +399,75 @@ def to_dict() -> dict:
         "providers": [asdict(p) for p in PROVIDERS],
         "provider_special_codes": PROVIDER_SPECIAL_CODES,
     }
+
+# ---------------------------------------------------------------------------
+# Additions for the notebooks and the report
+# ---------------------------------------------------------------------------
+
+# The year of the meeting: the notebooks' baseline for "change since".
+MEETING_YEAR = 2015
+
+# The Central Asian states in the catalogue (for the notebooks on work in Russia and re-entry).
+CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+
+
+@dataclass(frozen=True)
+class RecordMeasure:
+    """A count taken from the IOM Missing Migrants records
+    (data/processed/missing_migrants.parquet), usable as a key figure like an indicator. For a
+    state it sums the records whose incident country is the state or whose listed origins
+    include it."""
+
+    id: str
+    label: str
+    unit: str
+    provider: str
+    code: str
+    field: str
+
+
+RECORD_MEASURES: tuple[RecordMeasure, ...] = (
+    RecordMeasure("missing_migrants_dead_and_missing",
+                  "Dead and missing migrants recorded (minimum count)", "people", "iom",
+                  "Total Number of Dead and Missing", "dead_and_missing"),
+)
+
+
+@dataclass(frozen=True)
+class SeriesNote:
+    """A known break in a published series, written down next to the data it explains."""
+
+    indicator: str
+    iso3: str
+    year: int
+    note: str
+
+
+SERIES_NOTES: tuple[SeriesNote, ...] = (
+    SeriesNote("refugees_hosted", "IRN", 2022,
+               "reclassification: from 2022 UNHCR's count for Iran includes Afghans in a "
+               "refugee-like situation, so the jump is mostly a change of definition, not new "
+               "arrivals"),
+)
+
+# The notebook for per-state profiles, as an id the report accepts in --themes.
+COUNTRY_PROFILE_ID = "country_profile"
+
+_RECORD_MEASURES_BY_ID = {m.id: m for m in RECORD_MEASURES}
+
+
+def record_measure(id_: str) -> RecordMeasure:
+    return _lookup(_RECORD_MEASURES_BY_ID, id_, "record measure")
+
+
+def measure_label_unit(id_: str) -> tuple[str, str]:
+    """Label and unit of a key figure's measure: a catalogue indicator or a record measure."""
+    if id_ in _INDICATORS_BY_ID:
+        ind = _INDICATORS_BY_ID[id_]
+        return ind.label, ind.unit
+    measure = record_measure(id_)
+    return measure.label, measure.unit
+
+
+def series_notes(indicator: str) -> list[SeriesNote]:
+    return [n for n in SERIES_NOTES if n.indicator == indicator]

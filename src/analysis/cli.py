@@ -128,12 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="run the notebooks into reports/",
                             description="Run every theme notebook and country profile with "
-                                        "papermill into reports/.")
-    report.add_argument("--themes", metavar="ID[,ID]", help="only these themes")
-    report.add_argument("--states", metavar="ISO3[,ISO3]", help="only these states")
-    report.add_argument("--years", metavar="A:B", help="year range, inclusive")
-    report.add_argument("--formats", metavar="png,svg,pdf", help="figure formats")
+                                        "papermill into reports/: executed notebooks, figures, "
+                                        "summary.json, index.html and briefing.pdf. Exits 1 if "
+                                        "a notebook failed (the others still run), 2 on a bad "
+                                        "option.")
+    report.add_argument("--themes", metavar="ID[,ID]",
+                        help="only these themes (default: all, plus country profiles): "
+                             + ", ".join([t.id for t in catalogue.THEMES]
+                                         + [catalogue.COUNTRY_PROFILE_ID]))
+    report.add_argument("--states", metavar="ISO3[,ISO3]",
+                        help="only these states, in theme notebooks and profiles (default: "
+                             "each notebook's own set; profiles for every catalogue state)")
+    report.add_argument("--years", metavar="A:B",
+                        help="year range, inclusive (default: each notebook's own)")
+    report.add_argument("--formats", metavar="png,svg,pdf",
+                        help="figure formats (default: png,svg,pdf)")
     report.add_argument("--out", metavar="DIR", help="output folder (default reports/)")
+    report.add_argument("--reentry-bans", metavar="CSV",
+                        help="analyst-supplied re-entry bans (columns year, iso3, value, "
+                             "source, note) for the re-entry notebook")
     report.set_defaults(func=cmd_report)
 
     cat = sub.add_parser("catalog", help="print states, themes and indicators",

@@ -1,0 +1,90 @@
+"""Numbers and names as the findings' sentences write them. A missing value reads "n/a"."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from analysis import catalogue
+
+NA = "n/a"
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def compact(x) -> str:
+    """Axis-style: 950, 1.5k, 2.3M, 4.1bn."""
+    if _missing(x):
+        return NA
+    sign = "-" if x < 0 else ""
+    a = abs(float(x))
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if a >= size:
+            return f"{sign}{a / size:.3g}{suffix}"
+    return f"{sign}{a:.3g}" if a < 1000 else f"{sign}{a:,.0f}"
+
+
+def number(x, digits: int = 3) -> str:
+    """Prose-style, `digits` significant figures: 415,700; 1.2 million; 3.4 billion."""
+    if _missing(x):
+        return NA
+    sign = "-" if x < 0 else ""
+    a = abs(float(x))
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if a >= size:
+            return f"{sign}{_sig(a / size, digits)} {word}"
+    if a >= 1000:
+        return f"{sign}{round(a, -int(math.floor(math.log10(a))) + digits - 1):,.0f}"
+    return f"{sign}{_sig(a, digits)}"
+
+
+def _sig(a: float, digits: int) -> str:
+    if a == 0:
+        return "0"
+    decimals = max(digits - 1 - int(math.floor(math.log10(a))), 0)
+    text = f"{a:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def count(x) -> str:
+    """Whole counts in full: 4,412."""
+    return NA if _missing(x) else f"{float(x):,.0f}"
+
+
+def pct(x, decimals: int = 1) -> str:
+    return NA if _missing(x) else f"{float(x):.{decimals}f}%"
+
+
+def signed_pct(x, decimals: int = 1) -> str:
+    return NA if _missing(x) else f"{float(x):+.{decimals}f}%"
+
+
+def points(x, decimals: int = 1) -> str:
+    """A change in a share, in percentage points."""
+    return NA if _missing(x) else f"{float(x):+.{decimals}f} percentage points"
+
+
+def usd(x) -> str:
+    return NA if _missing(x) else f"US${number(x)}"
+
+
+def name(iso3: str) -> str:
+    """Display name of a catalogue state."""
+    return catalogue.state(iso3).name
+
+
+def names(codes: Iterable[str]) -> str:
+    """'Tajikistan, Kyrgyzstan and Uzbekistan'."""
+    labels = [name(c) for c in codes]
+    if not labels:
+        return "none"
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def times(x) -> str:
+    """A ratio as '3.2 times'."""
+    return NA if _missing(x) else f"{float(x):.1f} times"

@@ -1,0 +1,51 @@
+"""reports/index.html: the briefing page, rendered from summary.json's data with jinja2.
+
+Every link and image is relative to the report folder, so the folder can be zipped and mailed.
+Provider web addresses are printed as text, not links: the page links only to its own files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from analysis import atomic, catalogue, fmt
+
+
+def format_value(value: float, unit: str) -> str:
+    """A key figure as a reader wants it: '38.4%', '2.35 million', 'US$1.2 billion'."""
+    if unit.startswith("%"):
+        return fmt.pct(value)
+    if unit.startswith("current US$"):
+        return fmt.usd(value)
+    if unit.startswith("per 1,000"):
+        return f"{value:.1f}"
+    return fmt.number(value)
+
+
+def _label(indicator: str) -> str:
+    return catalogue.measure_label_unit(indicator)[0]
+
+
+def _state_name(iso3: str) -> str:
+    return catalogue.state(iso3).name
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("analysis", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["value"] = lambda kf: format_value(kf["value"], kf["unit"])
+    env.filters["label"] = _label
+    env.filters["state_name"] = _state_name
+    return env
+
+
+def render(summary: dict) -> str:
+    return environment().get_template("index.html.j2").render(s=summary)
+
+
+def write(summary: dict, target: Path) -> None:
+    atomic.write_text(target, render(summary))

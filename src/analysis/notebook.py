@@ -1,0 +1,274 @@
+"""What a notebook calls to take part in the report.
+
+    nb = notebook.start_theme("remittances", states=states, first_year=first_year, ...)
+    frame = nb.indicators(["remittances_received_pct_gdp"])
+    chart = nb.chart("Remittances", "% of GDP", indicators=["remittances_received_pct_gdp"])
+    ...
+    nb.publish(chart, "remittances_pct_gdp_trend", f"In {year}, ...")
+    nb.key_figure(frame, "remittances_received_pct_gdp", "TJK")
+
+The session checks the parameters, loads data for the chosen states and years (through
+`analysis.load` only), saves each chart in every format under the output folder, shows it with
+its findings, and keeps a run record (JSON) listing figures and key figures. The report runner
+names the record file; run interactively, the figures are still saved but no record is kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis import atomic, catalogue, load, metrics, plotting
+from analysis.errors import AnalysisError
+from analysis.paths import Paths, project_paths
+
+RECORD_FORMAT = 1
+DEFAULT_ROLES = (catalogue.PARTICIPATING, catalogue.COMPARATOR)
+
+
+def check_states(states, parameter: str = "states") -> list[str] | None:
+    """A list of catalogue ISO3 codes (a comma-separated string is accepted), or None."""
+    if states is None:
+        return None
+    if isinstance(states, str):
+        states = [s for s in states.split(",")]
+    codes = [str(s).strip().upper() for s in states if str(s).strip()]
+    known = catalogue.state_codes()
+    unknown = [c for c in codes if c not in known]
+    if unknown or not codes:
+        raise AnalysisError(f"parameter {parameter}={states!r}: unknown state(s) "
+                            f"{', '.join(unknown) or '(none given)'}; known: {', '.join(known)}")
+    return codes
+
+
+def check_years(first_year, last_year) -> tuple[int | None, int | None]:
+    def as_year(value, name):
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise AnalysisError(f"parameter {name}={value!r}: not a year") from None
+
+    first, last = as_year(first_year, "first_year"), as_year(last_year, "last_year")
+    if first is not None and last is not None and first > last:
+        raise AnalysisError(f"parameters first_year={first} > last_year={last}: the year range "
+                            "is inverted")
+    return first, last
+
+
+@dataclass
+class Session:
+    kind: str  # "theme" or "country"
+    id: str  # theme id or ISO3 code
+    states: list[str]
+    first_year: int | None
+    last_year: int | None
+    output_dir: Path
+    figure_dir: Path
+    formats: list[str]
+    record_file: Path | None
+    paths: Paths
+    figures: list[dict] = field(default_factory=list)
+    key_figures: list[dict] = field(default_factory=list)
+
+    # -- data -------------------------------------------------------------
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return (self.first_year or 0, self.last_year or 9999)
+
+    def indicators(self, ids: str | Iterable[str], states: Iterable[str] | None = None
+                   ) -> pd.DataFrame:
+        """Processed indicator rows for the session's states (or `states`) and years."""
+        return load.indicators(ids, states=list(states or self.states), years=self.years,
+                               paths=self.paths)
+
+    def corridors(self, measure: str | Iterable[str], origins: Iterable[str] | None = None,
+                  destinations: Iterable[str] | None = None) -> pd.DataFrame:
+        return load.corridors(measure, origins=origins, destinations=destinations,
+                              years=self.years, paths=self.paths)
+
+    def missing_migrants(self, states: Iterable[str] | None = None) -> pd.DataFrame:
+        """IOM records involving the session's states (or `states`), within the years."""
+        frame = load.missing_migrants(list(states or self.states), paths=self.paths)
+        first, last = self.years
+        return frame[(frame["year"] >= first) & (frame["year"] <= last)].reset_index(drop=True)
+
+    def vintage(self) -> dict:
+        return load.vintage(paths=self.paths)
+
+    def partial_year(self, indicator: str) -> int | None:
+        """The incomplete latest year of the indicator's source(s), if any (e.g. UNHCR's
+        mid-year figures); see `metrics.partial_year`."""
+        vintage = self.vintage()
+        years = [metrics.partial_year(vintage.get(catalogue.indicator(i).provider, {}))
+                 for i in plotting.base_indicators([indicator])]
+        years = [y for y in years if y is not None]
+        return min(years) if years else None
+
+    def complete(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame without any indicator's incomplete latest year."""
+        keep = pd.Series(True, index=frame.index)
+        for ind in frame["indicator"].unique():
+            year = self.partial_year(ind)
+            if year is not None:
+                keep &= ~((frame["indicator"] == ind) & (frame["year"] >= year))
+        return frame[keep].reset_index(drop=True)
+
+    # -- charts -----------------------------------------------------------
+
+    def source(self, indicators: Iterable[str] = (), measures: Iterable[str] = (),
+               records: Iterable[str] = (), note: str | None = None) -> str:
+        return plotting.source_note(indicators, measures, records, note, paths=self.paths)
+
+    def chart(self, title: str, subtitle: str, *, indicators: Iterable[str] = (),
+              measures: Iterable[str] = (), records: Iterable[str] = (),
+              note: str | None = None, source: str | None = None, **kwargs
+              ) -> plotting.Chart:
+        """A new chart whose footer names the sources of the given indicators, corridor
+        measures or record measures (or `source`, for an analyst's file)."""
+        footer = source or self.source(indicators, measures, records, note)
+        return plotting.new_chart(title, subtitle, footer, **kwargs)
+
+    def publish(self, chart: plotting.Chart, name: str, finding: str,
+                alt: str | None = None) -> list[str]:
+        """Save the chart in every format, show it followed by its finding, and record it.
+        Returns the written paths relative to the output folder."""
+        written = plotting.save(chart, self.figure_dir, name, self.formats)
+        files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
+        self.figures = [f for f in self.figures if f["name"] != name]
+        self.figures.append({
+            "name": name,
+            "title": chart.title,
+            "subtitle": chart.subtitle,
+            "source": chart.source,
+            "caption": finding,
+            "alt": alt or f"{chart.kind}: {chart.title} ({chart.subtitle}). {finding}",
+            "files": files,
+        })
+        self._write_record()
+        _show(chart.fig)
+        plt.close(chart.fig)
+        self.finding(finding)
+        return list(files.values())
+
+    @staticmethod
+    def finding(text: str) -> None:
+        _show_markdown(text)
+
+    # -- key figures ------------------------------------------------------
+
+    def key_figure(self, frame: pd.DataFrame, indicator: str, iso3: str,
+                   year: int | None = None) -> float:
+        """Record the processed value of `indicator` for `iso3` in `year` (default: its
+        latest year in `frame`) and return it. The value is read from the frame the notebook
+        loaded, never typed in."""
+        rows = frame[(frame["indicator"] == indicator) & (frame["iso3"] == iso3)] \
+            .dropna(subset=["value"])
+        if year is None and not rows.empty:
+            year = int(rows["year"].max())
+        rows = rows[rows["year"] == year]
+        if len(rows) != 1:
+            raise AnalysisError(f"key figure {indicator} for {iso3} in {year}: "
+                                f"{len(rows)} rows in the frame, expected 1")
+        row = rows.iloc[0]
+        return self.record_key_figure(indicator, iso3, int(row["year"]), float(row["value"]),
+                                      str(row["unit"]))
+
+    def record_key_figure(self, indicator: str, iso3: str, year: int, value: float,
+                          unit: str) -> float:
+        label, catalogue_unit = catalogue.measure_label_unit(indicator)
+        catalogue.state(iso3)
+        if unit != catalogue_unit:
+            raise AnalysisError(f"key figure {indicator}: unit {unit!r} differs from the "
+                                f"catalogue's {catalogue_unit!r}")
+        entry = {"indicator": indicator, "iso3": iso3, "year": int(year),
+                 "value": float(value), "unit": unit}
+        self.key_figures = [k for k in self.key_figures
+                            if (k["indicator"], k["iso3"], k["year"]) != (indicator, iso3, year)]
+        self.key_figures.append(entry)
+        self._write_record()
+        return float(value)
+
+    # -- record -----------------------------------------------------------
+
+    def _write_record(self) -> None:
+        if self.record_file is None:
+            return
+        record = {"format": RECORD_FORMAT, "kind": self.kind, "id": self.id,
+                  "states": self.states, "figures": self.figures,
+                  "key_figures": self.key_figures}
+        atomic.write_text(self.record_file, json.dumps(record, indent=2, ensure_ascii=False)
+                          + "\n")
+
+
+def _show(fig) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    if get_ipython() is not None:
+        display(fig)
+
+
+def _show_markdown(text: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover
+        print(text)
+        return
+    if get_ipython() is not None:
+        display(Markdown(text))
+    else:
+        print(text)
+
+
+def _session(kind: str, id_: str, states, default_states: list[str], first_year, last_year,
+             output_dir, formats, record_file, subfolder: str) -> Session:
+    paths = project_paths()
+    chosen = check_states(states) or default_states
+    first, last = check_years(first_year, last_year)
+    out = Path(output_dir).resolve() if output_dir else paths.reports
+    session = Session(
+        kind=kind, id=id_, states=chosen, first_year=first, last_year=last, output_dir=out,
+        figure_dir=out / subfolder, formats=plotting.check_formats(formats or plotting.FORMATS),
+        record_file=Path(record_file) if record_file else None, paths=paths)
+    session._write_record()  # an empty record says the notebook got this far
+    plotting.use_style()
+    return session
+
+
+def start_theme(theme_id: str, *, states=None, first_year=None, last_year=None,
+                output_dir=None, formats=None, record_file=None,
+                default_roles: Iterable[str] = DEFAULT_ROLES) -> Session:
+    """A session for one theme notebook; figures go to <output>/figures/<theme>/."""
+    theme = catalogue.theme(theme_id)
+    defaults = [s.iso3 for s in catalogue.STATES if s.role in tuple(default_roles)]
+    return _session("theme", theme.id, states, defaults, first_year, last_year, output_dir,
+                    formats, record_file, f"figures/{theme.id}")
+
+
+def start_profile(iso3: str, *, first_year=None, last_year=None, output_dir=None,
+                  formats=None, record_file=None) -> Session:
+    """A session for one state's profile; figures go to <output>/countries/<ISO3>/."""
+    code = check_states([iso3], "iso3")[0]
+    return _session("country", code, [code], [code], first_year, last_year, output_dir,
+                    formats, record_file, f"countries/{code}")
+
+
+def theme_lead(theme_id: str) -> str:
+    """Markdown: the theme's title, the remarks it covers and the commitment in our words, all
+    from the catalogue."""
+    theme = catalogue.theme(theme_id)
+    paras = ", ".join(str(p) for p in theme.paragraphs)
+    label = "paragraph" if len(theme.paragraphs) == 1 else "paragraphs"
+    return (f"**{theme.title}** (closing remarks, {label} {paras}). "
+            f"In our words: {theme.summary}")

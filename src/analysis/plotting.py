@@ -1,0 +1,540 @@
+"""The one plotting module: every exported chart has the same anatomy and the same colours.
+
+    chart = plotting.new_chart("Remittances", "% of GDP", plotting.source_note(["..."]))
+    plotting.state_lines(chart.ax, frame)
+    plotting.save(chart, folder, "remittances_pct_gdp", ["png", "svg", "pdf"])
+
+Anatomy (after OWID's grapher): a bold title and a subtitle naming the unit on top; a footer
+naming provider, indicator code and data vintage (from data/processed/vintage.json) at the
+bottom. A state has its catalogue colour, marker and hatch in every chart, so lines and bars
+stay apart in greyscale too. A chart without data says so instead of drawing anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from analysis import atomic, catalogue, fmt, load
+from analysis.errors import AnalysisError
+from analysis.paths import Paths
+
+# fontTools logs every font subset at INFO when PDFs embed fonts; that is not news here.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+STYLE = "analysis.house"
+FORMATS = ("png", "svg", "pdf")
+PNG_DPI = 200
+
+# Hatches follow the catalogue's state order, like colours and markers.
+_HATCHES = ("", "//", "\\\\", "xx", "..", "--", "||", "++", "oo", "**", "/.", "\\.", "x.")
+OTHER_COLOUR = "#BBBBBB"  # countries outside the catalogue
+MUTED = "#666666"
+
+# Metadata without dates or versions, so that an unchanged chart yields an unchanged file.
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+# Layout in inches: header and footer keep their size whatever the figure's size.
+_TITLE_PT, _SUBTITLE_PT, _FOOTER_PT = 12.5, 9.5, 7.0
+_MARGIN_IN = 0.12
+
+
+def use_style() -> None:
+    plt.style.use(STYLE)
+
+
+# ---------------------------------------------------------------------------
+# States' looks
+# ---------------------------------------------------------------------------
+
+
+def state_look(iso3: str) -> dict:
+    """Colour, marker, hatch and display name of a catalogue state; grey for any other."""
+    codes = catalogue.state_codes()
+    if iso3 in codes:
+        s = catalogue.state(iso3)
+        return {"color": s.colour, "marker": s.marker, "label": s.name,
+                "hatch": _HATCHES[codes.index(iso3) % len(_HATCHES)]}
+    return {"color": OTHER_COLOUR, "marker": ".", "label": iso3, "hatch": ""}
+
+
+def in_catalogue_order(codes: Iterable[str]) -> list[str]:
+    order = {c: i for i, c in enumerate(catalogue.state_codes())}
+    return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
+
+
+# ---------------------------------------------------------------------------
+# Sources and vintage for the footer
+# ---------------------------------------------------------------------------
+
+
+def base_indicators(ids: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for id_ in ids:
+        ind = catalogue.indicator(id_)
+        if ind.provider == "derived":
+            out += base_indicators([ind.numerator, ind.denominator])
+        elif id_ not in out:
+            out.append(id_)
+    return out
+
+
+def _provider_id(name: str) -> str:
+    for p in catalogue.PROVIDERS:
+        if p.name == name:
+            return p.id
+    raise AnalysisError(f"source label names unknown provider {name!r}")
+
+
+def _indicator_sources(ids: list[str], paths: Paths | None) -> list[tuple[str, str, int | None]]:
+    """(provider id, code, latest year) as recorded in the processed table's `source` column,
+    so a live build that took population from the World Bank says so."""
+    frame = load.indicators(ids, paths=paths)
+    years = frame.groupby(["indicator", "source"])["year"].max()
+    out = []
+    for id_ in ids:
+        rows = years[years.index.get_level_values("indicator") == id_]
+        if rows.empty:  # no rows: name the catalogue's source anyway
+            ind = catalogue.indicator(id_)
+            out.append((ind.provider, ind.code, None))
+        for (_ind, label), year in rows.items():
+            name, _, code = label.partition(": ")
+            out.append((_provider_id(name), code, int(year)))
+    return out
+
+
+def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
+                records: Iterable[str] = (), note: str | None = None, *,
+                paths: Paths | None = None) -> str:
+    """Footer text: provider, codes and vintage for every source a chart uses.
+
+    `indicators` are catalogue indicator ids (derived ones expand to their inputs), `measures`
+    corridor measure ids, `records` record-measure ids (IOM Missing Migrants). "Data to" is
+    the latest year of the chart's own series where known, else the source's."""
+    entries = _indicator_sources(base_indicators(indicators), paths)
+    for m in measures:
+        cm = catalogue.corridor_measure(m)
+        entries.append((cm.provider, f"{cm.dataset}.{cm.field}", None))
+    for r in records:
+        rm = catalogue.record_measure(r)
+        entries.append((rm.provider, rm.code, None))
+    if not entries:
+        raise AnalysisError("source_note: a chart needs at least one source")
+    codes: dict[str, list[str]] = {}
+    years: dict[str, list[int | None]] = {}
+    for provider, code, year in entries:
+        codes.setdefault(provider, [])
+        if code not in codes[provider]:
+            codes[provider].append(code)
+        years.setdefault(provider, []).append(year)
+    vintage = load.vintage(paths=paths)
+    parts = []
+    for provider, provider_codes in codes.items():
+        entry = dict(vintage.get(provider, {}))
+        if None not in years[provider]:  # every series' own latest year is known
+            entry["latest_year_present"] = max(years[provider])
+        parts.append(f"{catalogue.provider(provider).name} ({'; '.join(provider_codes)}), "
+                     f"{vintage_phrase(entry)}")
+    text = "Source: " + ". ".join(parts) + "."
+    return f"{text} {note}" if note else text
+
+
+def vintage_phrase(entry: dict) -> str:
+    """'released 2025-12-01, data to 2025, retrieved 2026-11-27, CC BY 4.0' from one
+    vintage.json entry; parts the manifest lacks are left out."""
+    bits = []
+    if entry.get("last_updated"):
+        bits.append(f"released {entry['last_updated']}")
+    if entry.get("latest_year_present"):
+        bits.append(f"data to {entry['latest_year_present']}")
+    if entry.get("retrieved_at"):
+        bits.append(f"retrieved {str(entry['retrieved_at'])[:10]}")
+    if entry.get("licence"):
+        bits.append(str(entry["licence"]))
+    return ", ".join(bits) or "vintage not recorded"
+
+
+# ---------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Chart:
+    """A figure with its header and footer, and what the report needs to describe it."""
+
+    fig: Figure
+    axes: np.ndarray  # 2-D array of Axes
+    title: str
+    subtitle: str
+    source: str
+    kind: str  # for alt text: "Line chart", "Bar chart", ...
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ax(self):
+        return self.axes.flat[0]
+
+
+def _wrap(text: str, width_in: float, points: float, em: float = 0.55) -> list[str]:
+    # An average DejaVu Sans glyph is about 0.55 em wide (bold: about 0.63).
+    chars = max(int(width_in * 72 / (points * em)), 20)
+    return textwrap.wrap(text, chars) or [""]
+
+
+def new_chart(title: str, subtitle: str, source: str, *, kind: str = "Chart", nrows: int = 1,
+              ncols: int = 1, size: tuple[float, float] = (8.0, 4.8), sharex: bool = False,
+              sharey: bool = False, **subplots_kw) -> Chart:
+    """A figure with title, subtitle (say the unit there) and source footer; the axes fill the
+    space between them (constrained layout keeps tick labels and legends inside)."""
+    use_style()
+    width, height = size
+    usable = width - 2 * _MARGIN_IN
+    title_lines = _wrap(title, usable, _TITLE_PT, em=0.63)
+    subtitle_lines = _wrap(subtitle, usable, _SUBTITLE_PT)
+    footer_lines = _wrap(source, usable, _FOOTER_PT)
+    header_in = (_MARGIN_IN + len(title_lines) * _TITLE_PT * 1.3 / 72
+                 + len(subtitle_lines) * _SUBTITLE_PT * 1.35 / 72 + 0.08)
+    footer_in = len(footer_lines) * _FOOTER_PT * 1.35 / 72 + _MARGIN_IN + 0.05
+    height += header_in + footer_in  # the plot area keeps the size asked for
+    bottom, top = footer_in / height, 1 - header_in / height
+    fig = plt.figure(figsize=(width, height),
+                     layout=ConstrainedLayoutEngine(rect=(0, bottom, 1, top - bottom)))
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, sharey=sharey,
+                        **subplots_kw)
+    x = _MARGIN_IN / width
+    y = 1 - _MARGIN_IN / height
+    fig.text(x, y, "\n".join(title_lines), fontsize=_TITLE_PT, fontweight="bold", va="top",
+             ha="left", linespacing=1.15)
+    y -= len(title_lines) * _TITLE_PT * 1.3 / 72 / height
+    fig.text(x, y, "\n".join(subtitle_lines), fontsize=_SUBTITLE_PT, color="#444444",
+             va="top", ha="left", linespacing=1.2)
+    fig.text(x, _MARGIN_IN / height, "\n".join(footer_lines), fontsize=_FOOTER_PT,
+             color="#555555", va="bottom", ha="left", linespacing=1.25)
+    return Chart(fig, axes, title, subtitle, source, kind)
+
+
+def no_data(ax, what: str) -> None:
+    """Mark an empty panel: the chart says there is no data instead of filling anything in."""
+    ax.cla()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"No data available\n{what}", ha="center", va="center", fontsize=10,
+            color=MUTED, transform=ax.transAxes, wrap=True)
+
+
+def thousands(x, _pos=None) -> str:
+    return fmt.compact(x)
+
+
+def format_axis(ax, axis: str = "y", percent: bool = False) -> None:
+    """Compact tick labels (1.5k, 2M, 3bn) or percentages."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    if percent:
+        target.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}%"))
+    else:
+        target.set_major_formatter(FuncFormatter(thousands))
+
+
+def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
+                label_ends: bool = True, partial_year: int | None = None,
+                linestyle: str = "-", legend: bool = False, yscale: str | None = None,
+                linthresh: float = 10) -> list[str]:
+    """One line per state (catalogue colour and marker), labelled at its end. A year that is
+    not complete (`partial_year`) is drawn with a hollow marker and a dotted segment. Set the
+    scale here (`yscale`), before the end labels are placed. Returns the states drawn."""
+    if yscale == "symlog":
+        ax.set_yscale("symlog", linthresh=linthresh)
+    elif yscale:
+        ax.set_yscale(yscale)
+    drawn = []
+    ends = []
+    for iso3 in in_catalogue_order(frame["iso3"]):
+        rows = frame[frame["iso3"] == iso3].dropna(subset=[y]).sort_values(x)
+        if rows.empty:
+            continue
+        look = state_look(iso3)
+        if x == "year":
+            rows = break_gaps(rows, y)
+        full = rows if partial_year is None else rows[rows[x] < partial_year]
+        part = rows.iloc[0:0] if partial_year is None else rows[rows[x] >= partial_year]
+        every = max(len(full) // 6, 1)
+        # With gaps, mark every point: a lone year between gaps would otherwise be invisible.
+        markevery = (None if full[y].isna().any() or not len(full)
+                     else slice(len(full) - 1 - (len(full) - 1) // every * every, None, every))
+        ax.plot(full[x], full[y], color=look["color"], marker=look["marker"],
+                markevery=markevery, linestyle=linestyle, label=look["label"])
+        if not part.empty:
+            joined = pd.concat([full.tail(1), part])
+            ax.plot(joined[x], joined[y], color=look["color"], linestyle=":")
+            ax.plot(part[x], part[y], linestyle="none", marker=look["marker"],
+                    markerfacecolor="white", color=look["color"])
+        last = rows.iloc[-1]
+        ends.append((float(last[y]), look["label"], look["color"], last[x]))
+        drawn.append(iso3)
+    if x == "year":
+        integer_years(ax)
+    if label_ends and ends:
+        _label_ends(ax, ends)
+    if legend and drawn:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    return drawn
+
+
+def break_gaps(rows: pd.DataFrame, y: str = "value") -> pd.DataFrame:
+    """Insert a missing value where a series skips more years than its usual step, so the line
+    breaks there instead of bridging years without data (5-yearly estimates stay joined)."""
+    rows = rows.dropna(subset=[y]).sort_values("year")
+    if len(rows) < 3:
+        return rows
+    steps = rows["year"].diff().dropna()
+    usual = float(steps.median())
+    gaps = rows.loc[steps[steps > usual * 1.5].index, "year"]
+    if gaps.empty:
+        return rows
+    fillers = pd.DataFrame({"year": gaps.to_numpy() - usual, y: np.nan})
+    return pd.concat([rows, fillers], ignore_index=True).sort_values("year")
+
+
+def _label_ends(ax, ends: list[tuple[float, str, str, object]]) -> None:
+    """Names at the right end of lines, nudged apart so they do not overlap. The y limits are
+    frozen afterwards so the labels stay beside their lines."""
+    ax.relim()
+    ax.autoscale_view()
+    ax.set_ylim(ax.get_ylim())
+    to_axes = ax.transAxes.inverted()
+
+    def to_unit(x, v):
+        return float(to_axes.transform(ax.transData.transform((float(x), v)))[1])
+
+    order = sorted(ends, key=lambda e: to_unit(e[3], e[0]))
+    height_pt = ax.get_window_extent().height * 72 / ax.figure.dpi
+    gap = 7.5 * 1.25 / max(height_pt, 1)  # one label's height, as a fraction of the axes
+    positions: list[float] = []
+    for value, _label, _colour, x in order:
+        pos = to_unit(x, value)
+        if positions and pos < positions[-1] + gap:
+            pos = positions[-1] + gap
+        positions.append(pos)
+    overflow = positions[-1] - 1.0 if positions else 0
+    if overflow > 0:
+        positions = [max(p - overflow, -0.05) for p in positions]
+    for (_value, label, colour, _x), pos in zip(order, positions, strict=True):
+        ax.annotate(label, xy=(1.0, pos), xycoords="axes fraction", xytext=(4, 0),
+                    textcoords="offset points", va="center", ha="left", fontsize=7.5,
+                    color=colour if colour != OTHER_COLOUR else MUTED,
+                    annotation_clip=False)
+
+
+def country_look(iso3: str, name: str | None = None, index: int = 0) -> dict:
+    """A catalogue state's look, or for any other country a grey with its own line style and
+    marker (by `index`), labelled with `name`."""
+    if iso3 in catalogue.state_codes():
+        return state_look(iso3)
+    styles = ["--", "-.", ":", (0, (5, 1, 1, 1))]
+    markers = [".", "x", "+", "1"]
+    greys = ["#555555", "#888888", "#333333", "#AAAAAA"]
+    return {"color": greys[index % 4], "marker": markers[index % 4],
+            "linestyle": styles[index % 4], "hatch": _HATCHES[(index + 3) % len(_HATCHES)],
+            "label": name or iso3}
+
+
+def lines_from_wide(ax, wide: pd.DataFrame, looks: dict[str, dict], *,
+                    label_ends: bool = True) -> None:
+    """One line per column of a year-indexed table, each with the look given for it."""
+    ends = []
+    integer_years(ax)
+    for col in wide.columns:
+        series = wide[col].dropna()
+        if series.empty:
+            continue
+        gapped = break_gaps(series.rename("value").rename_axis("year").reset_index(), "value")
+        series = gapped.set_index("year")["value"]
+        look = looks[col]
+        ax.plot(series.index, series.to_numpy(), color=look["color"],
+                marker=look.get("marker"),
+                markevery=None if series.isna().any() else max(len(series) // 6, 1),
+                linestyle=look.get("linestyle", "-"), label=look.get("label", col))
+        ends.append((float(series.iloc[-1]), look.get("label", col), look["color"],
+                     series.index[-1]))
+    if label_ends and ends:
+        _label_ends(ax, ends)
+
+
+def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=fmt.compact,
+               sort: bool = True, reference: pd.Series | None = None,
+               reference_label: str | None = None) -> None:
+    """One bar per state (index = ISO3), coloured and hatched like the state, labelled with its
+    name and value. `reference` (same index) adds a hollow marker per state, e.g. 2015."""
+    values = values.dropna()
+    if sort:
+        values = values.sort_values(ascending=horizontal)
+    names = [state_look(c)["label"] for c in values.index]
+    positions = np.arange(len(values))
+    colours = [state_look(c)["color"] for c in values.index]
+    hatches = [state_look(c)["hatch"] for c in values.index]
+    draw = ax.barh if horizontal else ax.bar
+    bars = draw(positions, values.to_numpy(), color=colours, edgecolor="#333333",
+                linewidth=0.5)
+    for bar, hatch in zip(bars, hatches, strict=True):
+        bar.set_hatch(hatch)
+    if horizontal:
+        ax.set_yticks(positions, names)
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+    else:
+        ax.set_xticks(positions, names, rotation=30, ha="right")
+    for pos, v in zip(positions, values.to_numpy(), strict=True):
+        label = value_format(v)
+        if horizontal:
+            ax.annotate(label, (v, pos), xytext=(3, 0), textcoords="offset points",
+                        va="center", ha="left" if v >= 0 else "right", fontsize=7.5)
+        else:
+            ax.annotate(label, (pos, v), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7.5)
+    if reference is not None:
+        ref = reference.reindex(values.index)
+        xy = (ref.to_numpy(), positions) if horizontal else (positions, ref.to_numpy())
+        ax.plot(*xy, linestyle="none", marker="D", markerfacecolor="white",
+                markeredgecolor="#000000", markersize=5, label=reference_label)
+        if reference_label:
+            ax.legend(loc="lower right")
+    if horizontal:
+        ax.margins(x=0.15)
+
+
+def dumbbell(ax, start: pd.Series, end: pd.Series, *, start_label: str, end_label: str,
+             log: bool = False) -> None:
+    """Per state: a hollow marker at `start` joined to a filled marker at `end`."""
+    codes = [c for c in in_catalogue_order(set(start.dropna().index) | set(end.dropna().index))]
+    codes = list(reversed(codes))
+    for pos, iso3 in enumerate(codes):
+        look = state_look(iso3)
+        a, b = start.get(iso3, np.nan), end.get(iso3, np.nan)
+        if pd.notna(a) and pd.notna(b):
+            ax.plot([a, b], [pos, pos], color=look["color"], linewidth=1.5)
+        if pd.notna(a):
+            ax.plot(a, pos, marker=look["marker"], markerfacecolor="white",
+                    color=look["color"], linestyle="none")
+        if pd.notna(b):
+            ax.plot(b, pos, marker=look["marker"], color=look["color"], linestyle="none")
+    ax.set_yticks(range(len(codes)), [state_look(c)["label"] for c in codes])
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    if log:
+        ax.set_xscale("symlog", linthresh=1)
+    ax.plot([], [], marker="o", markerfacecolor="white", color="#333333", linestyle="none",
+            label=start_label)
+    ax.plot([], [], marker="o", color="#333333", linestyle="none", label=end_label)
+
+
+def stacked_bars(ax, table: pd.DataFrame, *, looks: dict[str, dict] | None = None,
+                 horizontal: bool = False, percent: bool = False) -> None:
+    """Bars stacked by column (states or categories), index along the axis. Each segment gets
+    its colour and hatch, so stacks read in greyscale."""
+    looks = looks or {c: state_look(c) for c in table.columns}
+    base = np.zeros(len(table))
+    positions = np.arange(len(table))
+    for col in table.columns:
+        vals = table[col].fillna(0).to_numpy(dtype=float)
+        look = looks[col]
+        kw = {"color": look["color"], "hatch": look.get("hatch", ""), "edgecolor": "#333333",
+              "linewidth": 0.4, "label": look.get("label", col)}
+        if horizontal:
+            ax.barh(positions, vals, left=base, **kw)
+        else:
+            ax.bar(positions, vals, bottom=base, **kw)
+        base += vals
+    labels = [str(i) for i in table.index]
+    if horizontal:
+        ax.set_yticks(positions, labels)
+    else:
+        ax.set_xticks(positions, labels)
+    if percent:
+        format_axis(ax, "x" if horizontal else "y", percent=True)
+
+
+def category_looks(categories: Sequence[str]) -> dict[str, dict]:
+    """Looks for non-state categories (routes, causes, solution types): Okabe-Ito colours with
+    hatches, in the order given."""
+    palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+               "#999999", "#000000"]
+    return {c: {"color": palette[i % len(palette)], "hatch": _HATCHES[(i + 1) % len(_HATCHES)],
+                "label": c} for i, c in enumerate(categories)}
+
+
+def mark_years(ax, years: dict[int, str]) -> None:
+    """Dashed vertical lines with short labels (the meeting, a shock, a break); labels of
+    years close together are staggered downwards."""
+    previous = None
+    drop = 0
+    for year in sorted(years):
+        drop = drop + 1 if previous is not None and year - previous < 5 else 0
+        ax.axvline(year, color="#555555", linestyle="--", linewidth=0.8, zorder=0)
+        ax.annotate(years[year], (year, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(2, -2 - 10 * drop), textcoords="offset points", va="top",
+                    ha="left", fontsize=7, color="#444444",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
+        previous = year
+
+
+def integer_years(ax, axis: str = "x") -> None:
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(
+        MaxNLocator(nbins=6, integer=True, steps=[1, 2, 5, 10]))
+
+
+def legend_below(ax, ncol: int = 4) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol)
+
+
+# ---------------------------------------------------------------------------
+# Saving
+# ---------------------------------------------------------------------------
+
+
+def check_formats(formats: Iterable[str]) -> list[str]:
+    chosen = list(formats)
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise AnalysisError(f"figure formats {chosen!r}: choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS) -> dict:
+    """Write `folder/name.<format>` for each format, each written whole then renamed; return
+    {format: path}. The same chart always yields the same bytes."""
+    if not _NAME.match(name):
+        raise AnalysisError(f"figure name {name!r}: use lower-case letters, digits and _")
+    written = {}
+    for format_ in check_formats(formats):
+        target = Path(folder) / f"{name}.{format_}"
+        with atomic.atomic_path(target) as tmp:
+            chart.fig.savefig(tmp, format=format_, dpi=PNG_DPI,
+                              metadata=_METADATA[format_])
+        written[format_] = target
+    return written
+
+
+def panel_title(ax, text: str, chars: int = 50) -> None:
+    """A small multiple's title, wrapped to fit half a figure's width."""
+    lines = []
+    for part in text.split("\n"):
+        lines += textwrap.wrap(part, chars) or [""]
+    ax.set_title("\n".join(lines), fontsize=8.5)

@@ -1,0 +1,162 @@
+"""reports/summary.json: what a report run produced, as DESIGN.md specifies.
+
+`generated_at`, `data_vintage` (per source), and `themes` (each with id, title, paragraphs,
+notebook, status, error, figures, key_figures), plus `countries` for the per-state profiles and
+`charts` per entry (title, caption, alt text and files of each figure) for the page and the
+briefing. SCHEMA is the contract tests validate against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from analysis import atomic, catalogue
+
+FORMAT = 1
+
+_KEY_FIGURE = {
+    "type": "object",
+    "required": ["indicator", "iso3", "year", "value", "unit"],
+    "additionalProperties": False,
+    "properties": {
+        "indicator": {"type": "string", "minLength": 1},
+        "iso3": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "year": {"type": "integer"},
+        "value": {"type": "number"},
+        "unit": {"type": "string", "minLength": 1},
+    },
+}
+_CHART = {
+    "type": "object",
+    "required": ["name", "title", "subtitle", "source", "caption", "alt", "files"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "title": {"type": "string", "minLength": 1},
+        "subtitle": {"type": "string"},
+        "source": {"type": "string", "minLength": 1},
+        "caption": {"type": "string", "minLength": 1},
+        "alt": {"type": "string", "minLength": 1},
+        "files": {"type": "object", "minProperties": 1,
+                  "propertyNames": {"enum": ["png", "svg", "pdf"]},
+                  "additionalProperties": {"type": "string"}},
+    },
+}
+_RUN = {
+    "status": {"enum": ["ok", "failed", "skipped"]},
+    "error": {"type": ["string", "null"]},
+    "notebook": {"type": ["string", "null"]},
+    "figures": {"type": "array",
+                "items": {"type": "string", "pattern": r"^[^/].*\.(png|svg|pdf)$"}},
+    "charts": {"type": "array", "items": _CHART},
+    "key_figures": {"type": "array", "items": _KEY_FIGURE},
+    "duration_s": {"type": ["number", "null"]},
+}
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["format", "generated_at", "status", "data_vintage", "options", "themes",
+                 "countries"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "generated_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
+        "status": {"enum": ["ok", "failed"]},
+        "data_vintage": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["provider", "retrieved_at", "last_updated", "latest_year_present",
+                             "licence"],
+            },
+        },
+        "options": {"type": "object"},
+        "themes": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "paragraphs", "summary", "notebook", "source_notebook",
+                             "status", "error", "figures", "charts", "key_figures"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "paragraphs": {"type": "array", "minItems": 1,
+                                   "items": {"type": "integer", "minimum": 1, "maximum": 13}},
+                    "summary": {"type": "string"},
+                    "source_notebook": {"type": "string"},
+                    **_RUN,
+                },
+            },
+        },
+        "countries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["iso3", "name", "role", "notebook", "status", "error", "figures",
+                             "charts", "key_figures"],
+                "properties": {"iso3": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                               "name": {"type": "string"}, "role": {"type": "string"},
+                               **_RUN},
+            },
+        },
+    },
+}
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _run_fields(result, out: Path) -> dict:
+    if result is None:
+        return {"status": "skipped", "error": None, "notebook": None, "figures": [],
+                "charts": [], "key_figures": [], "duration_s": None}
+    return {
+        "status": result.status,
+        "error": result.error,
+        "notebook": result.output_notebook.relative_to(out).as_posix(),
+        "figures": list(result.figures),
+        "charts": list(result.charts),
+        "key_figures": list(result.key_figures),
+        "duration_s": round(result.duration, 1),
+    }
+
+
+def build(results, options, vintage: dict) -> dict:
+    """The summary of one report run (`results`: TaskResults; themes not run are skipped)."""
+    themes_run = {r.task.id: r for r in results if r.task.kind == "theme"}
+    countries_run = {r.task.id: r for r in results if r.task.kind == "country"}
+    themes = []
+    for theme in catalogue.THEMES:
+        entry = {"id": theme.id, "title": theme.title, "paragraphs": list(theme.paragraphs),
+                 "summary": theme.summary, "source_notebook": theme.notebook}
+        entry.update(_run_fields(themes_run.get(theme.id), options.out))
+        themes.append(entry)
+    countries = []
+    for iso3, result in countries_run.items():
+        state = catalogue.state(iso3)
+        entry = {"iso3": iso3, "name": state.name, "role": state.role}
+        entry.update(_run_fields(result, options.out))
+        countries.append(entry)
+    failed = any(r.status != "ok" for r in results)
+    return {
+        "format": FORMAT,
+        "generated_at": _utc_now(),
+        "status": "failed" if failed else "ok",
+        "data_vintage": vintage,
+        "options": {
+            "themes": list(options.themes),
+            "profiles": list(options.profiles),
+            "states": list(options.states) if options.states else None,
+            "years": list(options.years) if options.years else None,
+            "formats": list(options.formats),
+        },
+        "themes": themes,
+        "countries": countries,
+    }
+
+
+def write(data: dict, target: Path) -> None:
+    atomic.write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
