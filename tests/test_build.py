@@ -131,13 +131,15 @@ def test_two_builds_are_byte_identical(fresh_copy, built_root):
             (built_root.processed / name).read_bytes(), name
 
 
-def test_catalogue_export_and_vintage(built_root):
+def test_catalogue_export_and_vintage(built_root, snapshot_dir):
     exported = json.loads(built_root.catalogue_json.read_text(encoding="utf-8"))
     assert [s["iso3"] for s in exported["states"]] == catalogue.state_codes()
     vintage = load.vintage(paths=built_root)
     assert vintage["worldbank"]["latest_year_present"] == 2023
     assert vintage["unhcr"]["latest_year_present"] == 2025
     assert vintage["undesa"]["latest_year_present"] == 2024
+    iom = _csv(snapshot_dir, "iom/missing_migrants.csv")
+    assert vintage["iom"]["latest_year_present"] == int(iom.date.str[:4].max())
     assert vintage["unhcr"]["licence"] == "CC BY 4.0"
     assert vintage["worldbank"]["retrieved_at"]
 

@@ -171,7 +171,9 @@ def test_an_empty_result_is_no_data_not_an_error(served, tmp_path, caplog):
     assert set(raw.indicator) == set(WB_CODES + [POP]) - {empty}
 
 
-def test_population_series_skipped_only_while_a_wpp_file_stays(served, tmp_path):
+def test_population_series_is_always_fetched(served, tmp_path):
+    """SP.POP.TOTL is asked for even when a UN WPP file is present: a later live UN DESA fetch
+    (which has no WPP file) must still leave the build a population series."""
     paths = project_paths(tmp_path)
     wpp = paths.raw_file("undesa", catalogue.indicator("population").dataset)
     wpp.parent.mkdir(parents=True)
@@ -179,11 +181,5 @@ def test_population_series_skipped_only_while_a_wpp_file_stays(served, tmp_path)
     with FakeProviders(worldbank=served) as server:
         assert fetch_all(paths, ["worldbank"], refresh=True, max_age=24,
                          config=server.config()) == 0
-        asked = {p.rsplit("/", 1)[1] for p, _ in wb_requests(server)}
-    assert asked == set(WB_CODES)
-    with FakeProviders(worldbank=served) as server:
-        # a live UN DESA fetch replaces the folder and carries no WPP file: population needed
-        fetch_all(paths, ["worldbank", "undesa"], refresh=True, max_age=24,
-                  config=server.config())
         asked = {p.rsplit("/", 1)[1] for p, _ in wb_requests(server)}
     assert asked == {*WB_CODES, POP}

@@ -109,7 +109,8 @@ def build_country_names(corridors: pd.DataFrame) -> pd.DataFrame:
                          "name": [countries.display_name(c) for c in sorted(codes)]})
 
 
-def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFrame) -> dict:
+def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFrame,
+                 missing_migrants: pd.DataFrame) -> dict:
     """Per source: when it was retrieved, the provider's dates, and the latest year present in
     the processed tables that came from it."""
     latest: dict[str, int] = {}
@@ -121,6 +122,8 @@ def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFra
     for measure_id, year in corridors.groupby("measure")["year"].max().items():
         provider = catalogue.corridor_measure(measure_id).provider
         latest[provider] = max(latest.get(provider, 0), int(year))
+    if missing_migrants["year"].notna().any():
+        latest["iom"] = int(missing_migrants["year"].max())
     out = {}
     for provider in catalogue.PROVIDERS:
         entry = manifest["sources"].get(provider.id, {})
@@ -180,6 +183,6 @@ def run_build(paths: Paths) -> BuildResult:
         _write_parquet(mm, staging / paths.missing_migrants.name)
         _write_parquet(build_country_names(corridors), staging / paths.country_names.name)
         _write_json(catalogue.to_dict(), staging / paths.catalogue_json.name)
-        _write_json(data_vintage(manifest, indicators, corridors),
+        _write_json(data_vintage(manifest, indicators, corridors, mm),
                     staging / paths.vintage_json.name)
     return BuildResult(len(indicators), len(corridors), len(mm), warnings)

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 
-from analysis import catalogue, rawstore
+from analysis import rawstore
 from analysis.errors import AnalysisError
 from analysis.live import iom, undesa, unhcr, worldbank
 from analysis.live.config import HttpPolicy, LiveConfig
@@ -45,38 +45,25 @@ def fresh_age(manifest: dict, provider_id: str, max_age: float) -> float | None:
     return hours if 0 <= hours < max_age else None
 
 
-def _planned_steps(provider_id: str, include_population: bool) -> int:
+def _planned_steps(provider_id: str) -> int:
     if provider_id == "worldbank":
-        return len(worldbank.indicator_codes(include_population))
+        return len(worldbank.indicator_codes())
     if provider_id == "unhcr":
         return unhcr.planned_steps()
     return 1  # one download
 
 
-def _needs_worldbank_population(paths: Paths, fetching: list[str]) -> bool:
-    """SP.POP.TOTL stands in for UN WPP population, which only a snapshot carries: fetch it
-    unless a WPP file is present and stays (UN DESA is not being replaced by a live fetch,
-    which has none)."""
-    population = catalogue.indicator("population").dataset
-    wpp_stays = paths.raw_file("undesa", population).is_file() and "undesa" not in fetching
-    return not wpp_stays
-
-
 def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
-                 include_population: bool = True, client: HttpClient | None = None):
+                 client: HttpClient | None = None):
     """Fetch one source into data/raw; returns (Summary, requests sent). Raises on failure,
     leaving the source's previous raw files as they were."""
     module = MODULES[provider_id]
     own_client = client is None
     client = client or HttpClient(provider_id, config.http)
     enabled = on_terminal() if config.progress is None else config.progress
-    progress = Progress(provider_id, _planned_steps(provider_id, include_population), enabled)
+    progress = Progress(provider_id, _planned_steps(provider_id), enabled)
     try:
-        if provider_id == "worldbank":
-            summary = module.fetch(paths, config, client, progress,
-                                   include_population=include_population)
-        else:
-            summary = module.fetch(paths, config, client, progress)
+        summary = module.fetch(paths, config, client, progress)
         progress.close(f"{sum(summary.rows.values()):,} rows")
         return summary, client.requests
     except BaseException:
@@ -106,9 +93,7 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
         start = time.perf_counter()
         client = HttpClient(provider_id, config.http)
         try:
-            summary, requests_sent = fetch_source(
-                paths, provider_id, config, client=client,
-                include_population=_needs_worldbank_population(paths, fetching))
+            summary, requests_sent = fetch_source(paths, provider_id, config, client=client)
         except AnalysisError as exc:
             failed.append(provider_id)
             log.error("fetch %s failed: %s", provider_id, exc)

@@ -40,11 +40,12 @@ MAX_SEGMENT = 1_500
 MAX_URL = 4_000
 
 
-def indicator_codes(include_population: bool) -> list[str]:
+def indicator_codes() -> list[str]:
+    """The catalogue's World Bank series, plus SP.POP.TOTL: always fetched (one request), so
+    that a live build has population whatever the UN DESA folder holds; the build prefers UN
+    WPP when its file is present."""
     codes = [i.code for i in catalogue.INDICATORS if i.provider == PROVIDER_ID]
-    if include_population and catalogue.WORLDBANK_POPULATION_CODE not in codes:
-        codes.append(catalogue.WORLDBANK_POPULATION_CODE)
-    return codes
+    return [*codes, catalogue.WORLDBANK_POPULATION_CODE]
 
 
 @dataclass
@@ -168,10 +169,9 @@ def fetch_indicator(client: HttpClient, config: LiveConfig, code: str, states: l
     return rows, first.last_updated
 
 
-def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress, *,
-          include_population: bool = True) -> Summary:
+def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     states = catalogue.state_codes()
-    codes = indicator_codes(include_population)
+    codes = indicator_codes()
     all_rows, last_updated = [], {}
     for code in codes:
         rows, updated = fetch_indicator(client, config, code, states, progress)
@@ -196,8 +196,4 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
             "last_updated": max(dates) if dates else None,
             "latest_year": int(table["year"].max()) if len(table) else None,
         }
-    summary = Summary(PROVIDER_ID, {FILE: len(table)})
-    if not include_population:
-        summary.notes.append(f"{catalogue.WORLDBANK_POPULATION_CODE} not fetched: "
-                             "UN WPP population is present")
-    return summary
+    return Summary(PROVIDER_ID, {FILE: len(table)})
