@@ -127,15 +127,16 @@ def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
     `indicators` are catalogue indicator ids (derived ones expand to their inputs), `measures`
     corridor measure ids, `records` record-measure ids (IOM Missing Migrants). "Data to" is
     the latest year of the chart's own series where known, else the source's."""
-    entries = _indicator_sources(base_indicators(indicators), paths)
+    indicators, measures, records = list(indicators), list(measures), list(records)
+    if not (indicators or measures or records):
+        raise AnalysisError("source_note: a chart needs at least one source")
+    entries = _indicator_sources(base_indicators(indicators), paths) if indicators else []
     for m in measures:
         cm = catalogue.corridor_measure(m)
         entries.append((cm.provider, f"{cm.dataset}.{cm.field}", None))
     for r in records:
         rm = catalogue.record_measure(r)
         entries.append((rm.provider, rm.code, None))
-    if not entries:
-        raise AnalysisError("source_note: a chart needs at least one source")
     codes: dict[str, list[str]] = {}
     years: dict[str, list[int | None]] = {}
     for provider, code, year in entries:

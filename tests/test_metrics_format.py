@@ -1,0 +1,39 @@
+"""How numbers and names read in the findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import fmt
+
+
+@pytest.mark.parametrize("value, text", [
+    (415_676, "416,000"), (2_350_000, "2.35 million"), (1_420_000_000, "1.42 billion"),
+    (38.42, "38.4"), (0.004, "0.004"), (-143_000, "-143,000"), (0, "0"), (None, "n/a"),
+    (float("nan"), "n/a"),
+])
+def test_number(value, text):
+    assert fmt.number(value) == text
+
+
+@pytest.mark.parametrize("value, text", [
+    (950, "950"), (1500, "1.5k"), (2_300_000, "2.3M"), (4.1e9, "4.1bn"), (-2000, "-2k"),
+])
+def test_compact(value, text):
+    assert fmt.compact(value) == text
+
+
+def test_percentages_and_money():
+    assert fmt.pct(38.42) == "38.4%"
+    assert fmt.signed_pct(-33.2, 0) == "-33%"
+    assert fmt.points(11.1) == "+11.1 percentage points"
+    assert fmt.usd(51_800_000_000) == "US$51.8 billion"
+    assert fmt.count(4412.0) == "4,412"
+    assert fmt.times(13.71) == "13.7 times"
+
+
+def test_names_come_from_the_catalogue():
+    assert fmt.name("TUR") == "Türkiye"
+    assert fmt.names(["KGZ", "TJK", "UZB"]) == "Kyrgyzstan, Tajikistan and Uzbekistan"
+    assert fmt.names(["IRN"]) == "Iran"
+    assert fmt.names([]) == "none"

@@ -1,0 +1,372 @@
+"""`python -m analysis report` on the snapshot: every notebook runs, every theme yields figures
+in every format, the summary validates, key figures equal the processed tables, the page's
+links resolve, and a broken notebook is reported without stopping the others."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jsonschema
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import catalogue, cli, report, summary
+from analysis.paths import Paths, project_paths
+
+PROFILED = ("TJK", "TKM")  # a data-rich and a data-poor state: the profile must run for both
+
+
+def _copy_root(built_root: Paths, target: Path) -> Paths:
+    shutil.copytree(built_root.root / "data", target / "data")
+    return project_paths(target)
+
+
+@pytest.fixture(scope="session")
+def report_run(built_root, tmp_path_factory):
+    """The full report (every theme, profiles for two states) run once per session."""
+    paths = _copy_root(built_root, tmp_path_factory.mktemp("report"))
+    options = report.Options(
+        themes=tuple(t.id for t in catalogue.THEMES), profiles=PROFILED, states=None,
+        years=None, formats=("png", "svg", "pdf"), out=paths.reports)
+    result = report.run_report(options, paths)
+    return paths, result
+
+
+def _summary(paths: Paths) -> dict:
+    return json.loads((paths.reports / "summary.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------
+# The full run
+# ---------------------------------------------------------------------------
+
+
+def test_every_notebook_executes_on_the_snapshot(report_run):
+    paths, result = report_run
+    assert [r.error for r in result.results if r.status != "ok"] == []
+    expected = {Path(t.notebook).stem for t in catalogue.THEMES} | {
+        f"country_profile_{iso3}" for iso3 in PROFILED}
+    assert {r.output_notebook.stem for r in result.results} == expected
+    for r in result.results:
+        nb = nbformat.read(r.output_notebook, as_version=4)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                  if o.output_type == "error"]
+        assert errors == [], r.output_notebook.name
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1 and "record_file" in injected[0].source
+
+
+def test_every_theme_yields_figures_in_all_three_formats(report_run):
+    paths, _result = report_run
+    for theme in _summary(paths)["themes"]:
+        assert theme["status"] == "ok", theme["id"]
+        assert theme["charts"], f"{theme['id']} made no figure"
+        for chart in theme["charts"]:
+            assert sorted(chart["files"]) == ["pdf", "png", "svg"]
+            for fmt_, rel in chart["files"].items():
+                assert rel == f"figures/{theme['id']}/{chart['name']}.{fmt_}"
+                assert (paths.reports / rel).stat().st_size > 1000
+            assert chart["caption"] and chart["alt"] and chart["source"].startswith("Source:")
+        assert sorted(theme["figures"]) == sorted(
+            p for c in theme["charts"] for p in c["files"].values())
+
+
+def test_country_profiles_go_to_their_own_folders(report_run):
+    paths, _result = report_run
+    countries = {c["iso3"]: c for c in _summary(paths)["countries"]}
+    assert set(countries) == set(PROFILED)
+    for iso3, entry in countries.items():
+        assert entry["status"] == "ok"
+        assert entry["name"] == catalogue.state(iso3).name
+        assert entry["charts"]
+        for chart in entry["charts"]:
+            for rel in chart["files"].values():
+                assert rel.startswith(f"countries/{iso3}/")
+                assert (paths.reports / rel).is_file()
+
+
+def test_summary_validates_against_the_schema(report_run):
+    paths, _result = report_run
+    data = _summary(paths)
+    jsonschema.validate(data, summary.SCHEMA)
+    assert data["status"] == "ok"
+    assert [t["id"] for t in data["themes"]] == [t.id for t in catalogue.THEMES]
+    vintage = json.loads(paths.vintage_json.read_text(encoding="utf-8"))
+    assert data["data_vintage"] == vintage
+    for theme in data["themes"]:
+        assert theme["paragraphs"] == list(catalogue.theme(theme["id"]).paragraphs)
+        assert theme["notebook"] == f"notebooks/{catalogue.theme(theme['id']).notebook}"
+
+
+def test_summary_schema_rejects_a_bad_summary(report_run):
+    paths, _result = report_run
+    bad = _summary(paths)
+    bad["themes"][0]["status"] = "done"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, summary.SCHEMA)
+
+
+def _mm_value(records: pd.DataFrame, iso3: str, year: int) -> float:
+    """Independently: dead and missing in records in `year` whose incident is in `iso3` or
+    whose listed origins include it."""
+    origins = records["origin_iso3"].fillna("").str.split(",").map(
+        lambda codes: iso3 in [c.strip() for c in codes])
+    rows = records[(records["date"].dt.year == year)
+                   & ((records["incident_iso3"] == iso3) | origins)]
+    return float(rows["dead_and_missing"].sum())
+
+
+def test_each_key_figure_equals_the_processed_tables_value(report_run):
+    paths, _result = report_run
+    table = pd.read_parquet(paths.indicators)
+    records = pd.read_parquet(paths.missing_migrants)
+    data = _summary(paths)
+    checked = 0
+    for entry in data["themes"] + data["countries"]:
+        if "id" in entry:
+            assert entry["key_figures"], f"{entry['id']} recorded no key figure"
+        for kf in entry["key_figures"]:
+            if kf["indicator"] in {m.id for m in catalogue.RECORD_MEASURES}:
+                assert kf["value"] == _mm_value(records, kf["iso3"], kf["year"]), kf
+                assert kf["unit"] == "people"
+            else:
+                rows = table[(table["indicator"] == kf["indicator"])
+                             & (table["iso3"] == kf["iso3"]) & (table["year"] == kf["year"])]
+                assert len(rows) == 1, kf
+                assert kf["value"] == rows["value"].item(), kf
+                assert kf["unit"] == rows["unit"].item()
+            checked += 1
+    assert checked >= len(catalogue.THEMES)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "href" in attrs:
+            self.links.append(attrs["href"])
+        if tag == "img":
+            self.images.append(attrs)
+
+
+def test_every_link_and_image_on_the_page_resolves_to_a_file(report_run):
+    paths, _result = report_run
+    page = paths.reports / "index.html"
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    assert parser.images and parser.links
+    targets = [i["src"] for i in parser.images] + parser.links
+    for target in targets:
+        if target.startswith("#"):
+            assert f'id="{target[1:]}"' in page.read_text(encoding="utf-8"), target
+            continue
+        parts = urlsplit(target)
+        assert not parts.scheme and not target.startswith("/"), f"not relative: {target}"
+        assert (page.parent / unquote(parts.path)).is_file(), f"missing: {target}"
+    for image in parser.images:
+        assert image.get("alt", "").strip(), f"image without alt text: {image['src']}"
+    data = _summary(paths)
+    for theme in data["themes"]:
+        assert f'href="{theme["notebook"]}"' in page.read_text(encoding="utf-8")
+
+
+def test_page_shows_remarks_key_figures_and_sources(report_run):
+    paths, _result = report_run
+    html = (paths.reports / "index.html").read_text(encoding="utf-8")
+    for theme in catalogue.THEMES:
+        assert f'id="{theme.id}"' in html
+        paras = ", ".join(str(p) for p in theme.paragraphs)
+        assert paras in html
+    vintage = json.loads(paths.vintage_json.read_text(encoding="utf-8"))
+    for entry in vintage.values():
+        assert entry["licence"] in html
+    assert "Key figures" in html
+
+
+def test_briefing_pdf_has_a_page_per_theme_figure(report_run):
+    paths, _result = report_run
+    pdf = (paths.reports / "briefing.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    charts = sum(len(t["charts"]) for t in _summary(paths)["themes"])
+    assert pages == 1 + charts  # a cover, then one figure per page
+
+
+def test_reentry_bans_chart_says_no_data_without_a_file(report_run):
+    paths, _result = report_run
+    theme = next(t for t in _summary(paths)["themes"] if t["id"] == "reentry_reintegration")
+    chart = next(c for c in theme["charts"] if c["name"] == "reentry_bans")
+    assert "no open dataset" in chart["caption"].lower()
+    svg = (paths.reports / chart["files"]["svg"]).read_text(encoding="utf-8")
+    assert "No data available" in svg
+
+
+# ---------------------------------------------------------------------------
+# The re-entry notebook with an analyst's file
+# ---------------------------------------------------------------------------
+
+
+def test_reentry_notebook_plots_an_analyst_file_with_its_source(built_root, tmp_path):
+    paths = _copy_root(built_root, tmp_path / "root")
+    bans = tmp_path / "bans.csv"
+    bans.write_text("year,iso3,value,source,note\n2014,TJK,120,Analyst test source A,\n"
+                    "2015,TJK,150,Analyst test source A,\n2015,KGZ,90,Analyst test source B,x\n",
+                    encoding="utf-8")
+    options = report.Options(themes=("reentry_reintegration",), profiles=(), states=None,
+                             years=None, formats=("svg",), out=paths.reports,
+                             reentry_bans=bans)
+    (task,) = report.plan(options, paths)
+    result = report.run_task(task)
+    assert result.status == "ok", result.error
+    chart = next(c for c in result.charts if c["name"] == "reentry_bans")
+    assert "Analyst test source A" in chart["source"] and "Analyst test source B" in chart["source"]
+    assert "150 bans for Tajikistan in 2015" in chart["caption"]
+    assert list(chart["files"]) == ["svg"]
+
+
+# ---------------------------------------------------------------------------
+# A broken notebook
+# ---------------------------------------------------------------------------
+
+PARAMETERS = ('states = None\nfirst_year = None\nlast_year = None\noutput_dir = None\n'
+              'formats = ["png", "svg", "pdf"]\nrecord_file = None\n')
+WORKING = """import sys
+from analysis import notebook, plotting
+nb = notebook.start_theme("remittances", states=states, first_year=first_year,
+                          last_year=last_year, output_dir=output_dir, formats=formats,
+                          record_file=record_file)
+frame = nb.indicators("remittances_received_pct_gdp")
+chart = nb.chart("Tiny", "% of GDP", indicators=["remittances_received_pct_gdp"])
+plotting.state_lines(chart.ax, frame)
+nb.publish(chart, "tiny", "A finding.")
+nb.key_figure(frame, "remittances_received_pct_gdp", "TJK", 2015)
+print("KERNEL", sys.executable)
+"""
+BROKEN = 'raise ValueError("deliberately broken for the test")\n'
+
+
+def _notebook(path: Path, code: str) -> None:
+    params = nbformat.v4.new_code_cell(PARAMETERS)
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
+        built_root, tmp_path, monkeypatch, caplog):
+    paths = _copy_root(built_root, tmp_path / "root")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / catalogue.theme("overview").notebook, BROKEN)
+    _notebook(notebooks / catalogue.theme("remittances").notebook, WORKING)
+    monkeypatch.setattr(report, "project_paths", lambda: Paths(paths.root, notebooks))
+    out = tmp_path / "out"
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        code = cli.main(["report", "--themes", "overview,remittances", "--out", str(out)])
+    assert code == 1
+
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, summary.SCHEMA)
+    themes = {t["id"]: t for t in data["themes"]}
+    assert data["status"] == "failed"
+    assert themes["overview"]["status"] == "failed"
+    assert "ValueError: deliberately broken for the test" in themes["overview"]["error"]
+    assert themes["remittances"]["status"] == "ok"
+    assert [c["name"] for c in themes["remittances"]["charts"]] == ["tiny"]
+    assert all(t["status"] == "skipped" for i, t in themes.items()
+               if i not in ("overview", "remittances"))
+
+    failed_nb = nbformat.read(out / "notebooks" / catalogue.theme("overview").notebook, 4)
+    assert any(o.output_type == "error" and o.ename == "ValueError"
+               for c in failed_nb.cells if c.cell_type == "code" for o in c.outputs)
+    good_nb = nbformat.read(out / "notebooks" / catalogue.theme("remittances").notebook, 4)
+    printed = "".join(o.get("text", "") for c in good_nb.cells if c.cell_type == "code"
+                      for o in c.outputs)
+    # papermill's "python3" kernel runs in the interpreter that runs the report (the venv).
+    assert f"KERNEL {sys.executable}" in printed
+
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Incomplete report" in html and "deliberately broken for the test" in html
+    assert (out / "briefing.pdf").is_file()
+    assert any("FAILED" in r.getMessage() and "deliberately broken" in r.getMessage()
+               for r in caplog.records)
+
+
+# ---------------------------------------------------------------------------
+# Options: checked before anything runs
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--states", "TJK,XYZ"], "--states 'TJK,XYZ': unknown state(s) XYZ"),
+    (["--themes", "remittances,nonsense"], "--themes 'remittances,nonsense': unknown theme(s) "
+                                           "nonsense"),
+    (["--formats", "png,gif"], "--formats 'png,gif': unknown format(s) gif"),
+    (["--years", "2020:2010"], "--years '2020:2010': the range is inverted"),
+    (["--years", "2010-2020"], "expected FIRST:LAST"),
+    (["--reentry-bans", "/nonexistent/bans.csv"], "--reentry-bans: /nonexistent/bans.csv: "
+                                                  "file not found"),
+])
+def test_bad_options_get_one_line_and_exit_2_before_any_notebook(
+        fresh_copy, monkeypatch, caplog, argv, needle):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(fresh_copy.root))
+    monkeypatch.setattr(report, "run_report", lambda *a, **k: pytest.fail("ran notebooks"))
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        code = cli.main(["report", *argv])
+    assert code == 2
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "\n" not in errors[0]
+    assert needle in errors[0]
+    assert not fresh_copy.reports.exists()
+
+
+def test_report_without_built_data_says_what_to_do(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        assert cli.main(["report"]) == 2
+    assert "not built yet; run `make data`" in caplog.text
+
+
+def test_options_reach_the_notebooks_as_parameters(built_root, tmp_path):
+    args = type("Args", (), {"themes": "remittances,country_profile", "states": "tjk,KGZ",
+                             "years": "2005:2020", "formats": "png", "out": str(tmp_path),
+                             "reentry_bans": None})()
+    options = report.options_from_args(args, built_root)
+    tasks = report.plan(options, built_root)
+    assert [(t.kind, t.id) for t in tasks] == [("theme", "remittances"), ("country", "TJK"),
+                                               ("country", "KGZ")]
+    theme, profile = tasks[0].parameters, tasks[1].parameters
+    assert theme["states"] == ["TJK", "KGZ"] and "states" not in profile
+    assert profile["iso3"] == "TJK"
+    for params in (theme, profile):
+        assert (params["first_year"], params["last_year"]) == (2005, 2020)
+        assert params["formats"] == ["png"] and params["output_dir"] == str(tmp_path)
+        assert params["record_file"].startswith(str(tmp_path / "notebooks"))
+    assert tasks[0].output == tmp_path / "notebooks" / "05_remittances.ipynb"
+    assert tasks[1].output == tmp_path / "notebooks" / "country_profile_TJK.ipynb"
+
+
+def test_default_options_run_everything(built_root):
+    args = type("Args", (), {"themes": None, "states": None, "years": None, "formats": None,
+                             "out": None, "reentry_bans": None})()
+    options = report.options_from_args(args, built_root)
+    assert options.themes == tuple(t.id for t in catalogue.THEMES)
+    assert options.profiles == tuple(catalogue.state_codes())
+    assert options.formats == ("png", "svg", "pdf") and options.out == built_root.reports
+    tasks = report.plan(options, built_root)
+    assert all("states" not in t.parameters and "first_year" not in t.parameters
+               for t in tasks)
