@@ -37,3 +37,8 @@ def test_names_come_from_the_catalogue():
     assert fmt.names(["KGZ", "TJK", "UZB"]) == "Kyrgyzstan, Tajikistan and Uzbekistan"
     assert fmt.names(["IRN"]) == "Iran"
     assert fmt.names([]) == "none"
+
+
+def test_decimal_and_missing():
+    assert fmt.decimal(41.49) == "41.5"
+    assert fmt.decimal(float("nan")) == "n/a"

@@ -88,3 +88,8 @@ def names(codes: Iterable[str]) -> str:
 def times(x) -> str:
     """A ratio as '3.2 times'."""
     return NA if _missing(x) else f"{float(x):.1f} times"
+
+
+def decimal(x, decimals: int = 1) -> str:
+    """A plain number with fixed decimals: '41.5'."""
+    return NA if _missing(x) else f"{float(x):.{decimals}f}"

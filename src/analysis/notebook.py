@@ -85,18 +85,28 @@ class Session:
 
     def indicators(self, ids: str | Iterable[str], states: Iterable[str] | None = None
                    ) -> pd.DataFrame:
-        """Processed indicator rows for the session's states (or `states`) and years."""
-        return load.indicators(ids, states=list(states or self.states), years=self.years,
-                               paths=self.paths)
+        """Processed indicator rows for the session's states (or `states`) and years. An empty
+        `states` gives an empty frame (not every state)."""
+        chosen = self.states if states is None else list(states)
+        if not chosen:
+            return load.indicators(ids, years=(1, 0), paths=self.paths)
+        return load.indicators(ids, states=chosen, years=self.years, paths=self.paths)
 
     def corridors(self, measure: str | Iterable[str], origins: Iterable[str] | None = None,
                   destinations: Iterable[str] | None = None) -> pd.DataFrame:
+        """Bilateral rows within the years; an empty `origins` or `destinations` list gives an
+        empty frame."""
+        origins = None if origins is None else list(origins)
+        destinations = None if destinations is None else list(destinations)
+        if origins == [] or destinations == []:
+            return load.corridors(measure, years=(1, 0), paths=self.paths)
         return load.corridors(measure, origins=origins, destinations=destinations,
                               years=self.years, paths=self.paths)
 
     def missing_migrants(self, states: Iterable[str] | None = None) -> pd.DataFrame:
         """IOM records involving the session's states (or `states`), within the years."""
-        frame = load.missing_migrants(list(states or self.states), paths=self.paths)
+        chosen = self.states if states is None else list(states)
+        frame = load.missing_migrants(chosen, paths=self.paths)
         first, last = self.years
         return frame[(frame["year"] >= first) & (frame["year"] <= last)].reset_index(drop=True)
 
