@@ -370,3 +370,34 @@ def test_default_options_run_everything(built_root):
     tasks = report.plan(options, built_root)
     assert all("states" not in t.parameters and "first_year" not in t.parameters
                for t in tasks)
+
+
+def test_page_and_summary_for_svg_only_and_skipped_themes(built_root, tmp_path):
+    """Without PNG the page shows the SVG; themes not run are listed as skipped."""
+    from analysis import htmlpage
+
+    out = tmp_path / "out"
+    options = report.Options(themes=("remittances",), profiles=(), states=None, years=None,
+                             formats=("svg",), out=out)
+    (task,) = report.plan(options, built_root)
+    svg = out / "figures" / "remittances" / "x.svg"
+    svg.parent.mkdir(parents=True)
+    svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    task.output.parent.mkdir(parents=True)
+    task.output.write_text("{}", encoding="utf-8")
+    chart = {"name": "x", "title": "T", "subtitle": "S", "source": "Source: s.", "caption": "C.",
+             "alt": "Chart: T <b>", "files": {"svg": "figures/remittances/x.svg"}}
+    result = report.TaskResult(task, "ok", None, task.output, ["figures/remittances/x.svg"],
+                               [chart], [], 1.0)
+    data = summary.build([result], options, json.loads(built_root.vintage_json.read_text()))
+    jsonschema.validate(data, summary.SCHEMA)
+    statuses = {t["id"]: t["status"] for t in data["themes"]}
+    assert statuses.pop("remittances") == "ok" and set(statuses.values()) == {"skipped"}
+    html = htmlpage.render(data)
+    assert '<img src="figures/remittances/x.svg" alt="Chart: T &lt;b&gt;">' in html  # escaped
+    parser = _Links()
+    parser.feed(html)
+    (out / "index.html").write_text(html, encoding="utf-8")
+    for target in [i["src"] for i in parser.images] + parser.links:
+        if not target.startswith("#") and target not in ("briefing.pdf", "summary.json"):
+            assert (out / target).is_file(), target
