@@ -163,3 +163,10 @@ def test_missing_migrants_by_state(built_root, snapshot_dir):
     got = load.missing_migrants(["AFG"], paths=built_root)
     assert len(got) == len(afghan)
     assert got.dead_and_missing.sum() == afghan.dead_and_missing.sum()
+
+
+def test_empty_selections_select_nothing(built_root):
+    assert load.indicators([], paths=built_root).empty
+    assert load.indicators(["population"], states=[], paths=built_root).empty
+    assert load.corridors("migrant_stock", origins=[], paths=built_root).empty
+    assert not load.indicators(["population"], states=["TJK"], paths=built_root).empty

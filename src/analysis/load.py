@@ -30,6 +30,9 @@ def _read(path, columns=None, filters=None) -> pd.DataFrame:
     if not path.exists():
         raise AnalysisError(f"{path}: not built yet; run `make data` (offline: "
                             "`make data SNAPSHOT=../shared/data/snapshot`)")
+    # An empty "in" list selects nothing (pyarrow refuses it as a filter).
+    if any(op == "in" and len(value) == 0 for _, op, value in filters or []):
+        return pd.read_parquet(path, columns=columns).iloc[0:0]
     return pd.read_parquet(path, columns=columns, filters=filters or None)
 
 
@@ -57,9 +60,9 @@ def indicators(ids: str | Iterable[str] | None = None, states: Iterable[str] | N
     for iso3 in states or []:
         catalogue.state(iso3)
     filters = _year_filters(years)
-    if ids:
+    if ids is not None:
         filters.append(("indicator", "in", ids))
-    if states:
+    if states is not None:
         filters.append(("iso3", "in", states))
     frame = _read(paths.indicators, filters=filters)
     states_by_code = {s.iso3: s for s in catalogue.STATES}
@@ -80,7 +83,7 @@ def corridors(measure: str | Iterable[str] | None = None,
     for m in measures or []:
         catalogue.corridor_measure(m)
     filters = _year_filters(years)
-    if measures:
+    if measures is not None:
         filters.append(("measure", "in", measures))
     if origins is not None:
         filters.append(("origin_iso3", "in", _as_list(origins)))
