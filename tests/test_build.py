@@ -141,7 +141,9 @@ def test_catalogue_export_and_vintage(built_root, snapshot_dir):
     iom = _csv(snapshot_dir, "iom/missing_migrants.csv")
     assert vintage["iom"]["latest_year_present"] == int(iom.date.str[:4].max())
     assert vintage["unhcr"]["licence"] == "CC BY 4.0"
-    assert vintage["worldbank"]["retrieved_at"]
+    sources = json.loads((snapshot_dir / "sources.json").read_text(encoding="utf-8"))
+    assert vintage["worldbank"]["retrieved_at"] == sources["worldbank"]["date_accessed"]
+    assert vintage["worldbank"]["snapshot_copied_at"].endswith("Z")
 
 
 def test_load_filters_and_joins_names(built_root):

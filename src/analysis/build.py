@@ -128,10 +128,15 @@ def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFra
     for provider in catalogue.PROVIDERS:
         entry = manifest["sources"].get(provider.id, {})
         vintage = entry.get("vintage", {})
+        # Retrieved from the provider: for a snapshot, when its maker downloaded it (our copy's
+        # time is kept as snapshot_copied_at); for a live fetch, when we did.
+        snapshot = entry.get("mode") == "snapshot"
         out[provider.id] = {
             "provider": provider.name,
             "mode": entry.get("mode"),
-            "retrieved_at": entry.get("retrieved_at"),
+            "retrieved_at": (vintage.get("date_accessed") if snapshot else None)
+            or entry.get("retrieved_at"),
+            "snapshot_copied_at": entry.get("retrieved_at") if snapshot else None,
             "last_updated": vintage.get("last_updated") or vintage.get("date_published"),
             "latest_year_present": latest.get(provider.id),
             "title": vintage.get("title"),
