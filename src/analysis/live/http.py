@@ -8,8 +8,17 @@ under HTTP 200 - so one loop covers request, body and parsing, under one bound o
 one on total time.
 
 Retried: connection errors, timeouts, HTTP 429 (waiting as long as Retry-After asks) and 5xx,
-and bodies a parser marks as transient (`Transient`). Never retried: any other 4xx, and bodies a
-parser rejects with `FetchError` (a provider's error message does not change by asking again).
+and bodies a parser marks as transient (`Transient`). Never retried: any other 4xx, a TLS
+certificate that does not verify, and bodies a parser rejects with `FetchError` (a provider's
+error message does not change by asking again).
+
+The deadline bounds the whole answer, headers and body. A read timeout alone does not: a server
+that sends one byte every 0.2 s never trips a 60 s read timeout. So each request runs in a
+helper thread that the caller waits for at most what is left of the deadline, reading the body
+in the pieces that arrive (`read1`) so that it can stop between them.
+
+TLS certificates are always verified (requests' default, set explicitly on the session;
+tests/robustness/test_security.py holds src/ to it).
 """
 
 from __future__ import annotations
@@ -17,12 +26,17 @@ from __future__ import annotations
 import email.utils
 import logging
 import re
+import ssl
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TypeVar
 
 import requests
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
+from urllib3.exceptions import SSLError as Urllib3SSLError
 
 from analysis.errors import AnalysisError
 from analysis.live.config import HttpPolicy
@@ -36,6 +50,32 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600
 
 class FetchError(AnalysisError):
     """A request or its body failed for good; the message names the URL."""
+
+
+class OutOfTime(Exception):
+    """The deadline passed while an answer was still arriving."""
+
+
+@dataclass
+class _Exchange:
+    """One request in a helper thread, as far as it got."""
+
+    timeout: tuple[float, float]
+    stop: threading.Event = field(default_factory=threading.Event)
+    status: int | None = None  # set once the status line and headers are in
+    announced: str | None = None  # Content-Length
+    received: int = 0  # body bytes so far
+    response: requests.Response | None = None
+    error: BaseException | None = None
+
+    def describe(self) -> str:
+        if self.status is None:
+            return "the status line and headers were still arriving"
+        length = self.announced
+        announced = (f"{int(length):,} announced" if length and length.isdigit()
+                     else "no length announced")
+        return (f"HTTP {self.status}, but the body was still arriving ({self.received:,} "
+                f"bytes so far, {announced})")
 
 
 class Transient(Exception):
@@ -153,6 +193,41 @@ def _content(response: requests.Response) -> bytes:
     return response.content
 
 
+CHUNK = 64 * 1024  # at most this much per read; a read returns whatever has arrived
+
+
+def _read_some(response: requests.Response) -> bytes:
+    """The next piece of the body as it arrives (one socket read at most), with urllib3's errors
+    translated as requests' own `iter_content` translates them (a read timeout excepted: it
+    stays a timeout)."""
+    try:
+        return response.raw.read1(CHUNK, decode_content=True)
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(exc) from None
+    except ProtocolError as exc:  # reset, or fewer bytes than Content-Length announced
+        raise requests.exceptions.ChunkedEncodingError(exc) from None
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from None
+    except Urllib3SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from None
+
+
+def _certificate_refused(exc: requests.exceptions.SSLError) -> bool:
+    """A certificate that does not verify (permanent), as opposed to a handshake cut short by
+    the network (passing)."""
+    seen, todo = set(), [exc]
+    while todo:
+        err = todo.pop()
+        if err is None or id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, ssl.SSLCertVerificationError):
+            return True
+        todo.extend([err.__cause__, err.__context__, getattr(err, "reason", None),
+                     *[a for a in getattr(err, "args", ()) if isinstance(a, BaseException)]])
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
 class HttpClient:
     """A `requests.Session` for one source, counting what it sends."""
 
@@ -162,6 +237,7 @@ class HttpClient:
         self.source = source
         self.policy = policy
         self.session = requests.Session()
+        self.session.verify = True  # requests' default; never turned off (see module doc)
         self.session.headers["User-Agent"] = user_agent(source)
         self._sleep = sleep
         self._clock = clock
@@ -179,7 +255,8 @@ class HttpClient:
 
     def get(self, url: str, params: dict | None = None,
             parse: Callable[[requests.Response], T] = _content) -> T:
-        """GET url and return parse(response) for a 2xx response, retrying passing faults."""
+        """GET url and return parse(response) for a 2xx response, retrying passing faults, all
+        within `policy.deadline` seconds (body included)."""
         shown = full_url(url, params)
         policy = self.policy
         start = self._clock()
@@ -189,8 +266,7 @@ class HttpClient:
             retry_after = None
             try:
                 self.requests += 1
-                response = self.session.get(url, params=params, timeout=policy.timeout)
-                self.bytes += len(response.content)
+                response = self._fetch(url, params, start + policy.deadline)
                 status = response.status_code
                 if status in RETRY_STATUSES:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -201,10 +277,20 @@ class HttpClient:
                                      + f" with {describe_body(response.content)}; not retried "
                                        "(the request itself was refused)")
                 return parse(response)
+            except OutOfTime as exc:
+                raise FetchError(f"{shown}: {exc}; gave up on attempt {attempt}: a request "
+                                 f"and its retries get {policy.deadline:g}s") from None
             except Transient as exc:
                 problem, retry_after = str(exc), exc.retry_after
             except requests.Timeout as exc:
                 problem = f"no answer within the {self._timeout_phrase()} timeout ({_cause(exc)})"
+            except requests.exceptions.SSLError as exc:
+                if _certificate_refused(exc):
+                    raise FetchError(f"{shown}: the server's TLS certificate does not verify "
+                                     f"({_cause(exc)}); not retried. Verification stays on: fix "
+                                     "the URL, or the CA bundle (REQUESTS_CA_BUNDLE) for a "
+                                     "proxy that re-signs traffic") from None
+                problem = f"TLS handshake failed ({_cause(exc)})"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
                 problem = f"connection failed or body cut off ({_cause(exc)})"
@@ -225,10 +311,56 @@ class HttpClient:
                 wait = min(policy.backoff * 2 ** (attempt - 1), policy.backoff_max)
             if elapsed + wait > policy.deadline:
                 raise FetchError(f"{shown}: {problem}; gave up after {attempt} attempt(s): "
-                                 f"another try would pass the {policy.deadline:.0f}s limit")
+                                 f"another try would pass the {policy.deadline:g}s limit")
             log.info("%s: %s from %s; try %d of %d in %.1fs", self.source, problem, shown,
                      attempt + 1, policy.attempts, wait)
             self._sleep(wait)
+
+    def _fetch(self, url: str, params: dict | None, deadline_at: float) -> requests.Response:
+        """One request and its whole body before `deadline_at`, else OutOfTime.
+
+        The exchange runs in a helper thread that we wait for at most what is left of the
+        deadline: nothing else stops a server that drips its headers or body a byte at a time
+        (each byte restarts the read timeout). When time is up the helper is told to stop; it
+        does after its current read, or, if still waiting for headers, when the server closes
+        the connection (a daemon thread, so never holding the process)."""
+        left = deadline_at - self._clock()
+        if left <= 0:
+            raise OutOfTime("no time left for another request")
+        connect, read = self.policy.timeout
+        exchange = _Exchange(timeout=(min(connect, left), min(read, left)))
+        helper = threading.Thread(target=self._exchange, args=(url, params, exchange),
+                                  name=f"{self.source} request", daemon=True)
+        helper.start()
+        helper.join(left)
+        self.bytes += exchange.received
+        if helper.is_alive():
+            exchange.stop.set()
+            raise OutOfTime(exchange.describe())
+        if exchange.error is not None:
+            raise exchange.error
+        return exchange.response
+
+    def _exchange(self, url: str, params: dict | None, exchange: _Exchange) -> None:
+        """In the helper thread: send, then read the body in the pieces that arrive."""
+        try:
+            response = self.session.get(url, params=params, stream=True,
+                                        timeout=exchange.timeout)
+            exchange.status = response.status_code
+            exchange.announced = response.headers.get("Content-Length")
+            try:
+                chunks = []
+                while not exchange.stop.is_set() and (chunk := _read_some(response)):
+                    chunks.append(chunk)
+                    exchange.received += len(chunk)
+                # What `response.content` returns, as requests stores a body it has read.
+                response._content = b"".join(chunks)
+                response._content_consumed = True
+            finally:
+                response.close()
+            exchange.response = response
+        except BaseException as exc:  # handed to the caller's thread
+            exchange.error = exc
 
     def _timeout_phrase(self) -> str:
         connect, read = self.policy.timeout
@@ -244,3 +376,4 @@ def _cause(exc: Exception) -> str:
         reason = exc
     text = re.sub(r"<[\w.]+ object at 0x[0-9a-f]+>:?\s*", "", str(reason)).strip()
     return _squeeze(f"{reason.__class__.__name__}: {text or 'no detail'}", 200)
+
