@@ -4,8 +4,13 @@ their protocols (as ../shared/docs/API_NOTES.md describes them), serving tables 
     with FakeProviders(worldbank=wb_rows, unhcr={"population": items}) as server:
         config = server.config()          # LiveConfig pointing at the server, quick retries
         server.add_fault("/wb/", status=503)            # the next WB request fails once
+        server.add_fault("/wb/", match={"page": "2"}, rewrite=edit)  # page 2, edited
         ...
         server.requests                   # every request: (path, query dict, headers)
+        server.request_times              # when each arrived (time.monotonic())
+
+Faults can also drip a body one byte at a time, reset the connection mid-body, or rewrite the
+normal JSON answer (a page count that changes, a row moved, a field renamed).
 
 Also used by benchmarks/fetch_bench.py. Builders at the end turn snapshot-layout tables into
 the providers' wire formats (UNHCR items, the UN DESA workbook, the IOM CSV).
@@ -17,8 +22,11 @@ import dataclasses
 import io
 import json
 import math
+import socket
+import struct
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -49,6 +57,18 @@ class Fault:
     times: int = 1
     delay: float = 0.0  # seconds to wait before answering (a timeout)
     cut_at: int | None = None  # announce the whole body but send only this many bytes
+    match: dict = dataclasses.field(default_factory=dict)  # only queries with these values
+    drip: float = 0.0  # send the body one byte every `drip` seconds (under any read timeout)
+    drip_headers: bool = False  # with `drip`: the status line and headers a byte at a time too
+    reset_at: int | None = None  # send this many body bytes, then reset the connection (RST)
+    # Edit the provider's normal JSON answer instead of sending `body`:
+    # rewrite(answer, query, earlier) -> answer; `earlier` holds the (query, answer) pairs
+    # already served for the same path, oldest first.
+    rewrite: Callable[[object, dict, list], object] | None = None
+
+    def applies(self, path: str, query: dict) -> bool:
+        return (self.times > 0 and path.startswith(self.prefix)
+                and all(query.get(k) == v for k, v in self.match.items()))
 
 
 def html_page(title: str) -> bytes:
@@ -72,7 +92,10 @@ class FakeProviders:
         self.last_modified = last_modified
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict, dict]] = []
+        self.request_times: list[float] = []
+        self.served: dict[str, list[tuple[dict, object]]] = {}  # path -> JSON answers sent
         self._lock = threading.Lock()
+        self._closing = threading.Event()  # stops dripping bodies when the server shuts down
         self._server: ThreadingHTTPServer | None = None
 
     # -- life cycle ----------------------------------------------------------------------
@@ -95,6 +118,7 @@ class FakeProviders:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -131,12 +155,14 @@ class FakeProviders:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         with self._lock:
             self.requests.append((path, query, dict(handler.headers)))
-            fault = next((f for f in self.faults if f.times > 0 and path.startswith(f.prefix)),
-                         None)
+            self.request_times.append(time.monotonic())
+            fault = next((f for f in self.faults if f.applies(path, query)), None)
             if fault is not None:
                 fault.times -= 1
+        handler.fake_path, handler.fake_query = path, query
+        handler.fake_rewrite = fault.rewrite if fault is not None else None
         try:
-            if fault is not None:
+            if fault is not None and fault.rewrite is None:
                 self._send_fault(handler, fault)
             elif path.startswith(WB_PREFIX + "/country/"):
                 self._worldbank(handler, path, query)
@@ -154,9 +180,19 @@ class FakeProviders:
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
 
-    @staticmethod
-    def _send(handler, status: int, body: bytes, content_type: str, headers=None,
-              cut_at: int | None = None) -> None:
+    def _send(self, handler, status: int, body: bytes, content_type: str, headers=None,
+              cut_at: int | None = None, drip: float = 0.0, reset_at: int | None = None,
+              drip_headers: bool = False) -> None:
+        if content_type.startswith("application/json"):
+            body = self._json_answer(handler, body)
+        if drip and drip_headers:
+            handler.close_connection = True
+            head = "".join([f"HTTP/1.1 {status} {handler.responses[status][0]}\r\n",
+                            f"Content-Type: {content_type}\r\n",
+                            f"Content-Length: {len(body)}\r\n",
+                            *[f"{k}: {v}\r\n" for k, v in (headers or {}).items()],
+                            "Connection: close\r\n\r\n"])
+            return self._drip(handler, head.encode() + body, drip)
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(body)))
@@ -164,15 +200,52 @@ class FakeProviders:
             handler.send_header(key, value)
         handler.send_header("Connection", "close")
         handler.end_headers()
+        handler.close_connection = True
+        if reset_at is not None:
+            handler.wfile.write(body[:reset_at])
+            handler.wfile.flush()
+            # SO_LINGER 0: close() sends a TCP reset instead of an orderly end
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+            handler.connection.close()
+            return
+        if drip:
+            return self._drip(handler, body, drip)
         handler.wfile.write(body if cut_at is None else body[:cut_at])
         handler.wfile.flush()
-        handler.close_connection = True
+
+    def _drip(self, handler, data: bytes, every: float) -> None:
+        for n in range(len(data)):
+            if self._closing.wait(every):
+                return
+            handler.wfile.write(data[n:n + 1])
+            handler.wfile.flush()
+
+    def _json_answer(self, handler, body: bytes) -> bytes:
+        """Record a JSON answer for later rewrites, and rewrite this one if a fault says so."""
+        path, query = handler.fake_path, handler.fake_query
+        rewrite = handler.fake_rewrite
+        if rewrite is None and not body.lstrip().startswith((b"[", b"{")):
+            return body  # a canned fault body (cut JSON, an error text): sent as it is
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return body
+        with self._lock:
+            earlier = list(self.served.get(path, []))
+        if rewrite is not None:
+            answer = rewrite(answer, query, earlier)
+            body = json.dumps(answer).encode()
+        with self._lock:
+            self.served.setdefault(path, []).append((query, answer))
+        return body
 
     def _send_fault(self, handler, fault: Fault) -> None:
         if fault.delay:
             time.sleep(fault.delay)
         kind = "text/html" if fault.body.lstrip().startswith(b"<!") else "application/json"
-        self._send(handler, fault.status, fault.body, kind, fault.headers, fault.cut_at)
+        self._send(handler, fault.status, fault.body, kind, fault.headers, fault.cut_at,
+                   fault.drip, fault.reset_at, fault.drip_headers)
 
     # -- World Bank ----------------------------------------------------------------------
 

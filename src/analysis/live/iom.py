@@ -7,6 +7,7 @@ blank (unknown, not zero).
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import re
@@ -114,12 +115,28 @@ def _coordinates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return lon, lat
 
 
+def _check_last_row(content: bytes, url: str) -> None:
+    """Refuse a file that ends mid-row: a download cut off under a complete-looking response.
+    pandas would pad the short last row with empty cells (unknown counts, no date), silently."""
+    rows = csv.reader(io.StringIO(content.decode("utf-8-sig", errors="replace")))
+    header = next(rows, [])
+    last, number = None, 1
+    for n, row in enumerate(rows, start=2):
+        if row:
+            last, number = row, n
+    if last is not None and len(last) < len(header):
+        raise FetchError(f"{url}: record {number}, the last, has {len(last)} of the header's "
+                         f"{len(header)} fields: the file ends mid-row (cut off?); nothing was "
+                         "kept; fetch again")
+
+
 def parse_csv(content: bytes, url: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
                             encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise FetchError(f"{url}: not a readable CSV file ({exc})") from None
+    _check_last_row(content, url)
     frame.columns = [str(c).strip() for c in frame.columns]  # header cells carry stray spaces
     col = _columns(frame, url)
 

@@ -24,7 +24,14 @@ import requests
 from analysis import catalogue, rawfiles, rawstore
 from analysis.live.common import Summary, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.http import (
+    FetchError,
+    HttpClient,
+    Transient,
+    body_kind,
+    describe_body,
+    full_url,
+)
 from analysis.live.progress import Progress
 from analysis.paths import Paths
 
@@ -82,8 +89,7 @@ def parse_page(response: requests.Response) -> Page:
     except ValueError as exc:
         raise Transient(f"JSON that does not parse (cut off?): {exc}") from None
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-        shown = sorted(body) if isinstance(body, dict) else type(body).__name__
-        raise FetchError(f"{url}: expected an object with 'items', got {shown}")
+        raise FetchError(f"{url}: expected an object with 'items', got {_shape(body)}")
     try:
         page = int(body.get("page") or 1)
         max_pages = int(body.get("maxPages") or 0)
@@ -96,26 +102,83 @@ def parse_page(response: requests.Response) -> Page:
     return Page(page, max_pages, body["items"])
 
 
+def _shape(body) -> str:
+    """What came instead of {page, maxPages, items}: its fields, and its message if it has one
+    (an error under HTTP 200)."""
+    if not isinstance(body, dict):
+        return f"a JSON {type(body).__name__}"
+    said = [f"{k}={str(body[k])[:120]!r}" for k in ("error", "message", "detail") if k in body]
+    return f"an object with {', '.join(sorted(body)) or 'no fields'}" + (
+        f" ({'; '.join(said)})" if said else "")
+
+
+class ItemCheck:
+    """The fields of a query's items, and the rows already seen: every item must carry the same
+    fields (a field missing or renamed on one page would otherwise become blank cells), and no
+    row may come twice (rows moved between pages: counted twice, another one perhaps lost)."""
+
+    def __init__(self, name: str, expected: set[str] | None = None):
+        self.key = rawfiles.spec(PROVIDER_ID, name).key
+        self.columns = rawfiles.spec(PROVIDER_ID, name).columns
+        self.expected = expected
+        self.seen: dict[tuple, int] = {}
+
+    def check(self, page: Page, shown: str) -> None:
+        for n, item in enumerate(page.items, start=1):
+            if self.expected is None:
+                missing = [c for c in self.columns if c not in item]
+                if missing:
+                    raise FetchError(f"{shown}: items lack the field(s) {', '.join(missing)}; "
+                                     f"found {', '.join(item)}")
+                self.expected = set(item)
+            if set(item) != self.expected:
+                lost = sorted(self.expected - set(item))
+                new = sorted(set(item) - self.expected)
+                change = "; ".join(part for part in (
+                    f"missing {', '.join(lost)}" if lost else "",
+                    f"new {', '.join(new)}" if new else "") if part)
+                raise FetchError(f"{shown}: item {n} of page {page.page} does not carry the "
+                                 f"fields the items before it did ({change}): the API's "
+                                 "fields changed; nothing was kept")
+            row = tuple(str(_cell(item[k])) for k in self.key)
+            earlier = self.seen.get(row)
+            if earlier is not None:
+                where = ", ".join(f"{k}={v}" for k, v in zip(self.key, row, strict=True))
+                raise FetchError(f"{shown}: the row {where} came on page {earlier} and again "
+                                 f"on page {page.page}: rows moved between pages while paging; "
+                                 "nothing was kept (no row counted twice); fetch again")
+            self.seen[row] = page.page
+
+
 def fetch_query(client: HttpClient, config: LiveConfig, name: str, query: dict,
-                progress: Progress) -> list[dict]:
-    """Every page of one query."""
+                progress: Progress, fields: ItemCheck | None = None) -> list[dict]:
+    """Every page of one query, refused if the pages do not fit together (`fields` carries
+    the fields another query's items had)."""
+    fields = fields or ItemCheck(name)
     url = f"{config.unhcr_url}/{endpoint(name)}/"
     params = {**query, "cf_type": "ISO",
               # yearFrom and yearTo only work together: one alone is silently ignored
               "yearFrom": config.unhcr_first_year, "yearTo": config.last_year,
               "limit": config.unhcr_limit, "page": 1}
     first = client.get(url, params, parse_page)
+    fields.check(first, full_url(url, params))
     progress.step(endpoint(name))
     items = list(first.items)
     progress.grow(first.max_pages - 1)
     last_size = len(first.items)
     for number in range(2, first.max_pages + 1):
+        shown = full_url(url, {**params, "page": number})
         if last_size < config.unhcr_limit:
             raise FetchError(f"{url}: page {number - 1} of {first.max_pages} held {last_size} "
                              f"rows, fewer than the {config.unhcr_limit} asked for; fetch again")
         page = client.get(url, {**params, "page": number}, parse_page)
         if page.page != number:
-            raise FetchError(f"{url}: asked for page {number}, got page {page.page}")
+            raise FetchError(f"{shown}: asked for page {number}, got page {page.page}")
+        if page.max_pages != first.max_pages:
+            raise FetchError(f"{shown}: this page counts {page.max_pages} page(s), page 1 "
+                             f"counted {first.max_pages}: the data changed while paging; "
+                             "nothing was kept; fetch again")
+        fields.check(page, shown)
         items.extend(page.items)
         last_size = len(page.items)
         progress.step(f"{endpoint(name)} p{number}")
@@ -165,8 +228,11 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
         for name in files():
             url = f"{config.unhcr_url}/{endpoint(name)}/"
             items = []
+            expected = None  # both queries' items carry the same fields
             for query in queries(states):
-                items.extend(fetch_query(client, config, name, query, progress))
+                fields = ItemCheck(name, expected)  # rows repeat across queries, not within one
+                items.extend(fetch_query(client, config, name, query, progress, fields))
+                expected = fields.expected
             table = to_table(name, items, url)
             write_csv(table, staging.path(name))
             frame = record_checked(staging, name, url, {

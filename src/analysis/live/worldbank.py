@@ -16,7 +16,14 @@ import requests
 from analysis import catalogue, rawstore
 from analysis.live.common import Summary, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.http import (
+    FetchError,
+    HttpClient,
+    Transient,
+    body_kind,
+    describe_body,
+    full_url,
+)
 from analysis.live.progress import Progress
 from analysis.paths import Paths
 
@@ -38,6 +45,9 @@ VINTAGE = {
 # The API's documented limits (API_NOTES): one path segment, and the whole URL.
 MAX_SEGMENT = 1_500
 MAX_URL = 4_000
+
+# Every data row has these (API_NOTES); one missing means the row layout changed under us.
+ROW_FIELDS = ("indicator", "country", "countryiso3code", "date", "value")
 
 
 def indicator_codes() -> list[str]:
@@ -117,6 +127,11 @@ def _interpret(body) -> Page:
         raise FetchError(f"expected a list of rows, got {type(records).__name__}")
     rows = []
     for n, record in enumerate(records, start=1):
+        missing = [f for f in ROW_FIELDS if f not in record] if isinstance(record, dict) else []
+        if missing:
+            raise FetchError(f"row {n} of page {page} lacks the field(s) {', '.join(missing)} "
+                             f"(it has {', '.join(record) or 'none'}): the API's row layout "
+                             "changed; nothing was kept")
         try:
             code = record["indicator"]["id"]
             iso3 = record.get("countryiso3code") or record["country"]["id"]
@@ -145,11 +160,19 @@ def fetch_indicator(client: HttpClient, config: LiveConfig, code: str, states: l
     first = client.get(url, params, parse_page)
     progress.step(code)
     rows = list(first.rows)
+    seen: dict[tuple, int] = {}  # (iso3, year) -> the page it came on
+    _check_no_repeats(first, full_url(url, params), seen)
     progress.grow(first.pages - 1)
     for number in range(2, first.pages + 1):
+        shown = full_url(url, {**params, "page": number})
         page = client.get(url, {**params, "page": number}, parse_page)
         if page.page != number:
-            raise FetchError(f"{url}: asked for page {number}, got page {page.page}")
+            raise FetchError(f"{shown}: asked for page {number}, got page {page.page}")
+        if (page.pages, page.total) != (first.pages, first.total):
+            raise FetchError(f"{shown}: this page counts {page.pages} page(s) and {page.total} "
+                             f"rows, page 1 counted {first.pages} and {first.total}: the data "
+                             "changed while paging; nothing was kept; fetch again")
+        _check_no_repeats(page, shown, seen)
         rows.extend(page.rows)
         progress.step(f"{code} p{number}")
     if len(rows) != first.total:
@@ -167,6 +190,20 @@ def fetch_indicator(client: HttpClient, config: LiveConfig, code: str, states: l
         log.warning("%s: %s has no data for the catalogue's states (%s)", PROVIDER_ID, code,
                     url)
     return rows, first.last_updated
+
+
+def _check_no_repeats(page: Page, shown: str, seen: dict[tuple, int]) -> None:
+    """Refuse a row that came before: rows moved between pages while we paged (counting it
+    twice would be wrong, and the row it pushed out may be missing)."""
+    for _, iso3, year, _ in page.rows:
+        earlier = seen.get((iso3, year))
+        if earlier is not None:
+            where = (f"twice on page {earlier}" if earlier == page.page else
+                     f"on page {earlier} and again on page {page.page}: rows moved between "
+                     "pages while paging")
+            raise FetchError(f"{shown}: the row for {iso3} {year} came {where}; nothing was "
+                             "kept (no row counted twice); fetch again")
+        seen[(iso3, year)] = page.page
 
 
 def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
