@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 
-from analysis import catalogue, lock, swap
+from analysis import catalogue, lock, logs, swap
 from analysis.errors import AnalysisError
 from analysis.paths import project_paths
 
@@ -56,6 +56,7 @@ def cmd_fetch(args) -> int:
         log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
                   len(failed), len(providers), ", ".join(failed))
         return 1
+    logs.summary(log, "fetch: %d source(s) from snapshot %s", len(providers), snapshot_dir)
     return 0
 
 
@@ -65,7 +66,7 @@ def cmd_build(args) -> int:
     paths = project_paths()
     start = time.perf_counter()
     result = build.run_build(paths)
-    log.info("build: %d indicator rows, %d corridor rows, %d Missing Migrants records "
+    logs.summary(log, "build: %d indicator rows, %d corridor rows, %d Missing Migrants records "
              "-> %s (%.1fs)", result.indicators, result.corridors, result.missing_migrants,
              paths.processed, time.perf_counter() - start)
     return 0
@@ -96,17 +97,28 @@ def cmd_catalog(args) -> int:
     return 0
 
 
+def _common_options(parser: argparse.ArgumentParser, default) -> None:
+    """--quiet and --wait, accepted before or after the subcommand (`python -m analysis -q build`
+    or `python -m analysis build -q`); `default` is SUPPRESS on all but the top parser, so that a
+    subparser does not overwrite what was given before the subcommand."""
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="only warnings, errors and one summary line per step (for cron)")
+    parser.add_argument("--wait", type=float, default=default, metavar="SECONDS",
+                        help="if another fetch/build/report runs on this project, wait this "
+                             "long for it before giving up (default 0)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description="Almaty Process evidence: fetch data, build tables, run the report.")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                        help="if another fetch/build/report runs on this project, wait this "
-                             "long for it before giving up (default 0)")
+    _common_options(parser, argparse.SUPPRESS)
+    parser.set_defaults(quiet=False, wait=0.0)
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="bring provider data into data/raw",
+    fetch = sub.add_parser("fetch", parents=[common], help="bring provider data into data/raw",
                            description="Fetch every provider's data into data/raw/ and record it "
                                        "in data/raw/manifest.json. Live from the providers' APIs, "
                                        "or from a snapshot folder with --snapshot.")
@@ -120,13 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a live fetch newer than this is kept without a request (default 24)")
     fetch.set_defaults(func=cmd_fetch)
 
-    build = sub.add_parser("build", help="turn data/raw into data/processed",
+    build = sub.add_parser("build", parents=[common], help="turn data/raw into data/processed",
                            description="Derive data/processed/indicators.parquet, "
                                        "corridors.parquet and the catalogue export from "
                                        "data/raw, validated.")
     build.set_defaults(func=cmd_build)
 
-    report = sub.add_parser("report", help="run the notebooks into reports/",
+    report = sub.add_parser("report", parents=[common], help="run the notebooks into reports/",
                             description="Run every theme notebook and country profile with "
                                         "papermill into reports/: executed notebooks, figures, "
                                         "summary.json, index.html and briefing.pdf. Exits 1 if "
@@ -149,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "source, note) for the re-entry notebook")
     report.set_defaults(func=cmd_report)
 
-    cat = sub.add_parser("catalog", help="print states, themes and indicators",
+    cat = sub.add_parser("catalog", parents=[common], help="print states, themes and indicators",
                          description="Print the catalogue: states, themes with their remark "
                                      "paragraphs, indicators and corridor measures.")
     cat.set_defaults(func=cmd_catalog)
@@ -158,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+    logging.basicConfig(level=logs.SUMMARY if args.quiet else logging.INFO,
                         format="%(message)s", stream=sys.stderr)
     try:
         if args.command == "catalog":

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 
-from analysis import rawstore
+from analysis import logs, rawstore
 from analysis.errors import AnalysisError
 from analysis.live import iom, undesa, unhcr, worldbank
 from analysis.live.config import HttpPolicy, LiveConfig
@@ -113,4 +113,6 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
         log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
                   len(failed), len(fetching), ", ".join(failed))
         return 1
+    logs.summary(log, "fetch: %d source(s) fetched live, %d kept as fresh", len(fetching),
+                 len(providers) - len(fetching))
     return 0
