@@ -193,9 +193,10 @@ def test_one_log_line_per_source_off_a_terminal(server, tmp_path, caplog, capfd)
         assert fetch_all(paths, ["undesa", "iom"], refresh=True, max_age=24,
                          config=server.config(progress=False)) == 0
     lines = [r.getMessage() for r in caplog.records if r.name == "analysis.live"]
-    assert len(lines) == 2
+    assert len(lines) == 3  # one per source, then the step's summary line
     assert lines[0].startswith("fetch undesa: 1 request(s), migrant_stock_2024.csv ")
     assert lines[1].startswith("fetch iom: 1 request(s), missing_migrants.csv ")
+    assert lines[2] == "fetch: 2 source(s) fetched live, 0 kept as fresh"
     assert "fetch iom" not in capfd.readouterr().err  # no progress bar
 
 

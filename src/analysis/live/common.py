@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import requests
 
 from analysis import rawfiles
 from analysis.errors import DataError
@@ -36,6 +38,21 @@ def http_date(value: str | None) -> str | None:
         return email.utils.parsedate_to_datetime(value).date().isoformat()
     except (TypeError, ValueError):
         return None
+
+
+def download_file(client, url: str, check: Callable[[requests.Response], bytes]
+                  ) -> tuple[bytes, str | None]:
+    """One file download (UN DESA workbook, IOM CSV): its checked content and the server's
+    Last-Modified date (YYYY-MM-DD), the closest thing these providers give to a release date."""
+    last_modified: list[str | None] = []
+
+    def keep_date(response: requests.Response) -> bytes:
+        content = check(response)
+        last_modified.append(response.headers.get("Last-Modified"))
+        return content
+
+    content = client.get(url, parse=keep_date)
+    return content, http_date(last_modified[-1]) if last_modified else None
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -17,7 +17,7 @@ import requests
 
 from analysis import rawstore
 from analysis.live import codes
-from analysis.live.common import Summary, http_date, record_checked, today, write_csv
+from analysis.live.common import Summary, download_file, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
 from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
 from analysis.live.progress import Progress
@@ -189,14 +189,7 @@ def parse_csv(content: bytes, url: str) -> pd.DataFrame:
 
 def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     url = config.mmp_csv_url
-    last_modified: list[str | None] = []
-
-    def keep_date(response: requests.Response) -> bytes:
-        content = download(response)
-        last_modified.append(response.headers.get("Last-Modified"))
-        return content
-
-    content = client.get(url, parse=keep_date)
+    content, last_updated = download_file(client, url, download)
     progress.step("csv")
     table = parse_csv(content, url)
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
@@ -205,7 +198,7 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
         years = pd.to_datetime(table["date"], errors="coerce").dt.year.dropna()
         staging.vintage = {
             **VINTAGE, "date_accessed": today(),
-            "last_updated": http_date(last_modified[-1]) if last_modified else None,
+            "last_updated": last_updated,
             "latest_year": int(years.max()) if len(years) else None,
         }
     return Summary(PROVIDER_ID, {FILE: len(table)})

@@ -20,7 +20,7 @@ import requests
 
 from analysis import catalogue, rawstore
 from analysis.live import codes
-from analysis.live.common import Summary, http_date, record_checked, today, write_csv
+from analysis.live.common import Summary, download_file, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
 from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
 from analysis.live.progress import Progress
@@ -178,14 +178,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
 
 def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     url = config.undesa_stock_url
-    last_modified: list[str | None] = []
-
-    def keep_date(response: requests.Response) -> bytes:
-        content = download(response)
-        last_modified.append(response.headers.get("Last-Modified"))
-        return content
-
-    content = client.get(url, parse=keep_date)
+    content, last_updated = download_file(client, url, download)
     progress.step("workbook")
     table = parse_workbook(content, url)
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
@@ -193,7 +186,7 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
         frame = record_checked(staging, FILE, url, {"sheet": SHEET, "header_row": HEADER_ROW})
         staging.vintage = {
             **VINTAGE, "date_accessed": today(),
-            "last_updated": http_date(last_modified[-1]) if last_modified else None,
+            "last_updated": last_updated,
             "latest_year": int(frame["year"].max()) if len(frame) else None,
         }
     summary = Summary(PROVIDER_ID, {FILE: len(table)})
