@@ -1,24 +1,38 @@
 """reports/briefing.pdf: every theme figure, one per page, with its caption and source.
 
 A cover page lists the themes and their status; a theme that failed gets a page saying so.
-Figures are placed from their PNG export; a figure exported without PNG gets a page naming its
-files instead. Written with matplotlib's PdfPages and without dates, like the figures.
+Figures are placed from their PNG export (as it is, not resampled); a figure exported without
+PNG gets a page naming its files instead. Pages are drawn with matplotlib's PdfPages, without
+dates, like the figures.
+
+Each theme's pages are kept in `<out>/.briefing/<theme>.pdf`, with the digest of what they show
+(the theme's summary entry, its PNG files and this code): a report in which one theme changed
+draws only that theme's pages again, and the report runner draws a theme's pages as soon as its
+notebook has finished, while the others still run. The cover and the kept pages are put
+together with pypdf.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import textwrap
 from pathlib import Path
 
-import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
+from PIL import Image
 
 from analysis import atomic, plotting
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
-_METADATA = {"Title": "Almaty Process 2015: the evidence by theme", "CreationDate": None,
-             "ModDate": None, "Creator": None, "Producer": None}
+TITLE = "Almaty Process 2015: the evidence by theme"
+_METADATA = {"Title": TITLE, "CreationDate": None, "ModDate": None, "Creator": None,
+             "Producer": None}
+PAGES_FOLDER = ".briefing"
+_CODE = [Path(__file__), Path(plotting.__file__).with_name("house.mplstyle")]
 
 
 def _text_block(fig, y: float, text: str, size: float, width: int, **kw) -> float:
@@ -54,13 +68,14 @@ def _figure_page(pdf, out: Path, theme: dict, chart: dict) -> None:
     y = _text_block(fig, 0.96, theme["title"], 9, 100, color="#555555")
     png = chart["files"].get("png")
     if png and (out / png).is_file():
-        image = mpimg.imread(out / png)
+        with Image.open(out / png) as file:
+            image = np.asarray(file.convert("RGB"))  # 8-bit, opaque: embedded as it is
         height, width = image.shape[:2]
         box_w = 0.86
         box_h = min(box_w * PAGE[0] / PAGE[1] * height / width, y - 0.30)
         box_w = box_h * PAGE[1] / PAGE[0] * width / height
         ax = fig.add_axes((0.07, y - box_h - 0.01, box_w, box_h))
-        ax.imshow(image, interpolation="lanczos")
+        ax.imshow(image, interpolation="none")  # not resampled: the PDF gets the PNG's pixels
         ax.set_axis_off()
         y = y - box_h - 0.03
     else:
@@ -82,12 +97,52 @@ def _failed_page(pdf, theme: dict) -> None:
     plt.close(fig)
 
 
-def write(summary: dict, out: Path, target: Path) -> None:
+def _digest(theme: dict, out: Path) -> str:
+    """What a theme's pages show: its entry (without timings), its PNG files, this code."""
+    shown = {k: v for k, v in theme.items() if k not in ("duration_s", "up_to_date")}
+    h = hashlib.sha256(json.dumps(shown, sort_keys=True).encode("utf-8"))
+    for chart in theme["charts"]:
+        png = chart["files"].get("png")
+        if png and (out / png).is_file():
+            h.update((out / png).read_bytes())
+    for path in _CODE:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def theme_pages(theme: dict, out: Path) -> Path | None:
+    """The PDF pages of one theme's summary entry (a failure page, then a page per figure),
+    drawn unless kept from an earlier report; None if the theme has no page."""
+    if theme["status"] != "failed" and not theme["charts"]:
+        return None
+    target = out / PAGES_FOLDER / f"{theme['id']}.pdf"
+    key = target.with_suffix(".sha256")
+    digest = _digest(theme, out)
+    if target.is_file() and key.is_file() and key.read_text(encoding="utf-8") == digest:
+        return target
     plotting.use_style()
     with atomic.atomic_path(target) as tmp, PdfPages(tmp, metadata=_METADATA) as pdf:
+        if theme["status"] == "failed":
+            _failed_page(pdf, theme)
+        for chart in theme["charts"]:
+            _figure_page(pdf, out, theme, chart)
+    atomic.write_text(key, digest)
+    return target
+
+
+def write(summary: dict, out: Path, target: Path) -> None:
+    from pypdf import PdfWriter
+
+    plotting.use_style()
+    cover = io.BytesIO()
+    with PdfPages(cover, metadata=_METADATA) as pdf:
         _cover(pdf, summary)
-        for theme in summary["themes"]:
-            if theme["status"] == "failed":
-                _failed_page(pdf, theme)
-            for chart in theme["charts"]:
-                _figure_page(pdf, out, theme, chart)
+    writer = PdfWriter()
+    writer.append(cover)
+    for theme in summary["themes"]:
+        pages = theme_pages(theme, out)
+        if pages is not None:
+            writer.append(pages)
+    writer.add_metadata({"/Title": TITLE})
+    with atomic.atomic_path(target) as tmp:
+        writer.write(tmp)

@@ -141,9 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", parents=[common], help="run the notebooks into reports/",
                             description="Run every theme notebook and country profile with "
                                         "papermill into reports/: executed notebooks, figures, "
-                                        "summary.json, index.html and briefing.pdf. Exits 1 if "
-                                        "a notebook failed (the others still run), 2 on a bad "
-                                        "option.")
+                                        "summary.json, index.html and briefing.pdf. Notebooks "
+                                        "run in parallel (--jobs); one whose notebook, "
+                                        "parameters, data and code are unchanged since its last "
+                                        "successful run is not run again (--force runs all). "
+                                        "Exits 1 if a notebook failed (the others still run), 2 "
+                                        "on a bad option.")
     report.add_argument("--themes", metavar="ID[,ID]",
                         help="only these themes (default: all, plus country profiles): "
                              + ", ".join([t.id for t in catalogue.THEMES]
@@ -159,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--reentry-bans", metavar="CSV",
                         help="analyst-supplied re-entry bans (columns year, iso3, value, "
                              "source, note) for the re-entry notebook")
+    report.add_argument("--jobs", metavar="N",
+                        help="run up to N notebooks at once, each in its own process and "
+                             "kernel (default: one per CPU)")
+    report.add_argument("--force", action="store_true",
+                        help="run every notebook, even those whose notebook, parameters, data "
+                             "and code are unchanged since their last successful run")
+    report.add_argument("--notebooks", metavar="DIR",
+                        help="run the notebooks in DIR instead of the repository's notebooks/")
     report.set_defaults(func=cmd_report)
 
     cat = sub.add_parser("catalog", parents=[common], help="print states, themes and indicators",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +19,15 @@ from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
 
 Years = tuple[int, int] | None
+
+# Every processed file read in this process: a notebook's run record lists them, so that the
+# report runner reruns the notebook only when one of them changes.
+_files_read: set[Path] = set()
+
+
+def files_read() -> list[Path]:
+    """The processed files this process has read so far (for the report's fingerprints)."""
+    return sorted(_files_read)
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
@@ -30,6 +40,7 @@ def _read(path, columns=None, filters=None) -> pd.DataFrame:
     if not path.exists():
         raise AnalysisError(f"{path}: not built yet; run `make data` (offline: "
                             "`make data SNAPSHOT=../shared/data/snapshot`)")
+    _files_read.add(Path(path))
     # An empty "in" list selects nothing (pyarrow refuses it as a filter).
     if any(op == "in" and len(value) == 0 for _, op, value in filters or []):
         return pd.read_parquet(path, columns=columns).iloc[0:0]
@@ -115,4 +126,5 @@ def vintage(*, paths: Paths | None = None) -> dict:
     paths = paths or project_paths()
     if not paths.vintage_json.exists():
         raise AnalysisError(f"{paths.vintage_json}: not built yet; run `make data`")
+    _files_read.add(paths.vintage_json)
     return json.loads(paths.vintage_json.read_text(encoding="utf-8"))

@@ -16,6 +16,7 @@ names the record file; run interactively, the figures are still saved but no rec
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,7 +164,7 @@ class Session:
             "files": files,
         })
         self._write_record()
-        _show(chart.fig)
+        _show_saved(chart.fig, written)
         plt.close(chart.fig)
         self.finding(finding)
         return list(files.values())
@@ -213,18 +214,54 @@ class Session:
             return
         record = {"format": RECORD_FORMAT, "kind": self.kind, "id": self.id,
                   "states": self.states, "figures": self.figures,
-                  "key_figures": self.key_figures}
+                  "key_figures": self.key_figures,
+                  "reads": _processed_files_read(self.paths), "code": _package_files_used()}
         atomic.write_text(self.record_file, json.dumps(record, indent=2, ensure_ascii=False)
                           + "\n")
 
 
-def _show(fig) -> None:
+def _processed_files_read(paths: Paths) -> list[str]:
+    """The processed files this kernel has read, relative to data/processed."""
+    out = []
+    for path in load.files_read():
+        try:
+            out.append(path.relative_to(paths.processed).as_posix())
+        except ValueError:
+            out.append(str(path))
+    return out
+
+
+def _package_files_used() -> list[str]:
+    """The package's files this kernel has loaded (modules and the chart style), relative to
+    the package: their content decides the figures as much as the notebook does."""
+    package = Path(__file__).parent
+    files = set()
+    for name, module in list(sys.modules.items()):
+        if name == "analysis" or name.startswith("analysis."):
+            path = getattr(module, "__file__", None)
+            if path and Path(path).is_relative_to(package):
+                files.add(Path(path).relative_to(package).as_posix())
+    if "analysis.plotting" in sys.modules:
+        files.add("house.mplstyle")
+    return sorted(files)
+
+
+def _show_saved(fig, written: dict) -> None:
+    """Show a published chart from the file just saved (PNG, else SVG) instead of rendering it
+    once more for the notebook; only a PDF-only chart is rendered for display."""
     try:
         from IPython import get_ipython
-        from IPython.display import display
+        from IPython.display import SVG, Image, display
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return
-    if get_ipython() is not None:
+    if get_ipython() is None:
+        return
+    if "png" in written:
+        width = round(fig.get_figwidth() * fig.get_dpi())  # shown at its on-screen size
+        display(Image(data=Path(written["png"]).read_bytes(), format="png", width=width))
+    elif "svg" in written:
+        display(SVG(data=Path(written["svg"]).read_text(encoding="utf-8")))
+    else:
         display(fig)
 
 

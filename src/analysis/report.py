@@ -1,11 +1,24 @@
 """`python -m analysis report`: run every theme notebook and country profile with papermill, then
 write reports/summary.json, reports/index.html and reports/briefing.pdf.
 
-Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own kernel, its
-own output notebook, its own run record (the JSON file the notebook's session writes, listing
-figures and key figures). A failed notebook does not stop the others; it is marked failed in
-the summary and on the page, its executed notebook keeps the error cell, and the command exits
-non-zero. Options are checked before any notebook starts.
+Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
+own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
+(the JSON file the notebook's session writes, listing figures, key figures, and the processed
+files and package code it used). Up to `--jobs` runs go at once, in a pool of worker processes;
+the parent prints one line per finished run.
+
+A run whose fingerprint (notebook cells, parameters, the processed files and package code it
+used; see `fingerprint`) is unchanged since its last successful run, and whose outputs are all
+still there, is not run again: its figures and key figures come from its run record. `--force`
+runs everything. The summary, page and briefing are rewritten whenever any run ran (or their
+own inputs changed).
+
+A failed notebook does not stop the others; it is marked failed in the summary and on the page,
+its executed notebook keeps the error cell, and the command exits non-zero. Options are checked
+before any notebook starts.
+
+Heavy libraries (papermill, pandas, matplotlib) are imported only where a notebook runs or the
+page and briefing are written: a report with nothing to do stays well under two seconds.
 """
 
 from __future__ import annotations
@@ -15,21 +28,28 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import catalogue, metrics, plotting
+from analysis import catalogue, fingerprint
 from analysis.errors import AnalysisError
+from analysis.exports import FORMATS
 from analysis.paths import Paths, project_paths
 
 log = logging.getLogger(__name__)
 
 KERNEL = "python3"  # resolved by jupyter_client to the interpreter running the report
 EXECUTION_TIMEOUT = 900  # seconds per cell
+START_TIMEOUT = 120  # seconds for a kernel to start on a loaded machine
 REENTRY_THEME = "reentry_reintegration"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
+# The files the summary, page and briefing are made with, besides the run records.
+ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "plotting.py",
+                 "fmt.py", "catalogue.py", "templates/index.html.j2", "house.mplstyle")
 
 
 class UsageError(AnalysisError):
@@ -41,6 +61,14 @@ class UsageError(AnalysisError):
 # ---------------------------------------------------------------------------
 
 
+def default_jobs() -> int:
+    """One run per CPU this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Options:
     themes: tuple[str, ...]  # theme ids to run, catalogue order
@@ -50,6 +78,8 @@ class Options:
     formats: tuple[str, ...]
     out: Path
     reentry_bans: Path | None = None
+    jobs: int | None = None  # runs at once; None: one per CPU
+    force: bool = False  # run every notebook, whatever its fingerprint
 
 
 def _split(value: str) -> list[str]:
@@ -100,20 +130,37 @@ def parse_years(value: str | None) -> tuple[int, int] | None:
 
 def parse_formats(value: str | None) -> list[str]:
     if value is None:
-        return list(plotting.FORMATS)
+        return list(FORMATS)
     chosen = [v.lower() for v in _split(value)]
-    unknown = [v for v in chosen if v not in plotting.FORMATS]
+    unknown = [v for v in chosen if v not in FORMATS]
     if unknown or not chosen:
         raise UsageError(f"--formats {value!r}: unknown format(s) {', '.join(unknown) or '(none)'}"
-                         f"; choose from {', '.join(plotting.FORMATS)}")
+                         f"; choose from {', '.join(FORMATS)}")
     return list(dict.fromkeys(chosen))
+
+
+def parse_jobs(value) -> int | None:
+    """`--jobs N`: a whole number, 1 or more (None: one per CPU)."""
+    if value is None:
+        return None
+    try:
+        jobs = int(str(value).strip())
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise UsageError(f"--jobs {value!r}: expected a whole number of notebooks to run at "
+                         f"once, 1 or more (this machine has {default_jobs()} CPU(s))")
+    return jobs
 
 
 def options_from_args(args, paths: Paths) -> Options:
     themes, profiles = parse_themes(getattr(args, "themes", None))
     states = parse_states(getattr(args, "states", None))
+    jobs = parse_jobs(getattr(args, "jobs", None))
     bans = getattr(args, "reentry_bans", None)
     if bans is not None:
+        from analysis import metrics  # pandas: only when there is a file to check
+
         bans = Path(bans).resolve()
         try:
             metrics.read_analyst_csv(bans)
@@ -128,7 +175,20 @@ def options_from_args(args, paths: Paths) -> Options:
         formats=tuple(parse_formats(getattr(args, "formats", None))),
         out=out,
         reentry_bans=bans,
+        jobs=jobs,
+        force=bool(getattr(args, "force", False)),
     )
+
+
+def notebooks_from_args(args) -> Path | None:
+    """`--notebooks DIR`: run the notebooks found there instead of the repository's."""
+    value = getattr(args, "notebooks", None)
+    if value is None:
+        return None
+    folder = Path(value).resolve()
+    if not folder.is_dir():
+        raise UsageError(f"--notebooks {value!r}: not a folder")
+    return folder
 
 
 # ---------------------------------------------------------------------------
@@ -148,17 +208,29 @@ class Task:
     root: Path  # ANALYSIS_ROOT for the kernel
     out: Path  # the report folder; result paths are relative to it
 
+    @property
+    def stem(self) -> str:
+        return self.output.stem
+
+    @property
+    def log(self) -> Path:
+        return self.output.with_suffix(".log")
+
 
 @dataclass
 class TaskResult:
     task: Task
-    status: str  # "ok" or "failed"
+    status: str  # OK, FAILED or UP_TO_DATE
     error: str | None
     output_notebook: Path
     figures: list[str] = field(default_factory=list)  # relative paths, every format
     charts: list[dict] = field(default_factory=list)  # per figure: title, alt, caption, files
     key_figures: list[dict] = field(default_factory=list)
     duration: float = 0.0
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in (OK, UP_TO_DATE)
 
 
 def plan(options: Options, paths: Paths, notebooks: Path | None = None) -> list[Task]:
@@ -197,6 +269,11 @@ def _task(kind, id_, source, stem, params, figure_dir, paths, out) -> Task:
     return Task(kind, id_, source, output, record, figure_dir, params, paths.root, out)
 
 
+# ---------------------------------------------------------------------------
+# One run
+# ---------------------------------------------------------------------------
+
+
 @contextlib.contextmanager
 def _environment(root: Path) -> Iterator[None]:
     """The kernel inherits this process's environment: point ANALYSIS_ROOT at the data."""
@@ -211,21 +288,38 @@ def _environment(root: Path) -> Iterator[None]:
             os.environ["ANALYSIS_ROOT"] = before
 
 
-def _execute(task: Task) -> None:
+def _execute(task: Task, log_file=None) -> None:
     import papermill
 
     # papermill announces every input, output and kernel at INFO; our own line says enough.
     logging.getLogger("papermill").setLevel(logging.WARNING)
     papermill.execute_notebook(
         str(task.source), str(task.output), parameters=task.parameters, kernel_name=KERNEL,
-        cwd=str(task.source.parent), progress_bar=False, log_output=False,
-        execution_timeout=EXECUTION_TIMEOUT,
+        progress_bar=False, log_output=log_file is not None, stdout_file=log_file,
+        stderr_file=log_file, start_timeout=START_TIMEOUT, execution_timeout=EXECUTION_TIMEOUT,
+        # The kernel starts in the notebook's folder, as in JupyterLab. Given to the kernel
+        # manager, not as papermill's `cwd=`, which changes this whole process's directory.
+        resources={"metadata": {"path": str(task.source.parent)}},
         # The kernel's own start-up chatter (e.g. about TCP transport) is not news.
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
 
 
-def run_task(task: Task) -> TaskResult:
-    """Run one notebook; never raises for a notebook's own failure."""
+def kernel_start_failed(exc: BaseException) -> bool:
+    """Did the kernel fail to start (a port taken between choosing and binding it, a start
+    slower than the timeout)? Such a failure is worth one more try; a notebook's own error is
+    not."""
+    text = str(exc)
+    if isinstance(exc, TimeoutError):
+        return True
+    if isinstance(exc, RuntimeError) and ("Kernel died before replying to kernel_info" in text
+                                          or "didn't respond" in text):
+        return True
+    return type(exc).__name__ == "ZMQError" and "Address already in use" in text
+
+
+def run_task(task: Task, log_file=None) -> TaskResult:
+    """Run one notebook; never raises for a notebook's own failure. Retries once when the kernel
+    fails to start. `log_file` (a text file) receives the kernel's stream output."""
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
@@ -236,21 +330,28 @@ def run_task(task: Task) -> TaskResult:
     with _environment(task.root):
         for attempt in (1, 2):
             try:
-                _execute(task)
+                _execute(task, log_file)
                 error = None
                 break
             except PapermillExecutionError as exc:
                 error = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
                 break
-            except Exception as exc:  # kernel start or I/O: retry once (port races exist)
+            except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
-                log.warning("report: %s %s attempt %d failed: %s", task.kind, task.id, attempt,
-                            error)
+                if attempt == 2 or not kernel_start_failed(exc):
+                    break
+                log.warning("report: %s: the kernel did not start (%s); trying once more",
+                            task.stem, error)
     record = _read_record(task)
+    return _result(task, FAILED if error else OK, error, record, time.perf_counter() - start)
+
+
+def _result(task: Task, status: str, error: str | None, record: dict,
+            duration: float) -> TaskResult:
     charts = record.get("figures", [])
     figures = [path for chart in charts for path in chart["files"].values()]
-    return TaskResult(task, "failed" if error else "ok", error, task.output, figures, charts,
-                      record.get("key_figures", []), time.perf_counter() - start)
+    return TaskResult(task, status, error, task.output, figures, charts,
+                      record.get("key_figures", []), duration)
 
 
 def _read_record(task: Task) -> dict:
@@ -264,6 +365,128 @@ def _read_record(task: Task) -> dict:
 
 
 # ---------------------------------------------------------------------------
+# Worker processes
+# ---------------------------------------------------------------------------
+
+
+def _worker_start() -> None:
+    """In each worker process, once: log to stderr (the current notebook's log file while a
+    run goes on) and import papermill ahead of the first run."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s", stream=sys.stderr, force=True)
+    import papermill  # noqa: F401
+
+
+@contextlib.contextmanager
+def _output_to(path: Path) -> Iterator:
+    """Send this process's stdout and stderr, and its children's (the kernel's), to `path`:
+    each run's messages stay in its own log, none reach the terminal interleaved."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", buffering=1) as log_file:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        os.dup2(log_file.fileno(), 1)
+        os.dup2(log_file.fileno(), 2)
+        try:
+            yield log_file
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def _run_in_worker(task: Task) -> TaskResult:
+    with _output_to(task.log) as log_file:
+        log.info("report: %s: %s -> %s", task.stem, task.source, task.output)
+        log.info("report: %s: parameters %s", task.stem, json.dumps(task.parameters))
+        result = run_task(task, log_file)
+        log.info("report: %s: %s%s (%.1fs)", task.stem, result.status,
+                 f": {result.error}" if result.error else "", result.duration)
+    return result
+
+
+def _run_all(tasks: list[Task], jobs: int) -> Iterator[TaskResult]:
+    """Run `tasks` in a pool of `jobs` worker processes; yield each result as it finishes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not tasks:
+        return
+    # spawn: each worker is a fresh interpreter (no state or threads copied from this one).
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_start,
+                               mp_context=multiprocessing.get_context("spawn"))
+    with pool:
+        futures = {pool.submit(_run_in_worker, task): task for task in tasks}
+        try:
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    yield future.result()
+                except BrokenProcessPool as exc:
+                    yield TaskResult(task, FAILED, f"the worker process running it died ({exc})",
+                                     task.output)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+# ---------------------------------------------------------------------------
+# Up to date?
+# ---------------------------------------------------------------------------
+
+
+def _processed(task: Task) -> Path:
+    return Paths(task.root).processed
+
+
+def _up_to_date(task: Task) -> tuple[TaskResult | None, str]:
+    """The stored result of `task` if its fingerprint is unchanged and its outputs exist, else
+    None and the reason it must run."""
+    entry = fingerprint.load(task.out, task.stem)
+    if entry is None:
+        return None, "no earlier successful run"
+    stored = entry["fingerprint"]
+    record = _read_record(task) if task.output.is_file() else {}
+    if not record:
+        return None, "outputs missing"
+    result = _result(task, UP_TO_DATE, None, record, 0.0)
+    missing = [f for f in result.figures if not (task.out / f).is_file()]
+    if missing:
+        return None, f"outputs missing: {missing[0]}"
+    current = fingerprint.compute(task.source, task.parameters, list(stored.get("data", {})),
+                                  list(stored.get("code", {})), _processed(task))
+    reason = fingerprint.difference(stored, current)
+    if reason:
+        return None, reason
+    return result, ""
+
+
+def _remember(result: TaskResult) -> None:
+    """After a run: store its fingerprint if it succeeded, forget it if it failed."""
+    task = result.task
+    if result.status != OK:
+        fingerprint.forget(task.out, task.stem)
+        return
+    record = _read_record(task)
+    current = fingerprint.compute(task.source, task.parameters, record.get("reads", []),
+                                  record.get("code", []), _processed(task))
+    fingerprint.save(task.out, task.stem, current, result.duration)
+
+
+def _longest_first(tasks: list[Task]) -> list[Task]:
+    """Runs that took longest last time start first, so no long run is left for the end."""
+    def last_duration(task: Task) -> float:
+        entry = fingerprint.load(task.out, task.stem)
+        return entry.get("duration_s", 0.0) if entry else 0.0
+    return sorted(tasks, key=last_duration, reverse=True)
+
+
+# ---------------------------------------------------------------------------
 # The whole report
 # ---------------------------------------------------------------------------
 
@@ -271,36 +494,112 @@ def _read_record(task: Task) -> dict:
 @dataclass
 class ReportResult:
     results: list[TaskResult]
-    summary: dict
+    summary: dict | None  # None when the summary, page and briefing were up to date
     out: Path
 
     @property
     def failed(self) -> list[TaskResult]:
-        return [r for r in self.results if r.status != "ok"]
+        return [r for r in self.results if not r.succeeded]
+
+    @property
+    def ran(self) -> list[TaskResult]:
+        return [r for r in self.results if r.status != UP_TO_DATE]
 
 
-def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None,
-               runner: Callable[[Task], TaskResult] = run_task) -> ReportResult:
-    """Run every task, then write summary.json, index.html and briefing.pdf."""
-    from analysis import briefing, htmlpage, load, summary
+def _briefing_pages(result: TaskResult) -> None:
+    """Draw a theme's briefing pages as soon as its notebook has finished (the parent has
+    nothing else to do meanwhile); the briefing then only puts the pages together."""
+    from analysis import briefing, summary
 
-    vintage = load.vintage(paths=paths)  # fails early, in one line, if data is not built
+    briefing.theme_pages(summary.theme_entry(result.task.id, result, result.task.out),
+                         result.task.out)
+
+
+def _read_vintage(paths: Paths) -> dict:
+    if not paths.vintage_json.is_file():
+        raise AnalysisError(f"{paths.vintage_json}: not built yet; run `make data`")
+    return json.loads(paths.vintage_json.read_text(encoding="utf-8"))
+
+
+def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Paths) -> dict:
+    """What the summary, page and briefing are made of: the options, the data vintage, each
+    run's fingerprint, and the code that writes them."""
+    runs = {}
+    for r in results:
+        entry = fingerprint.load(r.task.out, r.task.stem) if r.succeeded else None
+        runs[r.task.stem] = (fingerprint.sha256_bytes(
+            fingerprint.canonical(entry["fingerprint"]).encode()) if entry else r.status)
+    return {
+        "options": fingerprint.canonical({k: str(v) for k, v in vars(options).items()
+                                          if k not in ("jobs", "force")}),
+        "vintage": fingerprint.sha256_file(paths.vintage_json),
+        "runs": runs,
+        "code": {name: fingerprint.sha256_file(fingerprint.PACKAGE / name)
+                 for name in ASSEMBLY_CODE},
+    }
+
+
+def _assembly_outputs(out: Path) -> list[Path]:
+    return [out / "summary.json", out / "index.html", out / "briefing.pdf"]
+
+
+def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None) -> ReportResult:
+    """Run every task that is not up to date, then write summary.json, index.html and
+    briefing.pdf (unless they are up to date too)."""
+    _read_vintage(paths)  # fails early, in one line, if data is not built
     tasks = plan(options, paths, notebooks)
     options.out.mkdir(parents=True, exist_ok=True)
-    results = []
+    jobs = options.jobs or default_jobs()
+
+    done: dict[str, TaskResult] = {}  # by run (task stem)
+    to_run: list[tuple[Task, str]] = []
     for task in tasks:
-        result = runner(task)
-        results.append(result)
-        if result.status == "ok":
-            log.info("report: %-32s ok, %d figure file(s) (%.1fs)", task.output.name,
+        result, reason = (None, "--force") if options.force else _up_to_date(task)
+        if result is None:
+            to_run.append((task, reason))
+        else:
+            done[task.stem] = result
+    if done:
+        log.info("report: %d notebook(s) up to date", len(done))
+    reasons: dict[str, list[str]] = {}
+    for task, reason in to_run:
+        reasons.setdefault(reason, []).append(task.stem)
+    for reason, stems in reasons.items():
+        shown = ", ".join(stems) if len(stems) <= 4 else f"{len(stems)} notebooks"
+        log.info("report: to run (%s): %s", reason, shown)
+    if to_run:
+        log.info("report: running %d notebook(s), %d at a time", len(to_run),
+                 min(jobs, len(to_run)))
+    for result in _run_all(_longest_first([t for t, _ in to_run]), jobs):
+        _remember(result)
+        done[result.task.stem] = result
+        if result.status == OK:
+            log.info("report: %-32s ok, %d figure file(s) (%.1fs)", result.task.output.name,
                      len(result.figures), result.duration)
         else:
-            log.error("report: %-32s FAILED: %s (%.1fs)", task.output.name, result.error,
-                      result.duration)
-    data = summary.build(results, options, vintage)
+            log.error("report: %-32s FAILED: %s (%.1fs); log: %s", result.task.output.name,
+                      result.error, result.duration, result.task.log)
+        if result.task.kind == "theme":
+            _briefing_pages(result)  # now, while the workers run the other notebooks
+    results = [done[task.stem] for task in tasks]
+
+    assembly = _assembly_fingerprint(options, results, paths)
+    stored = fingerprint.load(options.out, "_assembly")
+    if (not options.force and not any(r.status != UP_TO_DATE for r in results)
+            and stored is not None and stored["fingerprint"] == assembly
+            and all(p.is_file() for p in _assembly_outputs(options.out))):
+        log.info("report: summary, page and briefing up to date")
+        return ReportResult(results, None, options.out)
+
+    from analysis import briefing, htmlpage, summary
+
+    fingerprint.forget(options.out, "_assembly")
+    start = time.perf_counter()
+    data = summary.build(results, options, _read_vintage(paths))
     summary.write(data, options.out / "summary.json")
     htmlpage.write(data, options.out / "index.html")
     briefing.write(data, options.out, options.out / "briefing.pdf")
+    fingerprint.save(options.out, "_assembly", assembly, time.perf_counter() - start)
     return ReportResult(results, data, options.out)
 
 
@@ -309,15 +608,17 @@ def main(args) -> int:
     start = time.perf_counter()
     try:
         options = options_from_args(args, paths)
+        notebooks = notebooks_from_args(args)
         if not paths.indicators.is_file():
             raise UsageError(f"{paths.indicators}: not built yet; run `make data` (offline: "
                              "`make data SNAPSHOT=../shared/data/snapshot`)")
-        plan(options, paths)  # notebooks present?
+        plan(options, paths, notebooks)  # notebooks present?
     except UsageError as exc:
         log.error("error: %s", exc)
         return EXIT_USAGE
-    result = run_report(options, paths)
-    ok = len(result.results) - len(result.failed)
-    log.info("report: %d notebook(s), %d ok, %d failed -> %s (%.1fs)", len(result.results), ok,
-             len(result.failed), result.out / "index.html", time.perf_counter() - start)
+    result = run_report(options, paths, notebooks=notebooks)
+    log.info("report: %d notebook(s): %d ran, %d up to date, %d failed -> %s (%.1fs)",
+             len(result.results), len(result.ran) - len(result.failed),
+             len(result.results) - len(result.ran), len(result.failed),
+             result.out / "index.html", time.perf_counter() - start)
     return EXIT_FAILED if result.failed else EXIT_OK

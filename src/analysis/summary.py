@@ -3,7 +3,8 @@
 `generated_at`, `data_vintage` (per source), and `themes` (each with id, title, paragraphs,
 notebook, status, error, figures, key_figures), plus `countries` for the per-state profiles and
 `charts` per entry (title, caption, alt text and files of each figure) for the page and the
-briefing. SCHEMA is the contract tests validate against.
+briefing, and `up_to_date` per entry (true: not run again, its outputs are from the last
+successful run). SCHEMA is the contract tests validate against.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ _RUN = {
     "charts": {"type": "array", "items": _CHART},
     "key_figures": {"type": "array", "items": _KEY_FIGURE},
     "duration_s": {"type": ["number", "null"]},
+    "up_to_date": {"type": "boolean"},
 }
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -112,35 +114,44 @@ def _utc_now() -> str:
 def _run_fields(result, out: Path) -> dict:
     if result is None:
         return {"status": "skipped", "error": None, "notebook": None, "figures": [],
-                "charts": [], "key_figures": [], "duration_s": None}
+                "charts": [], "key_figures": [], "duration_s": None, "up_to_date": False}
+    # A run that was up to date did not run this time: its outputs are those of its last
+    # successful run, so it is "ok"; `up_to_date` says it was not run again.
+    up_to_date = result.status not in ("ok", "failed")
     return {
-        "status": result.status,
+        "status": "ok" if up_to_date else result.status,
         "error": result.error,
         "notebook": result.output_notebook.relative_to(out).as_posix(),
         "figures": list(result.figures),
         "charts": list(result.charts),
         "key_figures": list(result.key_figures),
-        "duration_s": round(result.duration, 1),
+        "duration_s": None if up_to_date else round(result.duration, 1),
+        "up_to_date": up_to_date,
     }
+
+
+def theme_entry(theme_id: str, result, out: Path) -> dict:
+    """One theme's entry: the catalogue's description and its run (None: not run)."""
+    theme = catalogue.theme(theme_id)
+    entry = {"id": theme.id, "title": theme.title, "paragraphs": list(theme.paragraphs),
+             "summary": theme.summary, "source_notebook": theme.notebook}
+    entry.update(_run_fields(result, out))
+    return entry
 
 
 def build(results, options, vintage: dict) -> dict:
     """The summary of one report run (`results`: TaskResults; themes not run are skipped)."""
     themes_run = {r.task.id: r for r in results if r.task.kind == "theme"}
     countries_run = {r.task.id: r for r in results if r.task.kind == "country"}
-    themes = []
-    for theme in catalogue.THEMES:
-        entry = {"id": theme.id, "title": theme.title, "paragraphs": list(theme.paragraphs),
-                 "summary": theme.summary, "source_notebook": theme.notebook}
-        entry.update(_run_fields(themes_run.get(theme.id), options.out))
-        themes.append(entry)
+    themes = [theme_entry(theme.id, themes_run.get(theme.id), options.out)
+              for theme in catalogue.THEMES]
     countries = []
     for iso3, result in countries_run.items():
         state = catalogue.state(iso3)
         entry = {"iso3": iso3, "name": state.name, "role": state.role}
         entry.update(_run_fields(result, options.out))
         countries.append(entry)
-    failed = any(r.status != "ok" for r in results)
+    failed = any(r.status == "failed" for r in results)
     return {
         "format": FORMAT,
         "generated_at": _utc_now(),
