@@ -8,6 +8,7 @@ SNAPSHOT ?=
 KERNEL := almaty-analysis
 FETCH_ARGS ?=
 REPORT_ARGS ?=
+BENCH_ARGS ?=
 SNAPSHOT_FLAG := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)",)
 
 .DEFAULT_GOAL := help
@@ -46,8 +47,9 @@ lab: setup ## start JupyterLab on notebooks/ with the project's kernel ($(KERNEL
 	$(PY) -m jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=$(KERNEL) \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-bench: setup ## benchmarks (build time on the snapshot)
+bench: setup ## benchmarks on the snapshot: build time; report cold, no-op and after one edit
 	$(PY) benchmarks/build_bench.py $(SNAPSHOT_FLAG)
+	$(PY) benchmarks/report_bench.py $(SNAPSHOT_FLAG) $(BENCH_ARGS)
 
 bench-fetch: setup ## live-fetch benchmark: requests and wall time against a local stand-in server
 	$(PY) benchmarks/fetch_bench.py $(SNAPSHOT_FLAG)

@@ -29,14 +29,18 @@ def _copy_root(built_root: Paths, target: Path) -> Paths:
     return project_paths(target)
 
 
-@pytest.fixture(scope="session")
-def report_run(built_root, tmp_path_factory):
-    """The full report (every theme, profiles for two states) run once per session."""
-    paths = _copy_root(built_root, tmp_path_factory.mktemp("report"))
-    options = report.Options(
+def _full_options(paths: Paths) -> report.Options:
+    return report.Options(
         themes=tuple(t.id for t in catalogue.THEMES), profiles=PROFILED, states=None,
         years=None, formats=("png", "svg", "pdf"), out=paths.reports)
-    result = report.run_report(options, paths)
+
+
+@pytest.fixture(scope="session")
+def report_run(built_root, tmp_path_factory):
+    """The full report (every theme, profiles for two states) run once per session, in
+    parallel (one notebook per CPU)."""
+    paths = _copy_root(built_root, tmp_path_factory.mktemp("report"))
+    result = report.run_report(_full_options(paths), paths)
     return paths, result
 
 
@@ -91,6 +95,23 @@ def test_country_profiles_go_to_their_own_folders(report_run):
             for rel in chart["files"].values():
                 assert rel.startswith(f"countries/{iso3}/")
                 assert (paths.reports / rel).is_file()
+
+
+def test_a_second_run_with_nothing_changed_runs_nothing(report_run):
+    paths, first = report_run
+    assert {r.status for r in first.results} == {report.OK}
+    before = {name: (paths.reports / name).read_bytes()
+              for name in ("summary.json", "index.html", "briefing.pdf")}
+    again = report.run_report(_full_options(paths), paths)
+    assert [(r.task.stem, r.status) for r in again.results] == [
+        (r.task.stem, report.UP_TO_DATE) for r in first.results]
+    assert again.summary is None  # summary, page and briefing were up to date as well
+    for name, data in before.items():
+        assert (paths.reports / name).read_bytes() == data, name
+    # What a skipped run reports comes from its run record: the same as when it ran.
+    for old, new in zip(first.results, again.results, strict=True):
+        assert (new.figures, new.charts, new.key_figures) == (
+            old.figures, old.charts, old.key_figures)
 
 
 def test_summary_validates_against_the_schema(report_run):
@@ -242,7 +263,8 @@ def test_reentry_notebook_plots_an_analyst_file_with_its_source(built_root, tmp_
 
 PARAMETERS = ('states = None\nfirst_year = None\nlast_year = None\noutput_dir = None\n'
               'formats = ["png", "svg", "pdf"]\nrecord_file = None\n')
-WORKING = """import sys
+WORKING = """import os
+import sys
 from analysis import notebook, plotting
 nb = notebook.start_theme("remittances", states=states, first_year=first_year,
                           last_year=last_year, output_dir=output_dir, formats=formats,
@@ -253,6 +275,7 @@ plotting.state_lines(chart.ax, frame)
 nb.publish(chart, "tiny", "A finding.")
 nb.key_figure(frame, "remittances_received_pct_gdp", "TJK", 2015)
 print("KERNEL", sys.executable)
+print("CWD", os.getcwd())
 """
 BROKEN = 'raise ValueError("deliberately broken for the test")\n'
 
@@ -275,9 +298,12 @@ def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
     _notebook(notebooks / catalogue.theme("remittances").notebook, WORKING)
     monkeypatch.setattr(report, "project_paths", lambda: Paths(paths.root, notebooks))
     out = tmp_path / "out"
+    cwd = Path.cwd()
     with caplog.at_level(logging.INFO, logger="analysis"):
-        code = cli.main(["report", "--themes", "overview,remittances", "--out", str(out)])
+        code = cli.main(["report", "--themes", "overview,remittances", "--out", str(out),
+                         "--jobs", "2"])
     assert code == 1
+    assert Path.cwd() == cwd  # the kernels got their folder; this process kept its own
 
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, summary.SCHEMA)
@@ -296,8 +322,20 @@ def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
     good_nb = nbformat.read(out / "notebooks" / catalogue.theme("remittances").notebook, 4)
     printed = "".join(o.get("text", "") for c in good_nb.cells if c.cell_type == "code"
                       for o in c.outputs)
-    # papermill's "python3" kernel runs in the interpreter that runs the report (the venv).
+    # papermill's "python3" kernel runs in the interpreter that runs the report (the venv),
+    # in the notebook's folder (as in JupyterLab).
     assert f"KERNEL {sys.executable}" in printed
+    assert f"CWD {notebooks}" in printed
+
+    # Each run has its own log, with only its own messages, though both ran at once.
+    failed_log = (out / "notebooks" / "01_overview.log").read_text(encoding="utf-8")
+    good_log = (out / "notebooks" / "05_remittances.log").read_text(encoding="utf-8")
+    assert "deliberately broken for the test" in failed_log and "KERNEL" not in failed_log
+    assert f"KERNEL {sys.executable}" in good_log and "deliberately" not in good_log
+    assert "05_remittances" not in failed_log and "01_overview" not in good_log
+    assert "05_remittances: ok (" in good_log
+    assert not (out / ".fingerprints" / "01_overview.json").exists()  # failed: run again
+    assert (out / ".fingerprints" / "05_remittances.json").is_file()
 
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Incomplete report" in html and "deliberately broken for the test" in html
@@ -320,6 +358,12 @@ def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
     (["--years", "2010-2020"], "expected FIRST:LAST"),
     (["--reentry-bans", "/nonexistent/bans.csv"], "--reentry-bans: /nonexistent/bans.csv: "
                                                   "file not found"),
+    (["--jobs", "0"], "--jobs '0': expected a whole number of notebooks to run at once, 1 or "
+                      "more"),
+    (["--jobs=-2"], "--jobs '-2': expected a whole number"),
+    (["--jobs", "two"], "--jobs 'two': expected a whole number"),
+    (["--jobs", "1.5"], "--jobs '1.5': expected a whole number"),
+    (["--notebooks", "/nonexistent/folder"], "--notebooks '/nonexistent/folder': not a folder"),
 ])
 def test_bad_options_get_one_line_and_exit_2_before_any_notebook(
         fresh_copy, monkeypatch, caplog, argv, needle):

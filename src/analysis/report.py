@@ -291,8 +291,9 @@ def _environment(root: Path) -> Iterator[None]:
 def _execute(task: Task, log_file=None) -> None:
     import papermill
 
-    # papermill announces every input, output and kernel at INFO; our own line says enough.
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # In a run's own log, papermill's INFO lines (each cell as it starts, its printed output)
+    # show where a run spends its time; elsewhere our own line says enough.
+    logging.getLogger("papermill").setLevel(logging.INFO if log_file else logging.WARNING)
     papermill.execute_notebook(
         str(task.source), str(task.output), parameters=task.parameters, kernel_name=KERNEL,
         progress_bar=False, log_output=log_file is not None, stdout_file=log_file,
@@ -374,6 +375,10 @@ def _worker_start() -> None:
     run goes on) and import papermill ahead of the first run."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s", stream=sys.stderr, force=True)
+    # papermill -> nbformat -> jsonschema imports rfc3987_syntax, when installed, to check
+    # "iri" strings, and building its grammar takes a second per process. Notebook schemas
+    # have no such strings; without the module, jsonschema leaves that format unchecked.
+    sys.modules.setdefault("rfc3987_syntax", None)
     import papermill  # noqa: F401
 
 
@@ -506,6 +511,19 @@ class ReportResult:
         return [r for r in self.results if r.status != UP_TO_DATE]
 
 
+def _import_in_background(*modules: str) -> None:
+    """Import what the page and briefing need while the workers run the notebooks (this
+    process only waits meanwhile), rather than after them."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    threading.Thread(target=load, name="report-imports", daemon=True).start()
+
+
 def _briefing_pages(result: TaskResult) -> None:
     """Draw a theme's briefing pages as soon as its notebook has finished (the parent has
     nothing else to do meanwhile); the briefing then only puts the pages together."""
@@ -570,6 +588,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
     if to_run:
         log.info("report: running %d notebook(s), %d at a time", len(to_run),
                  min(jobs, len(to_run)))
+        _import_in_background("analysis.briefing", "analysis.htmlpage", "pypdf")
     for result in _run_all(_longest_first([t for t, _ in to_run]), jobs):
         _remember(result)
         done[result.task.stem] = result
