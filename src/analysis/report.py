@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import catalogue, fingerprint
+from analysis import catalogue, fingerprint, logs
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths, project_paths
@@ -370,9 +370,24 @@ def _read_record(task: Task) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _worker_start() -> None:
-    """In each worker process, once: log to stderr (the current notebook's log file while a
-    run goes on) and import papermill ahead of the first run."""
+def _exit_with_parent(parent: int) -> None:
+    """End this worker if the report process ends without shutting the pool down (killed):
+    workers are not told, and would wait for work forever. Its kernel follows it (ipykernel
+    watches its parent too)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker process, once: end with the parent, log to stderr (the current notebook's
+    log file while a run goes on) and import papermill ahead of the first run."""
+    _exit_with_parent(parent)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s", stream=sys.stderr, force=True)
     # papermill -> nbformat -> jsonschema imports rfc3987_syntax, when installed, to check
@@ -424,6 +439,7 @@ def _run_all(tasks: list[Task], jobs: int) -> Iterator[TaskResult]:
         return
     # spawn: each worker is a fresh interpreter (no state or threads copied from this one).
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_start,
+                               initargs=(os.getpid(),),
                                mp_context=multiprocessing.get_context("spawn"))
     with pool:
         futures = {pool.submit(_run_in_worker, task): task for task in tasks}
@@ -589,7 +605,10 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         log.info("report: running %d notebook(s), %d at a time", len(to_run),
                  min(jobs, len(to_run)))
         _import_in_background("analysis.briefing", "analysis.htmlpage", "pypdf")
-    for result in _run_all(_longest_first([t for t, _ in to_run]), jobs):
+    ordered = _longest_first([t for t, _ in to_run])
+    for task in ordered:  # a run cut short (killed, power off) must not look up to date later
+        fingerprint.forget(task.out, task.stem)
+    for result in _run_all(ordered, jobs):
         _remember(result)
         done[result.task.stem] = result
         if result.status == OK:
@@ -636,8 +655,9 @@ def main(args) -> int:
         log.error("error: %s", exc)
         return EXIT_USAGE
     result = run_report(options, paths, notebooks=notebooks)
-    log.info("report: %d notebook(s): %d ran, %d up to date, %d failed -> %s (%.1fs)",
-             len(result.results), len(result.ran) - len(result.failed),
-             len(result.results) - len(result.ran), len(result.failed),
-             result.out / "index.html", time.perf_counter() - start)
+    # The one line --quiet keeps (a scheduler's log).
+    logs.summary(log, "report: %d notebook(s): %d ran, %d up to date, %d failed -> %s (%.1fs)",
+                 len(result.results), len(result.ran) - len(result.failed),
+                 len(result.results) - len(result.ran), len(result.failed),
+                 result.out / "index.html", time.perf_counter() - start)
     return EXIT_FAILED if result.failed else EXIT_OK
