@@ -223,6 +223,8 @@ def test_briefing_pdf_has_a_page_per_theme_figure(report_run):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     charts = sum(len(t["charts"]) for t in _summary(paths)["themes"])
     assert pages == 1 + charts  # a cover, then one figure per page
+    # Every figure has a PDF export, placed as it is (vector): no raster image in the briefing.
+    assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
 
 
 def test_reentry_bans_chart_says_no_data_without_a_file(report_run):

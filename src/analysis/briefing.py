@@ -1,9 +1,10 @@
 """reports/briefing.pdf: every theme figure, one per page, with its caption and source.
 
 A cover page lists the themes and their status; a theme that failed gets a page saying so.
-Figures are placed from their PNG export (as it is, not resampled); a figure exported without
-PNG gets a page naming its files instead. Pages are drawn with matplotlib's PdfPages, without
-dates, like the figures.
+Figures are placed from their PDF export (vector: sharp at any zoom, and nothing to decode or
+compress again), else from their PNG export (as it is, not resampled); a figure exported in
+neither gets a page naming its files instead. Page text is drawn with matplotlib's PdfPages,
+without dates, like the figures; pypdf places the PDF exports on their pages.
 
 Each theme's pages are kept in `<out>/.briefing/<theme>.pdf`, with the digest of what they show
 (the theme's summary entry, its PNG files and this code): a report in which one theme changed
@@ -63,29 +64,46 @@ def _cover(pdf, summary: dict) -> None:
     plt.close(fig)
 
 
-def _figure_page(pdf, out: Path, theme: dict, chart: dict) -> None:
+def _box(y: float, width: float, height: float) -> tuple[float, float, float, float]:
+    """Where a figure of the given size goes below height y: (left, bottom, width, height) as
+    page fractions, as wide as the text unless that makes it too tall."""
+    box_w = 0.86
+    box_h = min(box_w * PAGE[0] / PAGE[1] * height / width, y - 0.30)
+    box_w = box_h * PAGE[1] / PAGE[0] * width / height
+    return 0.07, y - box_h - 0.01, box_w, box_h
+
+
+def _figure_page(pdf, out: Path, theme: dict, chart: dict):
+    """Draw a figure's page; return (PDF export, box) when the export is to be placed in the
+    box afterwards, else None."""
     fig = plt.figure(figsize=PAGE)
     y = _text_block(fig, 0.96, theme["title"], 9, 100, color="#555555")
-    png = chart["files"].get("png")
-    if png and (out / png).is_file():
+    vector, png = chart["files"].get("pdf"), chart["files"].get("png")
+    placed = None
+    if vector and (out / vector).is_file():
+        from pypdf import PdfReader
+
+        box = PdfReader(out / vector).pages[0].mediabox
+        placed = (out / vector, _box(y, float(box.width), float(box.height)))
+        y = placed[1][1] - 0.02
+    elif png and (out / png).is_file():
         with Image.open(out / png) as file:
             image = np.asarray(file.convert("RGB"))  # 8-bit, opaque: embedded as it is
         height, width = image.shape[:2]
-        box_w = 0.86
-        box_h = min(box_w * PAGE[0] / PAGE[1] * height / width, y - 0.30)
-        box_w = box_h * PAGE[1] / PAGE[0] * width / height
-        ax = fig.add_axes((0.07, y - box_h - 0.01, box_w, box_h))
+        box = _box(y, width, height)
+        ax = fig.add_axes(box)
         ax.imshow(image, interpolation="none")  # not resampled: the PDF gets the PNG's pixels
         ax.set_axis_off()
-        y = y - box_h - 0.03
+        y = box[1] - 0.02
     else:
         files = ", ".join(chart["files"].values())
-        y = _text_block(fig, y - 0.02, f"{chart['title']}\n(no PNG export in this report; "
-                        f"files: {files})", 12, 80)
+        y = _text_block(fig, y - 0.02, f"{chart['title']}\n(no PDF or PNG export in this "
+                        f"report; files: {files})", 12, 80)
     y = _text_block(fig, y, chart["caption"], 11, 85)
     _text_block(fig, y - 0.01, chart["source"], 8, 120, color="#444444")
     pdf.savefig(fig)
     plt.close(fig)
+    return placed
 
 
 def _failed_page(pdf, theme: dict) -> None:
@@ -98,13 +116,14 @@ def _failed_page(pdf, theme: dict) -> None:
 
 
 def _digest(theme: dict, out: Path) -> str:
-    """What a theme's pages show: its entry (without timings), its PNG files, this code."""
+    """What a theme's pages show: its entry (without timings), its figure files, this code."""
     shown = {k: v for k, v in theme.items() if k not in ("duration_s", "up_to_date")}
     h = hashlib.sha256(json.dumps(shown, sort_keys=True).encode("utf-8"))
     for chart in theme["charts"]:
-        png = chart["files"].get("png")
-        if png and (out / png).is_file():
-            h.update((out / png).read_bytes())
+        for fmt_ in ("pdf", "png"):
+            path = chart["files"].get(fmt_)
+            if path and (out / path).is_file():
+                h.update((out / path).read_bytes())
     for path in _CODE:
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -121,13 +140,37 @@ def theme_pages(theme: dict, out: Path) -> Path | None:
     if target.is_file() and key.is_file() and key.read_text(encoding="utf-8") == digest:
         return target
     plotting.use_style()
-    with atomic.atomic_path(target) as tmp, PdfPages(tmp, metadata=_METADATA) as pdf:
+    drawn = io.BytesIO()
+    placements = {}  # page number: (PDF export, box)
+    with PdfPages(drawn, metadata=_METADATA) as pdf:
         if theme["status"] == "failed":
             _failed_page(pdf, theme)
         for chart in theme["charts"]:
-            _figure_page(pdf, out, theme, chart)
+            placed = _figure_page(pdf, out, theme, chart)
+            if placed:
+                placements[pdf.get_pagecount() - 1] = placed
+    with atomic.atomic_path(target) as tmp:
+        if placements:
+            _place(drawn, placements, tmp)
+        else:
+            tmp.write_bytes(drawn.getvalue())
     atomic.write_text(key, digest)
     return target
+
+
+def _place(drawn: io.BytesIO, placements: dict, target: Path) -> None:
+    """Put each PDF export onto its page, scaled into its box."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    writer = PdfWriter(clone_from=PdfReader(drawn))
+    for number, (export, (left, bottom, width, _height)) in placements.items():
+        page = writer.pages[number]
+        page_w, page_h = float(page.mediabox.width), float(page.mediabox.height)
+        chart = PdfReader(export).pages[0]
+        scale = width * page_w / float(chart.mediabox.width)
+        page.merge_transformed_page(
+            chart, Transformation().scale(scale).translate(left * page_w, bottom * page_h))
+    writer.write(target)
 
 
 def write(summary: dict, out: Path, target: Path) -> None:
