@@ -299,7 +299,7 @@ def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
     _notebook(notebooks / catalogue.theme("overview").notebook, BROKEN)
     _notebook(notebooks / catalogue.theme("remittances").notebook, WORKING)
     monkeypatch.setattr(report, "project_paths", lambda: Paths(paths.root, notebooks))
-    out = tmp_path / "out"
+    out = paths.root / "out"
     cwd = Path.cwd()
     with caplog.at_level(logging.INFO, logger="analysis"):
         code = cli.main(["report", "--themes", "overview,remittances", "--out", str(out),
@@ -387,9 +387,10 @@ def test_report_without_built_data_says_what_to_do(tmp_path, monkeypatch, caplog
     assert "not built yet; run `make data`" in caplog.text
 
 
-def test_options_reach_the_notebooks_as_parameters(built_root, tmp_path):
+def test_options_reach_the_notebooks_as_parameters(built_root):
+    out = built_root.reports / "briefing"  # --out must lie inside the project
     args = type("Args", (), {"themes": "remittances,country_profile", "states": "tjk,KGZ",
-                             "years": "2005:2020", "formats": "png", "out": str(tmp_path),
+                             "years": "2005:2020", "formats": "png", "out": str(out),
                              "reentry_bans": None})()
     options = report.options_from_args(args, built_root)
     tasks = report.plan(options, built_root)
@@ -400,10 +401,10 @@ def test_options_reach_the_notebooks_as_parameters(built_root, tmp_path):
     assert profile["iso3"] == "TJK"
     for params in (theme, profile):
         assert (params["first_year"], params["last_year"]) == (2005, 2020)
-        assert params["formats"] == ["png"] and params["output_dir"] == str(tmp_path)
-        assert params["record_file"].startswith(str(tmp_path / "notebooks"))
-    assert tasks[0].output == tmp_path / "notebooks" / "05_remittances.ipynb"
-    assert tasks[1].output == tmp_path / "notebooks" / "country_profile_TJK.ipynb"
+        assert params["formats"] == ["png"] and params["output_dir"] == str(out)
+        assert params["record_file"].startswith(str(out / "notebooks"))
+    assert tasks[0].output == out / "notebooks" / "05_remittances.ipynb"
+    assert tasks[1].output == out / "notebooks" / "country_profile_TJK.ipynb"
 
 
 def test_default_options_run_everything(built_root):

@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass, field
 # States
 # ---------------------------------------------------------------------------
 
+# The earliest year any source covers (UNHCR from 1951, UN WPP from 1950): earlier is a typo.
+FIRST_YEAR = 1950
+
 PARTICIPATING = "participating"
 OBSERVER = "observer"
 COMPARATOR = "comparator"

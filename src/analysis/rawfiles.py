@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import catalogue, countries
 from analysis.errors import DataError
 
-MIN_YEAR = 1950
+MIN_YEAR = catalogue.FIRST_YEAR
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ page and briefing are written: a report with nothing to do stays well under two 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -125,7 +126,32 @@ def parse_years(value: str | None) -> tuple[int, int] | None:
     if a > b:
         raise UsageError(f"--years {value!r}: the range is inverted ({a} > {b}); "
                          f"write {b}:{a}")
+    last = dt.date.today().year
+    if a < catalogue.FIRST_YEAR or b > last:
+        raise UsageError(f"--years {value!r}: outside the years any source covers "
+                         f"({catalogue.FIRST_YEAR}:{last})")
     return a, b
+
+
+# Folders of the project a report must never be written into.
+PROTECTED = ("data", "src", "notebooks", "tests", "benchmarks", ".git", ".venv", ".ci")
+
+
+def parse_out(value: str | None, paths: Paths) -> Path:
+    """`--out DIR`: a folder inside the project (default reports/); never the project itself, its
+    data, code or notebooks, nor anything outside it (`../../etc`)."""
+    if value is None:
+        return paths.reports
+    out = Path(value).resolve()
+    root = paths.root.resolve()
+    if not out.is_relative_to(root) or out == root:
+        raise UsageError(f"--out {value!r}: {out} is outside the project folder {root}; "
+                         f"choose a folder inside it, e.g. reports/briefing")
+    top = out.relative_to(root).parts[0]
+    if top in PROTECTED:
+        raise UsageError(f"--out {value!r}: {out} is inside the project's {top}/ folder; "
+                         f"choose another, e.g. reports/briefing")
+    return out
 
 
 def parse_formats(value: str | None) -> list[str]:
@@ -166,7 +192,7 @@ def options_from_args(args, paths: Paths) -> Options:
             metrics.read_analyst_csv(bans)
         except AnalysisError as exc:
             raise UsageError(f"--reentry-bans: {exc}") from None
-    out = Path(args.out).resolve() if getattr(args, "out", None) else paths.reports
+    out = parse_out(getattr(args, "out", None), paths)
     return Options(
         themes=tuple(themes),
         profiles=tuple(states or catalogue.state_codes()) if profiles else (),
