@@ -57,7 +57,7 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
     "TIB": "Tibetan (UNHCR)",
     "AB9": "Abyei area (IDMC)",
     "OOO": "Other origins, not specified (UN DESA)",
-    "XCX": "Not specified by country (UN DESA)",
+    "XCX": "Channel Islands (UN DESA)",
     "ANT": "Netherlands Antilles (former, World Bank)",
     "CHI": "Channel Islands (World Bank)",
     "XKX": "Kosovo (World Bank)",

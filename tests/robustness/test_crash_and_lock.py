@@ -115,3 +115,47 @@ def test_a_killed_run_does_not_leave_the_lock_stuck(fresh_copy):
     first.send_signal(signal.SIGKILL)
     first.wait()
     assert _run(fresh_copy.root, "build").returncode == 0
+
+
+def _processes_with_root(root: Path) -> list[int]:
+    """Processes whose environment points at this project root (workers and kernels inherit
+    ANALYSIS_ROOT from the report)."""
+    marker = f"ANALYSIS_ROOT={root}".encode() + b"\0"
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker in environ.read_bytes() + b"\0":
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_report_killed_midway_then_the_next_run_succeeds(fresh_copy):
+    """Workers die with the report; a run cut short is redone, and the page is whole again."""
+    from analysis import pagecheck
+
+    args = ("report", "--themes", "remittances,rights_irregular", "--formats", "png",
+            "--jobs", "2")
+    first = _start(fresh_copy.root, *args)
+    time.sleep(6)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    time.sleep(1)
+    assert _processes_with_root(fresh_copy.root) == [], \
+        "worker or kernel processes outlived the killed report"
+    again = _run(fresh_copy.root, *args)
+    assert again.returncode == 0, again.stderr
+    assert "2 ran" in again.stderr or "ran," in again.stderr
+    assert pagecheck.check_page(fresh_copy.root / "reports" / "index.html") == []
+
+
+def test_two_reports_at_once_the_second_refuses(fresh_copy):
+    first = _start(fresh_copy.root, "report", "--themes", "remittances", "--formats", "png")
+    try:
+        _wait_for_lock_holder(fresh_copy.root, first.pid)
+        second = _run(fresh_copy.root, "report", "--themes", "remittances")
+        assert second.returncode == 1
+        assert "another run is in progress (`report`" in second.stderr
+    finally:
+        assert first.wait(timeout=300) == 0, first.stderr.read()
