@@ -448,3 +448,13 @@ def test_page_and_summary_for_svg_only_and_skipped_themes(built_root, tmp_path):
     for target in [i["src"] for i in parser.images] + parser.links:
         if not target.startswith("#") and target not in ("briefing.pdf", "summary.json"):
             assert (out / target).is_file(), target
+
+
+def test_the_page_is_clean_in_a_real_browser(report_run, tmp_path):
+    """make check-page's check on the full report: no broken image or link, no console error."""
+    from analysis import pagecheck
+
+    paths, _result = report_run
+    shot = tmp_path / "page.png"
+    assert pagecheck.check_page(paths.reports / "index.html", shot) == []
+    assert shot.stat().st_size > 100_000  # a long page with charts, not a blank one
