@@ -39,6 +39,7 @@ from analysis import catalogue, fingerprint, logs
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths, project_paths
+from analysis.progress import Progress, on_terminal
 
 log = logging.getLogger(__name__)
 
@@ -603,6 +604,37 @@ def _assembly_outputs(out: Path) -> list[Path]:
     return [out / "summary.json", out / "index.html", out / "briefing.pdf"]
 
 
+def _handle(result: TaskResult, done: dict[str, TaskResult]) -> None:
+    """Record one finished run: fingerprint, log line, its briefing pages."""
+    _remember(result)
+    done[result.task.stem] = result
+    if result.status == OK:
+        log.info("report: %-32s ok, %d figure file(s) (%.1fs)", result.task.output.name,
+                 len(result.figures), result.duration)
+    else:
+        log.error("report: %-32s FAILED: %s (%.1fs); log: %s", result.task.output.name,
+                  result.error, result.duration, result.task.log)
+    if result.task.kind == "theme":
+        _briefing_pages(result)  # now, while the workers run the other notebooks
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Progress]:
+    """A bar on a terminal (not with --quiet), log lines printed above it."""
+    enabled = total > 0 and on_terminal() and log.isEnabledFor(logging.INFO)
+    progress = Progress("report", total, enabled, unit="notebook")
+    try:
+        if enabled:
+            from tqdm.contrib.logging import logging_redirect_tqdm
+
+            with logging_redirect_tqdm(loggers=[logging.getLogger()]):  # root: our handler
+                yield progress
+        else:
+            yield progress
+    finally:
+        progress.close()
+
+
 def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None) -> ReportResult:
     """Run every task that is not up to date, then write summary.json, index.html and
     briefing.pdf (unless they are up to date too)."""
@@ -634,17 +666,10 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
     ordered = _longest_first([t for t, _ in to_run])
     for task in ordered:  # a run cut short (killed, power off) must not look up to date later
         fingerprint.forget(task.out, task.stem)
-    for result in _run_all(ordered, jobs):
-        _remember(result)
-        done[result.task.stem] = result
-        if result.status == OK:
-            log.info("report: %-32s ok, %d figure file(s) (%.1fs)", result.task.output.name,
-                     len(result.figures), result.duration)
-        else:
-            log.error("report: %-32s FAILED: %s (%.1fs); log: %s", result.task.output.name,
-                      result.error, result.duration, result.task.log)
-        if result.task.kind == "theme":
-            _briefing_pages(result)  # now, while the workers run the other notebooks
+    with _progress(len(ordered)) as progress:
+        for result in _run_all(ordered, jobs):
+            progress.step(result.task.stem)
+            _handle(result, done)
     results = [done[task.stem] for task in tasks]
 
     assembly = _assembly_fingerprint(options, results, paths)

@@ -19,8 +19,8 @@ from analysis.errors import AnalysisError
 from analysis.live import iom, undesa, unhcr, worldbank
 from analysis.live.config import HttpPolicy, LiveConfig
 from analysis.live.http import FetchError, HttpClient
-from analysis.live.progress import Progress, on_terminal
 from analysis.paths import Paths
+from analysis.progress import Progress, on_terminal
 
 __all__ = ["FetchError", "HttpPolicy", "LiveConfig", "fetch_all", "fetch_source", "fresh_age"]
 
@@ -61,7 +61,7 @@ def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
     own_client = client is None
     client = client or HttpClient(provider_id, config.http)
     enabled = on_terminal() if config.progress is None else config.progress
-    progress = Progress(provider_id, _planned_steps(provider_id), enabled)
+    progress = Progress(f"fetch {provider_id}", _planned_steps(provider_id), enabled)
     try:
         summary = module.fetch(paths, config, client, progress)
         progress.close(f"{sum(summary.rows.values()):,} rows")

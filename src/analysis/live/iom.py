@@ -20,8 +20,8 @@ from analysis.live import codes
 from analysis.live.common import Summary, download_file, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
 from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
-from analysis.live.progress import Progress
 from analysis.paths import Paths
+from analysis.progress import Progress
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from analysis.live.http import (
     describe_body,
     full_url,
 )
-from analysis.live.progress import Progress
 from analysis.paths import Paths
+from analysis.progress import Progress
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
-"""Progress of one source's fetch: a tqdm bar while it runs on a terminal (cleared when the
-source is done, leaving its summary log line); nothing but that line otherwise, so scheduled
-jobs and CI get one line per source."""
+"""Progress of one step (a source's fetch, the report's notebooks): a tqdm bar while it runs on
+a terminal (cleared when done, leaving the step's log lines); nothing but those lines otherwise,
+so scheduled jobs and CI get plain logs."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ def on_terminal() -> bool:
 
 
 class Progress:
-    """Steps of one source (requests or downloads); shows a bar only when `enabled`."""
+    """Steps of one job (requests, downloads, notebooks); shows a bar only when `enabled`."""
 
-    def __init__(self, source: str, total: int | None, enabled: bool):
+    def __init__(self, desc: str, total: int | None, enabled: bool, unit: str = "req"):
         self.enabled = enabled
-        self._bar = tqdm(total=total, desc=f"fetch {source}", unit="req", leave=False,
+        self._bar = tqdm(total=total, desc=desc, unit=unit, leave=False,
                          file=sys.stderr, dynamic_ncols=True) if enabled else None
 
     def step(self, note: str = "", n: int = 1) -> None:
