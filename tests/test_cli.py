@@ -31,3 +31,15 @@ def test_quiet_fetch_prints_one_summary_line_and_verbose_one_per_source(tmp_path
     verbose = _run(tmp_path, "fetch", "--snapshot", str(snapshot_dir), "--source", "iom")
     assert [line.split(":")[0] for line in verbose.stderr.strip().splitlines()] == [
         "fetch iom", "fetch"]
+
+
+def test_refetching_an_unchanged_snapshot_changes_nothing(fresh_copy, snapshot_dir):
+    """So that `make report SNAPSHOT=...` twice reruns no notebook: same files, same manifest."""
+    before = fresh_copy.manifest.read_bytes()
+    again = _run(fresh_copy.root, "fetch", "--snapshot", str(snapshot_dir))
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("unchanged since the last fetch") == 4
+    assert fresh_copy.manifest.read_bytes() == before
+    forced = _run(fresh_copy.root, "fetch", "--snapshot", str(snapshot_dir), "--source", "iom",
+                  "--refresh")
+    assert forced.returncode == 0 and "unchanged" not in forced.stderr

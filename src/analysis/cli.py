@@ -44,14 +44,17 @@ def cmd_fetch(args) -> int:
     for provider_id in providers:
         start = time.perf_counter()
         try:
-            files = snapshot.fetch_provider(paths, snapshot_dir, provider_id, sources)
+            files, copied = snapshot.fetch_provider(paths, snapshot_dir, provider_id, sources,
+                                                    refresh=args.refresh)
         except AnalysisError as exc:
             failed.append(provider_id)
             log.error("fetch %s failed: %s", provider_id, exc)
             continue
         rows = sum(f["rows"] for f in files.values())
-        log.info("fetch %s: %d file(s), %d rows from snapshot %s (%.1fs)", provider_id,
-                 len(files), rows, snapshot_dir, time.perf_counter() - start)
+        log.info("fetch %s: %d file(s), %d rows from snapshot %s%s (%.1fs)", provider_id,
+                 len(files), rows, snapshot_dir,
+                 "" if copied else ", unchanged since the last fetch (--refresh copies anyway)",
+                 time.perf_counter() - start)
     if failed:
         log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
                   len(failed), len(providers), ", ".join(failed))

@@ -41,8 +41,32 @@ def check_snapshot_dir(snapshot_dir: str | Path) -> Path:
     return snapshot_dir
 
 
-def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: dict) -> dict:
-    """Copy and check one provider's snapshot files; returns its new manifest entry's files."""
+def _unchanged_entry(paths: Paths, provider_id: str, source_dir: Path,
+                     names: tuple[str, ...]) -> dict | None:
+    """The manifest's files if data/raw already holds exactly this snapshot's files (same origin,
+    same sha256, nothing added or missing): then nothing is copied and the manifest keeps its
+    dates, so builds and reports downstream see no change and stay up to date."""
+    entry = rawstore.load_manifest(paths)["sources"].get(provider_id)
+    if entry is None or entry.get("mode") != "snapshot":
+        return None
+    present = [name for name in names if (source_dir / name).is_file()]
+    if sorted(present) != sorted(entry["files"]):
+        return None
+    for name in present:
+        recorded = entry["files"][name]
+        raw = paths.raw_file(provider_id, name)
+        if (recorded["origin"] != str(source_dir / name) or not raw.is_file()
+                or rawstore.sha256_of(source_dir / name) != recorded["sha256"]
+                or rawstore.sha256_of(raw) != recorded["sha256"]):
+            return None
+    return entry["files"]
+
+
+def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: dict,
+                   refresh: bool = False) -> tuple[dict, bool]:
+    """Copy and check one provider's snapshot files. Returns its manifest entry's files and
+    whether anything was copied (not when data/raw already holds these very files, unless
+    `refresh`)."""
     provider = catalogue.provider(provider_id)
     source_dir = snapshot_dir / provider_id
     for name in provider.files:
@@ -51,6 +75,10 @@ def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: 
     meta = sources.get(provider_id)
     if meta is None:
         raise DataError(snapshot_dir / "sources.json", f"no entry for provider {provider_id!r}")
+
+    unchanged = _unchanged_entry(paths, provider_id, source_dir, provider.all_files)
+    if unchanged is not None and not refresh:
+        return unchanged, False
 
     with rawstore.stage(paths, provider_id, mode="snapshot") as staging:
         staging.vintage = {k: meta[k] for k in VINTAGE_KEYS if k in meta}
@@ -65,4 +93,4 @@ def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: 
             except DataError as exc:
                 raise exc.at(origin) from None
             staging.record(name, origin=str(origin))
-        return staging.files
+    return staging.files, True
