@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 def timed(args: list[str], env: dict) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "analysis", "--quiet", *args], env=env, check=True)
+    subprocess.run([sys.executable, "-m", "analysis", "--quiet", *args], env=env, check=True,
+                   stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -33,7 +34,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as root:
         env = {**os.environ, "ANALYSIS_ROOT": root}
-        fetch = [timed(["fetch", "--snapshot", args.snapshot], env) for _ in range(args.repeat)]
+        # --refresh: copy and check every time (an unchanged snapshot is otherwise kept as is).
+        fetch = [timed(["fetch", "--refresh", "--snapshot", args.snapshot], env)
+                 for _ in range(args.repeat)]
         builds = [timed(["build"], env) for _ in range(args.repeat)]
         n_files = sum(1 for _ in (Path(root) / "data" / "processed").iterdir())
     for label, times in [("snapshot fetch (check + copy, 4 providers)", fetch),
