@@ -24,6 +24,7 @@ page and briefing are written: a report with nothing to do stays well under two 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -35,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import catalogue, fingerprint, logs
+from analysis import catalogue, fingerprint, logs, swap
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths, project_paths
@@ -353,6 +354,7 @@ def run_task(task: Task, log_file=None) -> TaskResult:
     start = time.perf_counter()
     shutil.rmtree(task.figure_dir, ignore_errors=True)
     task.record.unlink(missing_ok=True)
+    task.output.unlink(missing_ok=True)  # new files only: see `_staged_report`
     task.output.parent.mkdir(parents=True, exist_ok=True)
     error = None
     with _environment(task.root):
@@ -429,6 +431,7 @@ def _output_to(path: Path) -> Iterator:
     """Send this process's stdout and stderr, and its children's (the kernel's), to `path`:
     each run's messages stay in its own log, none reach the terminal interleaved."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # a new file: the old one may be linked from the last report
     with open(path, "w", encoding="utf-8", buffering=1) as log_file:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -514,14 +517,16 @@ def _up_to_date(task: Task) -> tuple[TaskResult | None, str]:
     return result, ""
 
 
-def _remember(result: TaskResult) -> None:
-    """After a run: store its fingerprint if it succeeded, forget it if it failed."""
+def _remember(result: TaskResult, planned: Task) -> None:
+    """After a run: store its fingerprint if it succeeded, forget it if it failed. The run
+    happened in the staging folder (`result.task`); the fingerprint is of the task as planned,
+    whose parameters name the final folder, so that the next report can compare."""
     task = result.task
     if result.status != OK:
         fingerprint.forget(task.out, task.stem)
         return
     record = _read_record(task)
-    current = fingerprint.compute(task.source, task.parameters, record.get("reads", []),
+    current = fingerprint.compute(planned.source, planned.parameters, record.get("reads", []),
                                   record.get("code", []), _processed(task))
     fingerprint.save(task.out, task.stem, current, result.duration)
 
@@ -567,13 +572,13 @@ def _import_in_background(*modules: str) -> None:
     threading.Thread(target=load, name="report-imports", daemon=True).start()
 
 
-def _briefing_pages(result: TaskResult) -> None:
+def _briefing_pages(result: TaskResult, out: Path) -> None:
     """Draw a theme's briefing pages as soon as its notebook has finished (the parent has
     nothing else to do meanwhile); the briefing then only puts the pages together."""
     from analysis import briefing, summary
 
-    briefing.theme_pages(summary.theme_entry(result.task.id, result, result.task.out),
-                         result.task.out)
+    entry = summary.theme_entry(result.task.id, result, result.task.out)
+    briefing.theme_pages(entry, out)
 
 
 def _read_vintage(paths: Paths) -> dict:
@@ -582,12 +587,13 @@ def _read_vintage(paths: Paths) -> dict:
     return json.loads(paths.vintage_json.read_text(encoding="utf-8"))
 
 
-def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Paths) -> dict:
+def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Paths,
+                          store: Path) -> dict:
     """What the summary, page and briefing are made of: the options, the data vintage, each
     run's fingerprint, and the code that writes them."""
     runs = {}
     for r in results:
-        entry = fingerprint.load(r.task.out, r.task.stem) if r.succeeded else None
+        entry = fingerprint.load(store, r.task.stem) if r.succeeded else None
         runs[r.task.stem] = (fingerprint.sha256_bytes(
             fingerprint.canonical(entry["fingerprint"]).encode()) if entry else r.status)
     return {
@@ -604,9 +610,12 @@ def _assembly_outputs(out: Path) -> list[Path]:
     return [out / "summary.json", out / "index.html", out / "briefing.pdf"]
 
 
-def _handle(result: TaskResult, done: dict[str, TaskResult]) -> None:
-    """Record one finished run: fingerprint, log line, its briefing pages."""
-    _remember(result)
+def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
+            staging: Path) -> None:
+    """Record one finished run: fingerprint, log line, its briefing pages. The result is kept
+    with the paths it will have once the staging folder is in place."""
+    _remember(result, planned)
+    result = dataclasses.replace(result, task=planned, output_notebook=planned.output)
     done[result.task.stem] = result
     if result.status == OK:
         log.info("report: %-32s ok, %d figure file(s) (%.1fs)", result.task.output.name,
@@ -615,7 +624,7 @@ def _handle(result: TaskResult, done: dict[str, TaskResult]) -> None:
         log.error("report: %-32s FAILED: %s (%.1fs); log: %s", result.task.output.name,
                   result.error, result.duration, result.task.log)
     if result.task.kind == "theme":
-        _briefing_pages(result)  # now, while the workers run the other notebooks
+        _briefing_pages(result, staging)  # now, while the workers run the other notebooks
 
 
 @contextlib.contextmanager
@@ -637,10 +646,15 @@ def _progress(total: int) -> Iterator[Progress]:
 
 def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None) -> ReportResult:
     """Run every task that is not up to date, then write summary.json, index.html and
-    briefing.pdf (unless they are up to date too)."""
+    briefing.pdf (unless they are up to date too).
+
+    Everything is written into a staging copy of the report folder (hard links to the files
+    that stay), which replaces the folder only at the end: a report killed midway leaves the
+    previous report as it was, whole (see `swap`)."""
     _read_vintage(paths)  # fails early, in one line, if data is not built
     tasks = plan(options, paths, notebooks)
-    options.out.mkdir(parents=True, exist_ok=True)
+    final = options.out
+    swap.recover_dir(final)  # a report killed between its two renames
     jobs = options.jobs or default_jobs()
 
     done: dict[str, TaskResult] = {}  # by run (task stem)
@@ -653,6 +667,41 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
             done[task.stem] = result
     if done:
         log.info("report: %d notebook(s) up to date", len(done))
+    if not to_run and not options.force:
+        results = [done[task.stem] for task in tasks]
+        stored = fingerprint.load(final, "_assembly")
+        if (stored is not None
+                and stored["fingerprint"] == _assembly_fingerprint(options, results, paths, final)
+                and all(p.is_file() for p in _assembly_outputs(final))):
+            log.info("report: summary, page and briefing up to date")
+            return ReportResult(results, None, final)
+    _log_reasons(to_run, jobs)
+
+    with swap.replace_dir(final) as staging:
+        _link_tree(final, staging)
+        planned = {task.stem: task for task, _ in to_run}
+        ordered = _longest_first([_relocate(task, final, staging) for task, _ in to_run])
+        for task in ordered:  # a run cut short must not look up to date later
+            fingerprint.forget(task.out, task.stem)
+        with _progress(len(ordered)) as progress:
+            for result in _run_all(ordered, jobs):
+                progress.step(result.task.stem)
+                _handle(result, planned[result.task.stem], done, staging)
+        results = [done[task.stem] for task in tasks]
+
+        from analysis import briefing, htmlpage, summary
+
+        start = time.perf_counter()
+        assembly = _assembly_fingerprint(options, results, paths, staging)
+        data = summary.build(results, options, _read_vintage(paths))
+        summary.write(data, staging / "summary.json")
+        htmlpage.write(data, staging / "index.html")
+        briefing.write(data, staging, staging / "briefing.pdf")
+        fingerprint.save(staging, "_assembly", assembly, time.perf_counter() - start)
+    return ReportResult(results, data, final)
+
+
+def _log_reasons(to_run: list[tuple[Task, str]], jobs: int) -> None:
     reasons: dict[str, list[str]] = {}
     for task, reason in to_run:
         reasons.setdefault(reason, []).append(task.stem)
@@ -663,33 +712,30 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         log.info("report: running %d notebook(s), %d at a time", len(to_run),
                  min(jobs, len(to_run)))
         _import_in_background("analysis.briefing", "analysis.htmlpage", "pypdf")
-    ordered = _longest_first([t for t, _ in to_run])
-    for task in ordered:  # a run cut short (killed, power off) must not look up to date later
-        fingerprint.forget(task.out, task.stem)
-    with _progress(len(ordered)) as progress:
-        for result in _run_all(ordered, jobs):
-            progress.step(result.task.stem)
-            _handle(result, done)
-    results = [done[task.stem] for task in tasks]
 
-    assembly = _assembly_fingerprint(options, results, paths)
-    stored = fingerprint.load(options.out, "_assembly")
-    if (not options.force and not any(r.status != UP_TO_DATE for r in results)
-            and stored is not None and stored["fingerprint"] == assembly
-            and all(p.is_file() for p in _assembly_outputs(options.out))):
-        log.info("report: summary, page and briefing up to date")
-        return ReportResult(results, None, options.out)
 
-    from analysis import briefing, htmlpage, summary
+def _link_tree(source: Path, target: Path) -> None:
+    """Fill `target` with hard links to every file under `source` (cheap, same file system).
+    Whatever a run rewrites is first unlinked there, never written through a link."""
+    if not source.is_dir():
+        return
+    for folder, _dirs, files in os.walk(source):
+        here = target / Path(folder).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(folder) / name, here / name)
 
-    fingerprint.forget(options.out, "_assembly")
-    start = time.perf_counter()
-    data = summary.build(results, options, _read_vintage(paths))
-    summary.write(data, options.out / "summary.json")
-    htmlpage.write(data, options.out / "index.html")
-    briefing.write(data, options.out, options.out / "briefing.pdf")
-    fingerprint.save(options.out, "_assembly", assembly, time.perf_counter() - start)
-    return ReportResult(results, data, options.out)
+
+def _relocate(task: Task, final: Path, staging: Path) -> Task:
+    """The same run, writing into the staging folder instead of the final one."""
+    def moved(path: Path) -> Path:
+        return staging / Path(path).relative_to(final)
+
+    parameters = dict(task.parameters, output_dir=str(staging),
+                      record_file=str(moved(Path(task.parameters["record_file"]))))
+    return dataclasses.replace(task, output=moved(task.output), record=moved(task.record),
+                               figure_dir=moved(task.figure_dir), parameters=parameters,
+                               out=staging)
 
 
 def main(args) -> int:

@@ -131,23 +131,44 @@ def _processes_with_root(root: Path) -> list[int]:
     return found
 
 
-def test_report_killed_midway_then_the_next_run_succeeds(fresh_copy):
-    """Workers die with the report; a run cut short is redone, and the page is whole again."""
+def _wait_for_staging(root: Path, name: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not list(root.glob(f".{name}.new-*")):
+        assert time.monotonic() < deadline, "the report never started its staging folder"
+        time.sleep(0.05)
+
+
+def test_report_killed_midway_leaves_the_previous_report_whole(fresh_copy):
+    """The report is built in a staging folder and swapped in at the end: killed midway, the
+    previous report is still there byte for byte; workers and kernels die with the report; the
+    next run succeeds and leaves no staging folder."""
     from analysis import pagecheck
 
     args = ("report", "--themes", "remittances,rights_irregular", "--formats", "png",
             "--jobs", "2")
-    first = _start(fresh_copy.root, *args)
-    time.sleep(6)
+    assert _run(fresh_copy.root, *args).returncode == 0
+    reports = fresh_copy.root / "reports"
+    before = _digest(reports)
+    first = _start(fresh_copy.root, *args, "--force")
+    _wait_for_staging(fresh_copy.root, "reports")
+    time.sleep(2)  # notebooks are running, some of their outputs written
+    assert first.poll() is None, "the report finished before it could be killed"
     first.send_signal(signal.SIGKILL)
     first.wait()
-    time.sleep(1)
+    # Workers and kernels each notice their parent is gone within a second or two.
+    deadline = time.monotonic() + 15
+    while _processes_with_root(fresh_copy.root) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert _processes_with_root(fresh_copy.root) == [], \
         "worker or kernel processes outlived the killed report"
-    again = _run(fresh_copy.root, *args)
+    assert _digest(reports) == before
+    again = _run(fresh_copy.root, *args, "--force")
     assert again.returncode == 0, again.stderr
-    assert "2 ran" in again.stderr or "ran," in again.stderr
-    assert pagecheck.check_page(fresh_copy.root / "reports" / "index.html") == []
+    assert "2 ran" in again.stderr
+    assert _digest(reports) != before
+    assert pagecheck.check_page(reports / "index.html") == []
+    assert [p.name for p in fresh_copy.root.iterdir() if ".new-" in p.name
+            or ".old-" in p.name] == []
 
 
 def test_two_reports_at_once_the_second_refuses(fresh_copy):
