@@ -383,6 +383,12 @@ def state_codes(role: str | None = None) -> list[str]:
     return [s.iso3 for s in STATES if role is None or s.role == role]
 
 
+def unknown_states(codes) -> list[str]:
+    """The codes among `codes` that are not catalogue states (for parameter checks)."""
+    known = set(state_codes())
+    return [c for c in codes if c not in known]
+
+
 def provider(id_: str) -> Provider:
     return _lookup({p.id: p for p in PROVIDERS}, id_, "provider")
 

@@ -39,11 +39,11 @@ def check_states(states, parameter: str = "states") -> list[str] | None:
     if isinstance(states, str):
         states = [s for s in states.split(",")]
     codes = [str(s).strip().upper() for s in states if str(s).strip()]
-    known = catalogue.state_codes()
-    unknown = [c for c in codes if c not in known]
+    unknown = catalogue.unknown_states(codes)
     if unknown or not codes:
         raise AnalysisError(f"parameter {parameter}={states!r}: unknown state(s) "
-                            f"{', '.join(unknown) or '(none given)'}; known: {', '.join(known)}")
+                            f"{', '.join(unknown) or '(none given)'}; "
+                            f"known: {', '.join(catalogue.state_codes())}")
     return codes
 
 

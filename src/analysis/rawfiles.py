@@ -34,6 +34,9 @@ class RawSpec:
     missing_markers: tuple[str, ...] = ("",)
     # For panels of countries: every catalogue state must appear in one of these columns.
     covers_states: tuple[str, ...] = ()
+    # A long file of series (World Bank): the column holding each row's series code, whose
+    # values must lie within the catalogue indicator's bounds.
+    series_column: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -62,7 +65,7 @@ RAW_SPECS: dict[tuple[str, str], RawSpec] = {
     for s in (
         RawSpec("worldbank", "indicators.csv", ("indicator", "iso3"), ("year", "value"),
                 key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
-                covers_states=("iso3",)),
+                covers_states=("iso3",), series_column="indicator"),
         _unhcr("population.csv", ("refugees", "asylum_seekers", "returned_refugees", "idps",
                                   "returned_idps", "stateless")),
         _unhcr("asylum_applications.csv", ("applied",),
@@ -138,8 +141,8 @@ def read_raw(path: Path, raw_spec: RawSpec) -> pd.DataFrame:
         codes = out[col].str.split(",").explode().str.strip()
         _check_codes(path, codes, col, frame)
     _check_coverage(path, out, raw_spec.covers_states)
-    if raw_spec.provider == "worldbank":
-        _check_worldbank_bounds(path, out, frame)
+    if raw_spec.series_column:
+        _check_series_bounds(path, out, frame, raw_spec)
     if raw_spec.key:
         dup = out.duplicated(list(raw_spec.key), keep="first")
         if dup.any():
@@ -195,18 +198,24 @@ def _check_coverage(path: Path, frame: pd.DataFrame, columns: tuple[str, ...]) -
                                  "provider's file")
 
 
-def _check_worldbank_bounds(path: Path, out: pd.DataFrame, frame: pd.DataFrame) -> None:
-    """Series the catalogue uses must lie within its bounds (counts not negative, shares at
-    most 100)."""
+def out_of_bounds(ind: catalogue.Indicator, values: pd.Series) -> pd.Series:
+    """True where a value breaks the indicator's bounds (negative count, share over 100)."""
+    bad = pd.Series(False, index=values.index)
+    if ind.min_value is not None:
+        bad |= values < ind.min_value
+    if ind.max_value is not None:
+        bad |= values > ind.max_value
+    return bad
+
+
+def _check_series_bounds(path: Path, out: pd.DataFrame, frame: pd.DataFrame,
+                         raw_spec: RawSpec) -> None:
+    """Series the catalogue uses from this provider must lie within their bounds."""
     for ind in catalogue.INDICATORS:
-        if ind.provider != "worldbank":
+        if ind.provider != raw_spec.provider:
             continue
-        values = out.loc[out["indicator"] == ind.code, "value"]
-        bad = pd.Series(False, index=values.index)
-        if ind.min_value is not None:
-            bad |= values < ind.min_value
-        if ind.max_value is not None:
-            bad |= values > ind.max_value
+        values = out.loc[out[raw_spec.series_column] == ind.code, "value"]
+        bad = out_of_bounds(ind, values)
         if bad.any():
             row = values.index[bad][0]
             raise DataError(path, f"{ind.code} ({ind.id}) outside [{ind.min_value}, "

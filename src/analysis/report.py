@@ -107,11 +107,10 @@ def parse_states(value: str | None) -> list[str] | None:
     if value is None:
         return None
     chosen = [v.upper() for v in _split(value)]
-    known = catalogue.state_codes()
-    unknown = [v for v in chosen if v not in known]
+    unknown = catalogue.unknown_states(chosen)
     if unknown or not chosen:
         raise UsageError(f"--states {value!r}: unknown state(s) {', '.join(unknown) or '(none)'}"
-                         f"; choose from {', '.join(known)}")
+                         f"; choose from {', '.join(catalogue.state_codes())}")
     return chosen
 
 

@@ -12,7 +12,7 @@ import pandera.pandas as pa
 
 from analysis import catalogue, countries
 from analysis.errors import DataError
-from analysis.rawfiles import MIN_YEAR
+from analysis.rawfiles import MIN_YEAR, out_of_bounds
 
 
 def _year_column() -> pa.Column:
@@ -81,11 +81,7 @@ def check_indicator_bounds(frame: pd.DataFrame, table: str) -> None:
     """Per-indicator bounds from the catalogue: counts not negative, shares at most 100."""
     for ind in catalogue.INDICATORS:
         values = frame.loc[frame["indicator"] == ind.id]
-        bad = pd.Series(False, index=values.index)
-        if ind.min_value is not None:
-            bad |= values["value"] < ind.min_value
-        if ind.max_value is not None:
-            bad |= values["value"] > ind.max_value
+        bad = out_of_bounds(ind, values["value"])
         if bad.any():
             row = values[bad].iloc[0]
             raise DataError(
