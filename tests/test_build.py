@@ -62,14 +62,16 @@ def test_emigrant_stock_sums_both_sexes_and_all_destinations(processed, snapshot
         assert _value(processed, "immigrant_stock", iso3, year) == immigrants
 
 
-def test_recognition_rate_uses_all_decision_rows(processed, snapshot_dir):
+def test_recognition_and_protection_rates_use_all_decision_rows(processed, snapshot_dir):
     dec = _csv(snapshot_dir, "unhcr/asylum_decisions.csv")
-    for iso3, year in [("AFG", 2016), ("IRN", 2022), ("PAK", 2010)]:
+    for iso3, year in [("AFG", 2016), ("IRN", 2022), ("PAK", 2010), ("AFG", 2024)]:
         rows = dec[(dec.coo_iso == iso3) & (dec.year == year)]
         rec, other, rej = rows.dec_recognized.sum(), rows.dec_other.sum(), rows.dec_rejected.sum()
-        expected = rec / (rec + other + rej) * 100
-        assert _value(processed, "asylum_recognition_rate_abroad", iso3, year) == \
-            pytest.approx(expected, rel=1e-12)
+        assert _value(processed, "asylum_decisions_abroad", iso3, year) == rec + other + rej
+        assert _value(processed, "refugee_recognition_rate_abroad", iso3, year) == \
+            pytest.approx(rec / (rec + other + rej) * 100, rel=1e-12)
+        assert _value(processed, "total_protection_rate_abroad", iso3, year) == \
+            pytest.approx((rec + other) / (rec + other + rej) * 100, rel=1e-12)
 
 
 def test_population_and_per_capita_rates_come_from_wpp(processed, snapshot_dir):
@@ -153,7 +155,7 @@ def test_load_filters_and_joins_names(built_root):
     assert set(frame.name) == {"Türkiye", "Pakistan"}
     assert frame.year.between(2010, 2012).all()
     assert {"iso3", "name", "role", "year", "indicator", "label", "value", "unit",
-            "source"} <= set(frame.columns)
+            "source", "flag"} <= set(frame.columns)
     with pytest.raises(KeyError, match="unknown indicator"):
         load.indicators(["no_such_indicator"], paths=built_root)
 

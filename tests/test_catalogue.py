@@ -19,7 +19,8 @@ DESIGN_INDICATORS = {
     "unemployment_pct", "net_migration", "gdp_per_capita_ppp", "population", "refugees_hosted",
     "refugees_abroad", "asylum_seekers_hosted", "asylum_seekers_abroad", "idps", "stateless",
     "returned_refugees", "refugees_hosted_per_1000", "immigrant_stock", "emigrant_stock",
-    "immigrants_pct_population", "asylum_recognition_rate_abroad",
+    "immigrants_pct_population", "emigrants_pct_population", "asylum_applications_abroad",
+    "asylum_decisions_abroad", "refugee_recognition_rate_abroad", "total_protection_rate_abroad",
 }
 DESIGN_MEASURES = {"migrant_stock", "refugees", "asylum_seekers", "asylum_applications",
                    "resettlement", "returned_refugees"}

@@ -20,6 +20,8 @@ from analysis.paths import Paths
 
 log = logging.getLogger(__name__)
 
+PROJECTION_FILE = "population_wpp2024_projection.csv"
+
 @dataclass
 class RawData:
     """Checked raw frames, read once each on first use."""
@@ -45,7 +47,13 @@ def _population(raw: RawData) -> pd.DataFrame:
     ind = catalogue.indicator("population")
     if raw.has("undesa", "population_wpp2024.csv"):
         wpp = raw.get("undesa", "population_wpp2024.csv")
-        return transform.indicator_rows(wpp, ind, "iso3", "population")
+        rows = transform.indicator_rows(wpp, ind, "iso3", "population")
+        if raw.has("undesa", PROJECTION_FILE):
+            projection = raw.get("undesa", PROJECTION_FILE)
+            rows = pd.concat([rows, transform.projected_population(projection, ind,
+                                                                   int(rows["year"].max()))],
+                             ignore_index=True)
+        return rows
     # Live builds: the UN WPP file is not downloaded; World Bank SP.POP.TOTL stands in.
     wb = raw.get("worldbank", "indicators.csv")
     code = catalogue.WORLDBANK_POPULATION_CODE
@@ -56,7 +64,16 @@ def _population(raw: RawData) -> pd.DataFrame:
     return rows
 
 
-def build_indicators(raw: RawData) -> pd.DataFrame:
+def _latest_years(table: pd.DataFrame, key: str, provider_of: dict[str, str]) -> dict[str, int]:
+    years = table.groupby(table[key].map(provider_of))["year"].max()
+    return {str(p): int(y) for p, y in years.items()}
+
+
+def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = None
+                     ) -> pd.DataFrame:
+    """Every catalogue indicator. Flags from the reviewed notes and from a provider's part year
+    (`last_updated`: provider id -> the provider's update date) are set on the base series
+    before the derived ones are computed, so a ratio inherits them."""
     wb = raw.get("worldbank", "indicators.csv")
     parts = []
     for ind in catalogue.INDICATORS:
@@ -64,20 +81,25 @@ def build_indicators(raw: RawData) -> pd.DataFrame:
             parts.append(transform.worldbank_indicator(wb, ind))
         elif ind.id == "population":
             parts.append(_population(raw))
-        elif ind.id == "asylum_recognition_rate_abroad":
-            parts.append(transform.recognition_rate(raw.get("unhcr", "asylum_decisions.csv"), ind))
+        elif ind.id in transform.DECISION_NUMERATORS:
+            parts.append(transform.asylum_decisions(raw.get("unhcr", "asylum_decisions.csv"), ind))
         elif ind.provider == "unhcr":
             parts.append(transform.unhcr_sum(raw.get("unhcr", f"{ind.dataset}.csv"), ind))
         elif ind.provider == "undesa":
             parts.append(transform.undesa_stock(raw.get("undesa", ind.dataset), ind))
     base = pd.concat(parts, ignore_index=True)
+    provider_of = {i.id: i.provider for i in catalogue.INDICATORS}
+    partial = transform.partial_years(_latest_years(base, "indicator", provider_of),
+                                      last_updated or {})
+    base = transform.apply_notes(base, partial)
     derived = [transform.derived(base, ind) for ind in catalogue.INDICATORS
                if ind.provider == "derived"]
     table = pd.concat([base, *derived], ignore_index=True)
     return table.sort_values(["indicator", "iso3", "year"], ignore_index=True)
 
 
-def build_corridors(raw: RawData) -> pd.DataFrame:
+def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = None
+                    ) -> pd.DataFrame:
     parts = []
     for measure in catalogue.CORRIDOR_MEASURES:
         if measure.provider == "undesa":
@@ -87,6 +109,10 @@ def build_corridors(raw: RawData) -> pd.DataFrame:
             frame = raw.get("unhcr", f"{measure.dataset}.csv")
             parts.append(transform.corridor_rows(frame, measure, "coo_iso", "coa_iso"))
     table = pd.concat(parts, ignore_index=True)
+    provider_of = {m.id: m.provider for m in catalogue.CORRIDOR_MEASURES}
+    partial = transform.partial_years(_latest_years(table, "measure", provider_of),
+                                      last_updated or {})
+    table = transform.apply_corridor_notes(table, partial)
     return table.sort_values(["measure", "origin_iso3", "destination_iso3", "year"],
                              ignore_index=True)
 
@@ -107,6 +133,15 @@ def build_country_names(corridors: pd.DataFrame) -> pd.DataFrame:
         corridors["destination_iso3"])
     return pd.DataFrame({"iso3": sorted(codes),
                          "name": [countries.display_name(c) for c in sorted(codes)]})
+
+
+def last_updated(manifest: dict) -> dict[str, str | None]:
+    """Per provider, the provider's own last-update (or publication) date from the manifest."""
+    out = {}
+    for provider in catalogue.PROVIDERS:
+        vintage = manifest["sources"].get(provider.id, {}).get("vintage", {})
+        out[provider.id] = vintage.get("last_updated") or vintage.get("date_published")
+    return out
 
 
 def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFrame,
@@ -170,8 +205,9 @@ def run_build(paths: Paths) -> BuildResult:
     for warning in warnings:
         log.warning(warning)
     raw = RawData(paths)
-    indicators = build_indicators(raw)
-    corridors = build_corridors(raw)
+    updated = last_updated(manifest)
+    indicators = build_indicators(raw, updated)
+    corridors = build_corridors(raw, updated)
     mm = build_missing_migrants(raw)
 
     validate.check_table(indicators, validate.indicators_schema(), str(paths.indicators))

@@ -95,7 +95,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     # WPP population has no live download we use: live builds take World Bank SP.POP.TOTL.
     Provider("undesa", "UN DESA Population Division", ("migrant_stock_2024.csv",),
-             ("population_wpp2024.csv",)),
+             ("population_wpp2024.csv", "population_wpp2024_projection.csv")),
     Provider("iom", "IOM Missing Migrants Project", ("missing_migrants.csv",)),
 )
 
@@ -115,6 +115,7 @@ class Indicator:
     - provider "undesa": migrant stock summed over sexes and partners (`by` = "destination"
       or "origin"), or WPP population.
     - provider "derived": numerator / denominator * factor, both indicator ids.
+    `only` keeps the raw rows whose column equals a value (e.g. new applications).
     """
 
     id: str
@@ -125,6 +126,7 @@ class Indicator:
     dataset: str | None = None
     field: str | None = None
     by: str | None = None
+    only: tuple[str, str] | None = None
     numerator: str | None = None
     denominator: str | None = None
     factor: float | None = None
@@ -142,12 +144,18 @@ def _wb(id_: str, label: str, unit: str, code: str, **kw) -> Indicator:
     return Indicator(id_, label, unit, "worldbank", code, **kw)
 
 
-def _unhcr(id_: str, label: str, dataset: str, field_: str, by: str) -> Indicator:
+def _unhcr(id_: str, label: str, dataset: str, field_: str, by: str,
+           only: tuple[str, str] | None = None, unit: str = "people") -> Indicator:
     partner = "asylum country" if by == "coa" else "origin country"
+    where = f" where {only[0]} = {only[1]}" if only else ""
     return Indicator(
-        id_, label, "people", "unhcr", f"{dataset}.{field_} by {partner}",
-        dataset=dataset, field=field_, by=by,
+        id_, label, unit, "unhcr", f"{dataset}.{field_}{where} by {partner}",
+        dataset=dataset, field=field_, by=by, only=only,
     )
+
+
+# UNHCR's "new asylum applications": application type N only.
+NEW_APPLICATIONS = ("app_type", "N")
 
 
 def _derived(id_: str, label: str, unit: str, num: str, den: str, factor: float, **kw) -> Indicator:
@@ -168,6 +176,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _wb("gdp_per_capita_ppp", "GDP per capita, PPP", "constant 2021 international $",
         "NY.GDP.PCAP.PP.KD"),
     # UN WPP when the raw UN DESA population file is present; World Bank SP.POP.TOTL otherwise.
+    # 1950-2023 from WPP 2024 estimates; 2024 on from its medium-variant projection (flag F),
+    # the denominator UN DESA itself uses for its 2024 migrant-stock shares.
     Indicator("population", "Total population", "people", "undesa", "WPP2024 total population",
               dataset="population_wpp2024.csv"),
     _unhcr("refugees_hosted", "Refugees hosted", "population", "refugees", "coa"),
@@ -180,10 +190,16 @@ INDICATORS: tuple[Indicator, ...] = (
     _unhcr("stateless", "Stateless people", "population", "stateless", "coa"),
     _unhcr("returned_refugees", "Refugees returned to the country", "population",
            "returned_refugees", "coo"),
+    # New applications only (UNHCR `app_type` N), as UNHCR's own "new asylum applications":
+    # appeals, repeat claims and Iran's 2000 verification exercise (`V`) are not new claims.
     _unhcr("asylum_applications_abroad", "New asylum applications by nationals abroad",
-           "asylum_applications", "applied", "coo"),
-    _unhcr("asylum_applications_hosted", "Asylum applications lodged in the country",
-           "asylum_applications", "applied", "coa"),
+           "asylum_applications", "applied", "coo", NEW_APPLICATIONS, "applications"),
+    _unhcr("asylum_applications_hosted", "New asylum applications lodged in the country",
+           "asylum_applications", "applied", "coa", NEW_APPLICATIONS, "applications"),
+    Indicator("asylum_decisions_abroad",
+              "Substantive asylum decisions on the country's nationals abroad", "decisions",
+              "unhcr", "asylum_decisions: dec_recognized + dec_other + dec_rejected "
+              "by origin country", dataset="asylum_decisions", by="coo"),
     _unhcr("resettled_abroad", "Refugees from the country resettled to third countries",
            "solutions", "resettlement", "coo"),
     _unhcr("naturalisations", "Refugees naturalised in the country", "solutions",
@@ -200,15 +216,32 @@ INDICATORS: tuple[Indicator, ...] = (
              "remittances_received_usd", "gdp_usd", 100.0),
     _derived("refugees_hosted_per_1000", "Refugees hosted per 1,000 population",
              "per 1,000 population", "refugees_hosted", "population", 1000.0),
-    _derived("immigrants_pct_population", "International migrants", "% of population",
-             "immigrant_stock", "population", 100.0, max_value=100.0),
-    Indicator("asylum_recognition_rate_abroad",
-              "Recognition rate of the country's nationals' asylum claims abroad",
+    _derived("immigrants_pct_population", "International migrants living in the country",
+             "% of population", "immigrant_stock", "population", 100.0, max_value=100.0),
+    # Emigrants can outnumber residents in principle, so no upper bound.
+    _derived("emigrants_pct_population", "Emigrants living abroad, per 100 residents",
+             "% of population", "emigrant_stock", "population", 100.0),
+    Indicator("refugee_recognition_rate_abroad",
+              "Refugee recognition rate of the country's nationals abroad",
               "% of substantive decisions", "unhcr",
               "asylum_decisions: dec_recognized / (dec_recognized + dec_other + dec_rejected)"
               " * 100 by origin country",
               dataset="asylum_decisions", by="coo", max_value=100.0),
+    Indicator("total_protection_rate_abroad",
+              "Total protection rate of the country's nationals abroad (refugee status or "
+              "complementary protection)",
+              "% of substantive decisions", "unhcr",
+              "asylum_decisions: (dec_recognized + dec_other) / (dec_recognized + dec_other + "
+              "dec_rejected) * 100 by origin country",
+              dataset="asylum_decisions", by="coo", max_value=100.0),
 )
+
+# The last year the WPP projection supplies as a denominator: the year of the latest migrant
+# stock estimate (2024). Later projection years are forecasts that no share needs.
+POPULATION_PROJECTION_LAST_YEAR = 2024
+
+# Rates from fewer substantive decisions than this are flagged U (low reliability).
+MIN_DECISIONS_FOR_RATE = 100
 
 # World Bank series fetched beside the catalogue's indicators: the live population fallback.
 WORLDBANK_POPULATION_CODE = "SP.POP.TOTL"
@@ -227,6 +260,7 @@ class CorridorMeasure:
     dataset: str
     field: str
     note: str = ""
+    only: tuple[str, str] | None = None  # keep raw rows whose column equals a value
 
 
 CORRIDOR_MEASURES: tuple[CorridorMeasure, ...] = (
@@ -238,8 +272,9 @@ CORRIDOR_MEASURES: tuple[CorridorMeasure, ...] = (
                     "origin = country of origin, destination = country of asylum"),
     CorridorMeasure("asylum_seekers", "Asylum-seekers", "people", "unhcr", "population",
                     "asylum_seekers"),
-    CorridorMeasure("asylum_applications", "Asylum applications", "applications", "unhcr",
-                    "asylum_applications", "applied"),
+    CorridorMeasure("asylum_applications", "New asylum applications", "applications", "unhcr",
+                    "asylum_applications", "applied", "new applications only (app_type N)",
+                    NEW_APPLICATIONS),
     CorridorMeasure("resettlement", "Refugees resettled", "people", "unhcr", "solutions",
                     "resettlement", "destination = country of resettlement"),
     CorridorMeasure("returned_refugees", "Refugees returned", "people", "unhcr", "solutions",
@@ -279,7 +314,8 @@ THEMES: tuple[Theme, ...] = (
         "States wanted to make it easier, cheaper and quicker for skilled and in-demand workers "
         "to migrate, and to manage recruitment so that both sending and receiving economies gain.",
         "02_labour_migration.ipynb",
-        ("immigrant_stock", "emigrant_stock", "immigrants_pct_population", "net_migration",
+        ("immigrant_stock", "emigrant_stock", "immigrants_pct_population",
+         "emigrants_pct_population", "net_migration",
          "unemployment_pct", "gdp_per_capita_ppp", "population"),
         ("migrant_stock",),
         headline="emigrant_stock",
@@ -290,7 +326,8 @@ THEMES: tuple[Theme, ...] = (
         "employment, and review how irregular migrants are identified, held and returned with "
         "safeguards for the vulnerable and for refugees.",
         "03_rights_irregular.ipynb",
-        ("asylum_applications_abroad", "asylum_recognition_rate_abroad", "returned_refugees"),
+        ("asylum_applications_abroad", "asylum_decisions_abroad",
+         "refugee_recognition_rate_abroad", "total_protection_rate_abroad", "returned_refugees"),
         ("asylum_applications",),
         headline="asylum_applications_abroad",
     ),
@@ -327,7 +364,8 @@ THEMES: tuple[Theme, ...] = (
         "07_refugee_self_reliance.ipynb",
         ("refugees_hosted", "refugees_abroad", "asylum_seekers_hosted", "asylum_seekers_abroad",
          "refugees_hosted_per_1000", "resettled_abroad", "naturalisations",
-         "asylum_recognition_rate_abroad", "stateless"),
+         "asylum_decisions_abroad", "refugee_recognition_rate_abroad",
+         "total_protection_rate_abroad", "stateless"),
         ("refugees", "resettlement", "returned_refugees"),
         headline="refugees_hosted_per_1000",
     ),
@@ -442,22 +480,144 @@ RECORD_MEASURES: tuple[RecordMeasure, ...] = (
 )
 
 
+# ---------------------------------------------------------------------------
+# Observation flags and the reviewed list of breaks, placeholders and events
+# ---------------------------------------------------------------------------
+
+# SDMX observation status codes (the code list Eurostat, the IMF and the UN use).
+FLAG_MEANINGS: dict[str, str] = {
+    "B": "break in series",
+    "E": "estimated or modelled",
+    "F": "forecast or projection",
+    "M": "missing: the provider's zero or placeholder means not reported",
+    "P": "provisional (part of the year)",
+    "U": "low reliability",
+}
+# When several rules touch one observation, the first code here wins: a missing value is
+# missing whatever else holds, and a break matters more to a reader than an estimate.
+FLAG_PRECEDENCE: tuple[str, ...] = ("M", "B", "U", "P", "F", "E")
+
+
 @dataclass(frozen=True)
-class SeriesNote:
-    """A known break in a published series, written down next to the data it explains."""
+class ObservationNote:
+    """One reviewed statement about published observations: a break in series, a provider's
+    zero or carried-forward figure that means "not reported", or an exceptional but real value
+    (flag ""), each with its reason and the source for it.
 
-    indicator: str
-    iso3: str
-    year: int
-    note: str
+    `iso3` None applies to every state; `years` None to every year; `only_zero` restricts the
+    note to observations the provider published as exactly 0. Corridor notes name a `measure`
+    and an `origin`/`destination` pair instead of an indicator and a state.
+    """
+
+    flag: str
+    reason: str
+    source: str
+    indicator: str | None = None
+    iso3: str | None = None
+    years: tuple[int, ...] | None = None
+    only_zero: bool = False
+    measure: str | None = None
+    origin: str | None = None
+    destination: str | None = None
+
+    def covers(self, year: int) -> bool:
+        return self.years is None or year in self.years
 
 
-SERIES_NOTES: tuple[SeriesNote, ...] = (
-    SeriesNote("refugees_hosted", "IRN", 2022,
-               "reclassification: from 2022 UNHCR's count for Iran includes Afghans in a "
-               "refugee-like situation, so the jump is mostly a change of definition, not new "
-               "arrivals"),
+_IRAN_2022 = ("reclassification: from 2022 UNHCR's refugee figure for Iran includes Afghans in "
+              "a refugee-like situation (Iran's headcount exercise), so the jump from about "
+              "0.8 million to 3.4 million is mostly a change of definition, not new arrivals")
+_IRAN_2025 = ("reclassification: from mid-2025 UNHCR splits Iran's Afghans into refugees and "
+              "other people in need of international protection, so the refugee count falls "
+              "by a definition change")
+_IRAN_SOURCE = ("UNHCR, Global Trends: Forced Displacement in 2022 (Iran's figures); UNHCR "
+                "population statistics mid-2025 for Iran (refugees 770,514; other people in need "
+                "of international protection 879,500)")
+
+OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
+    # -- breaks in series ------------------------------------------------------------------
+    ObservationNote("B", _IRAN_2022, _IRAN_SOURCE, "refugees_hosted", "IRN", (2022,)),
+    ObservationNote("B", _IRAN_2025, _IRAN_SOURCE, "refugees_hosted", "IRN", (2025,)),
+    ObservationNote("B", "Iran's reclassification of Afghans in 2022 (see refugees hosted in "
+                    "Iran) carries into the count of Afghan refugees worldwide",
+                    _IRAN_SOURCE, "refugees_abroad", "AFG", (2022,)),
+    ObservationNote("B", "Iran's reclassification of Afghans in 2025 (see refugees hosted in "
+                    "Iran) carries into the count of Afghan refugees worldwide",
+                    _IRAN_SOURCE, "refugees_abroad", "AFG", (2025,)),
+    ObservationNote("B", _IRAN_2022, _IRAN_SOURCE, measure="refugees", origin="AFG",
+                    destination="IRN", years=(2022,)),
+    ObservationNote("B", _IRAN_2025, _IRAN_SOURCE, measure="refugees", origin="AFG",
+                    destination="IRN", years=(2025,)),
+    ObservationNote("M", "UNHCR stopped reporting Pakistan's conflict-displaced population in "
+                    "2022: the zero means no figure, not that every IDP found a solution",
+                    "UNHCR population statistics for Pakistan, 2022-2025", "idps", "PAK",
+                    (2022, 2023, 2025), only_zero=True),
+    ObservationNote("B", "a single figure after reporting stopped in 2022; not a continuation "
+                    "of the series up to 2021", "UNHCR population statistics for Pakistan",
+                    "idps", "PAK", (2024,)),
+    # -- figures that mean "not reported" ---------------------------------------------------
+    ObservationNote("M", "the World Bank publishes 0 where no remittance inflows are "
+                    "reported; a country with emigrants does not receive nothing",
+                    "World Bank WDI, BX.TRF.PWKR.CD.DT (Iran and Turkmenistan report none; "
+                    "Afghanistan none before 2008)",
+                    "remittances_received_usd", only_zero=True),
+    ObservationNote("M", "the World Bank publishes 0 where no remittance outflows are reported",
+                    "World Bank WDI, BM.TRF.PWKR.CD.DT", "remittances_paid_usd",
+                    only_zero=True),
+    ObservationNote("E", "the last figure before Afghanistan's central bank stopped publishing "
+                    "its balance of payments after August 2021; the World Bank repeats it "
+                    "unchanged for 2022 and 2023", "World Bank WDI, BX.TRF.PWKR.CD.DT for "
+                    "Afghanistan (US$320 million in 2021, 2022 and 2023)",
+                    "remittances_received_usd", "AFG", (2021,)),
+    ObservationNote("M", "the 2021 figure carried forward unchanged: no remittance data were "
+                    "reported for Afghanistan after August 2021", "World Bank WDI, "
+                    "BX.TRF.PWKR.CD.DT for Afghanistan", "remittances_received_usd", "AFG",
+                    (2022, 2023)),
+    ObservationNote("E", "the Iranian government's figure of 2015 republished unchanged by "
+                    "UNHCR for 2016-2019 (979,435 each year): a carried-forward estimate, not "
+                    "a yearly count", "UNHCR population statistics for Iran, 2015-2019",
+                    "refugees_hosted", "IRN", (2016, 2017, 2018, 2019)),
+    ObservationNote("M", "UNHCR counts internally displaced people only where it runs or "
+                    "supports an IDP operation; its zero elsewhere means not reported, not "
+                    "that no one is displaced", "UNHCR Refugee Data Finder, methodology: IDPs",
+                    "idps", only_zero=True),
+    # -- real but exceptional values --------------------------------------------------------
+    ObservationNote("", "likely the departure of Karabakh's Armenian population in late "
+                    "September 2023 (UNHCR counted 115,183 refugees who fled Karabakh to "
+                    "Armenia)", "UNHCR Armenia factsheet, February 2024", "net_migration",
+                    "AZE", (2023,)),
 )
+
+# Why a computed flag is set (rules in the build rather than notes on single observations).
+RULE_REASONS: dict[str, str] = {
+    "U": f"a rate from fewer than {MIN_DECISIONS_FOR_RATE} substantive decisions",
+    "F": "UN DESA World Population Prospects 2024, medium-variant projection",
+    "P": "the provider's latest year is only partly covered (e.g. UNHCR's mid-year figures)",
+}
+
+
+def observation_notes(indicator: str | None = None, iso3: str | None = None, *,
+                      measure: str | None = None) -> list[ObservationNote]:
+    """The reviewed notes for an indicator (and state) or a corridor measure."""
+    out = []
+    for note in OBSERVATION_NOTES:
+        if measure is not None:
+            if note.measure == measure:
+                out.append(note)
+        elif note.indicator == indicator and (iso3 is None or note.iso3 in (None, iso3)):
+            out.append(note)
+    return out
+
+
+def flag_reason(indicator: str, iso3: str, year: int, flag: str) -> str | None:
+    """The written reason for one observation's flag: its reviewed note, else the rule."""
+    if not flag:
+        return None
+    for note in observation_notes(indicator, iso3):
+        if note.flag == flag and note.covers(year) and note.iso3 in (None, iso3):
+            return note.reason
+    return RULE_REASONS.get(flag) or FLAG_MEANINGS.get(flag)
+
 
 # The notebook for per-state profiles, as an id the report accepts in --themes.
 COUNTRY_PROFILE_ID = "country_profile"
@@ -477,6 +637,3 @@ def measure_label_unit(id_: str) -> tuple[str, str]:
     measure = record_measure(id_)
     return measure.label, measure.unit
 
-
-def series_notes(indicator: str) -> list[SeriesNote]:
-    return [n for n in SERIES_NOTES if n.indicator == indicator]

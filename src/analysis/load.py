@@ -62,7 +62,8 @@ def _names(paths: Paths) -> dict[str, str]:
 def indicators(ids: str | Iterable[str] | None = None, states: Iterable[str] | None = None,
                years: Years = None, *, paths: Paths | None = None) -> pd.DataFrame:
     """One row per state-year-indicator: iso3, name, role, year, indicator, label, value, unit,
-    source. `years` is an inclusive (first, last) pair."""
+    source, flag (SDMX observation status, see catalogue.FLAG_MEANINGS; value is null exactly
+    when flag is M). `years` is an inclusive (first, last) pair."""
     paths = paths or project_paths()
     ids = _as_list(ids)
     states = _as_list(states)
@@ -88,7 +89,7 @@ def corridors(measure: str | Iterable[str] | None = None,
               destinations: Iterable[str] | None = None, years: Years = None, *,
               paths: Paths | None = None) -> pd.DataFrame:
     """Bilateral rows: year, origin_iso3, origin_name, destination_iso3, destination_name,
-    measure, value, source."""
+    measure, value, source, flag (value null exactly when flag is M)."""
     paths = paths or project_paths()
     measures = _as_list(measure)
     for m in measures or []:

@@ -37,6 +37,8 @@ class RawSpec:
     # A long file of series (World Bank): the column holding each row's series code, whose
     # values must lie within the catalogue indicator's bounds.
     series_column: str | None = None
+    # How far past the current year a year may lie: 1 for observations, to 2100 for projections.
+    years_ahead: int = 1
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -83,6 +85,10 @@ RAW_SPECS: dict[tuple[str, str], RawSpec] = {
         RawSpec("undesa", "population_wpp2024.csv", ("iso3",), ("year", "population"),
                 key=("iso3", "year"), nonnegative=("population",), iso3_columns=("iso3",),
                 covers_states=("iso3",)),
+        RawSpec("undesa", "population_wpp2024_projection.csv", ("iso3",),
+                ("m49", "year", "pop_male_thousands", "pop_female_thousands"),
+                key=("iso3", "year"), nonnegative=("pop_male_thousands", "pop_female_thousands"),
+                iso3_columns=("iso3",), covers_states=("iso3",), years_ahead=75),
         RawSpec("iom", "missing_migrants.csv",
                 ("date", "record_type", "route", "incident_iso3", "cause", "origin_iso3"),
                 # survivors can be negative in IOM's own file: a later record corrects an earlier
@@ -134,7 +140,7 @@ def read_raw(path: Path, raw_spec: RawSpec) -> pd.DataFrame:
             raise DataError(path, f"negative count ({len(bad)} row(s))", column=col,
                             row=_line(row), value=frame.at[row, col])
     if raw_spec.year_column:
-        _check_years(path, out, frame, raw_spec.year_column)
+        _check_years(path, out, frame, raw_spec.year_column, raw_spec.years_ahead)
     for col in raw_spec.iso3_columns:
         _check_codes(path, out[col], col, frame)
     for col in raw_spec.iso3_list_columns:
@@ -165,9 +171,10 @@ def _to_number(path: Path, raw: pd.Series, col: str, markers: tuple[str, ...]) -
     return numbers.astype("float64")
 
 
-def _check_years(path: Path, out: pd.DataFrame, frame: pd.DataFrame, col: str) -> None:
+def _check_years(path: Path, out: pd.DataFrame, frame: pd.DataFrame, col: str,
+                 years_ahead: int = 1) -> None:
     years = out[col]
-    last = dt.date.today().year + 1
+    last = dt.date.today().year + years_ahead
     bad = years.isna() | (years % 1 != 0) | (years < MIN_YEAR) | (years > last)
     if bad.any():
         row = out.index[bad][0]

@@ -11,8 +11,9 @@ import pandas as pd
 from analysis import catalogue
 from analysis.catalogue import Indicator
 
-INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source"]
-CORRIDOR_COLUMNS = ["year", "origin_iso3", "destination_iso3", "measure", "value", "source"]
+INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
+CORRIDOR_COLUMNS = ["year", "origin_iso3", "destination_iso3", "measure", "value", "source",
+                    "flag"]
 
 UNHCR_BY_COLUMN = {"coa": "coa_iso", "coo": "coo_iso"}
 UNDESA_BY_COLUMN = {"destination": "destination_iso3", "origin": "origin_iso3"}
@@ -25,11 +26,15 @@ def source_label(ind: Indicator) -> str:
 
 
 def indicator_rows(frame: pd.DataFrame, ind: Indicator, iso3_col: str, value_col: str,
-                    source: str | None = None) -> pd.DataFrame:
-    """Rows for one indicator, catalogue states only, missing values dropped (a missing value
-    is no observation)."""
-    out = frame.loc[frame[iso3_col].isin(catalogue.state_codes()), [iso3_col, "year", value_col]]
-    out = out.dropna(subset=[value_col])
+                    source: str | None = None, flag: str | pd.Series = "",
+                    keep_missing: bool = False) -> pd.DataFrame:
+    """Rows for one indicator, catalogue states only. A value the provider did not publish is
+    no observation and is dropped, unless `keep_missing` (derived rows of an M input)."""
+    frame = frame.assign(_flag=flag)  # a Series aligns on the frame's index
+    out = frame.loc[frame[iso3_col].isin(catalogue.state_codes()),
+                    [iso3_col, "year", value_col, "_flag"]]
+    if not keep_missing:
+        out = out.dropna(subset=[value_col])
     return pd.DataFrame({
         "iso3": out[iso3_col].astype(str),
         "year": out["year"].astype("int64"),
@@ -37,7 +42,16 @@ def indicator_rows(frame: pd.DataFrame, ind: Indicator, iso3_col: str, value_col
         "value": out[value_col].astype("float64"),
         "unit": ind.unit,
         "source": source or source_label(ind),
+        "flag": out["_flag"].astype(str),
     })
+
+
+def only_rows(frame: pd.DataFrame, only: tuple[str, str] | None) -> pd.DataFrame:
+    """The raw rows a catalogue entry's `only` keeps (all rows without one)."""
+    if only is None:
+        return frame
+    column, value = only
+    return frame[frame[column] == value]
 
 
 def worldbank_indicator(wb: pd.DataFrame, ind: Indicator, code: str | None = None,
@@ -51,19 +65,37 @@ def unhcr_sum(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     asks), grouped by the state as asylum or origin country. A total of only missing cells
     stays missing (min_count=1), never 0."""
     col = UNHCR_BY_COLUMN[ind.by]
+    frame = only_rows(frame, ind.only)
     sums = frame.groupby([col, "year"], as_index=False)[ind.field].sum(min_count=1)
     return indicator_rows(sums, ind, col, ind.field)
 
 
-def recognition_rate(decisions: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Recognised / (recognised + other + rejected) * 100 over all decision rows (persons and
-    cases alike, as UNHCR's own totals do), by the nationals' origin country. Closed cases are
-    not substantive decisions and are left out of the denominator."""
-    parts = ["dec_recognized", "dec_other", "dec_rejected"]
-    sums = decisions.groupby(["coo_iso", "year"], as_index=False)[parts].sum(min_count=1)
-    denominator = sums[parts].sum(axis=1, min_count=1)
-    sums["rate"] = (sums["dec_recognized"] / denominator * 100).where(denominator > 0)
-    return indicator_rows(sums, ind, "coo_iso", "rate")
+DECISION_PARTS = ["dec_recognized", "dec_other", "dec_rejected"]
+# Numerators of the decision indicators; the denominator is always every substantive decision.
+DECISION_NUMERATORS = {
+    "asylum_decisions_abroad": DECISION_PARTS,
+    "refugee_recognition_rate_abroad": ["dec_recognized"],
+    "total_protection_rate_abroad": ["dec_recognized", "dec_other"],
+}
+
+
+def asylum_decisions(decisions: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Substantive decisions on a state's nationals (recognised + complementary/other +
+    rejected; closed cases are not decisions on the claim), and the two rates UNHCR publishes:
+    refugee recognition (Convention status only) and total protection (refugee status or
+    complementary protection), each over substantive decisions * 100. All decision rows count
+    (persons and cases, every level), as UNHCR's own totals do. A rate from fewer than
+    MIN_DECISIONS_FOR_RATE decisions is flagged U."""
+    sums = decisions.groupby(["coo_iso", "year"], as_index=False)[DECISION_PARTS] \
+        .sum(min_count=1)
+    total = sums[DECISION_PARTS].sum(axis=1, min_count=1)
+    numerator = sums[DECISION_NUMERATORS[ind.id]].sum(axis=1, min_count=1)
+    if ind.id == "asylum_decisions_abroad":
+        sums["value"] = total
+        return indicator_rows(sums, ind, "coo_iso", "value")
+    sums["value"] = (numerator / total * 100).where(total > 0)
+    few = (total < catalogue.MIN_DECISIONS_FOR_RATE).map({True: "U", False: ""})
+    return indicator_rows(sums, ind, "coo_iso", "value", flag=few)
 
 
 def undesa_stock(stock: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -74,14 +106,99 @@ def undesa_stock(stock: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return indicator_rows(sums, ind, col, "migrants")
 
 
+def strongest_flag(*flags: str) -> str:
+    """The flag that wins when several apply (catalogue.FLAG_PRECEDENCE); "" for none."""
+    for code in catalogue.FLAG_PRECEDENCE:
+        if code in flags:
+            return code
+    return ""
+
+
 def derived(base: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """numerator / denominator * factor for state-years that have both and a denominator > 0."""
-    num = base.loc[base["indicator"] == ind.numerator, ["iso3", "year", "value"]]
-    den = base.loc[base["indicator"] == ind.denominator, ["iso3", "year", "value"]]
+    """numerator / denominator * factor for state-years that have both and a denominator > 0.
+    The result carries the stronger of its inputs' flags; a missing (M) input makes the result
+    missing too (M, null), never a rate of nothing."""
+    cols = ["iso3", "year", "value", "flag"]
+    num = base.loc[base["indicator"] == ind.numerator, cols]
+    den = base.loc[base["indicator"] == ind.denominator, cols]
     both = num.merge(den, on=["iso3", "year"], suffixes=("_num", "_den"))
-    both = both[both["value_den"] > 0]
+    missing = (both["flag_num"] == "M") | (both["flag_den"] == "M")
+    both = both[missing | (both["value_den"] > 0)].copy()
     both["value"] = both["value_num"] / both["value_den"] * ind.factor
-    return indicator_rows(both, ind, "iso3", "value")
+    both["flag"] = [strongest_flag(a, b) for a, b in zip(both["flag_num"], both["flag_den"],
+                                                          strict=True)]
+    both.loc[both["flag"] == "M", "value"] = float("nan")
+    return indicator_rows(both, ind, "iso3", "value", flag=both["flag"], keep_missing=True)
+
+
+def projected_population(projection: pd.DataFrame, ind: Indicator, last_estimate_year: int
+                         ) -> pd.DataFrame:
+    """WPP 2024 medium-variant population (male + female, published in thousands to three
+    decimals, i.e. whole persons) for the years after the last estimate up to
+    catalogue.POPULATION_PROJECTION_LAST_YEAR, flagged F (projection)."""
+    rows = projection[(projection["year"] > last_estimate_year)
+                      & (projection["year"] <= catalogue.POPULATION_PROJECTION_LAST_YEAR)]
+    total = ((rows["pop_male_thousands"] + rows["pop_female_thousands"]) * 1000).round()
+    rows = rows.assign(population=total)
+    source = "UN DESA Population Division: WPP2024 medium-variant projection"
+    return indicator_rows(rows, ind, "iso3", "population", source=source, flag="F")
+
+
+def partial_years(years_by_provider: dict[str, int], last_updated: dict[str, str | None]
+                  ) -> dict[str, int]:
+    """Per provider, its latest year if the provider last updated the data during that year
+    (UNHCR's mid-year figures): that year is only partly covered and is flagged P."""
+    out = {}
+    for provider, latest_year in years_by_provider.items():
+        updated = last_updated.get(provider)
+        if updated and int(str(updated)[:4]) <= latest_year:
+            out[provider] = int(latest_year)
+    return out
+
+
+def apply_notes(table: pd.DataFrame, partial_years: dict[str, int]) -> pd.DataFrame:
+    """Set each observation's flag from the catalogue's reviewed notes and from the provider's
+    part year (`partial_years`: provider id -> first incomplete year), strongest flag winning.
+    M observations lose their value (null): a "not reported" zero is not a zero."""
+    table = table.copy()
+    provider_of = {i.id: i.provider for i in catalogue.INDICATORS}
+    for note in catalogue.OBSERVATION_NOTES:
+        if note.indicator is None or not note.flag:
+            continue
+        mask = table["indicator"] == note.indicator
+        if note.iso3 is not None:
+            mask &= table["iso3"] == note.iso3
+        if note.years is not None:
+            mask &= table["year"].isin(note.years)
+        if note.only_zero:
+            mask &= table["value"] == 0
+        table.loc[mask, "flag"] = [strongest_flag(f, note.flag) for f in table.loc[mask, "flag"]]
+    for provider, year in partial_years.items():
+        mask = table["indicator"].map(provider_of).eq(provider) & (table["year"] >= year)
+        table.loc[mask, "flag"] = [strongest_flag(f, "P") for f in table.loc[mask, "flag"]]
+    table.loc[table["flag"] == "M", "value"] = float("nan")
+    return table
+
+
+def apply_corridor_notes(table: pd.DataFrame, partial_years: dict[str, int]) -> pd.DataFrame:
+    """The same for corridors: reviewed notes by measure and pair, and the part year."""
+    table = table.copy()
+    provider_of = {m.id: m.provider for m in catalogue.CORRIDOR_MEASURES}
+    for note in catalogue.OBSERVATION_NOTES:
+        if note.measure is None or not note.flag:
+            continue
+        mask = (table["measure"] == note.measure) & (table["origin_iso3"] == note.origin) & \
+            (table["destination_iso3"] == note.destination)
+        if note.years is not None:
+            mask &= table["year"].isin(note.years)
+        if note.only_zero:
+            mask &= table["value"] == 0
+        table.loc[mask, "flag"] = [strongest_flag(f, note.flag) for f in table.loc[mask, "flag"]]
+    for provider, year in partial_years.items():
+        mask = table["measure"].map(provider_of).eq(provider) & (table["year"] >= year)
+        table.loc[mask, "flag"] = [strongest_flag(f, "P") for f in table.loc[mask, "flag"]]
+    table.loc[table["flag"] == "M", "value"] = float("nan")
+    return table
 
 
 def _touches_catalogue(frame: pd.DataFrame, origin: str, destination: str) -> pd.Series:
@@ -93,6 +210,7 @@ def corridor_rows(frame: pd.DataFrame, measure: catalogue.CorridorMeasure, origi
                   destination: str) -> pd.DataFrame:
     """Bilateral values for pairs with a catalogue state on either side, summed over the
     source's other dimensions (sex; procedure and application type)."""
+    frame = only_rows(frame, measure.only)
     frame = frame[_touches_catalogue(frame, origin, destination)]
     sums = frame.groupby(["year", origin, destination], as_index=False)[measure.field] \
         .sum(min_count=1).dropna(subset=[measure.field])
@@ -104,6 +222,7 @@ def corridor_rows(frame: pd.DataFrame, measure: catalogue.CorridorMeasure, origi
         "measure": measure.id,
         "value": sums[measure.field].astype("float64"),
         "source": f"{provider}: {measure.dataset}.{measure.field}",
+        "flag": "",
     })
 
 

@@ -19,6 +19,16 @@ def _year_column() -> pa.Column:
     return pa.Column("int64", pa.Check.in_range(MIN_YEAR, dt.date.today().year + 1))
 
 
+def _flag_column() -> pa.Column:
+    return pa.Column(str, pa.Check.isin(["", *catalogue.FLAG_MEANINGS]))
+
+
+def _null_only_when_missing() -> list[pa.Check]:
+    # A value is null exactly when its flag is M: no unexplained gaps, no "missing" numbers.
+    return [pa.Check(lambda df: df["value"].isna() == (df["flag"] == "M"),
+                     error="value is null exactly when flag is M")]
+
+
 def indicators_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
@@ -26,10 +36,12 @@ def indicators_schema() -> pa.DataFrameSchema:
             "year": _year_column(),
             "indicator": pa.Column(str, pa.Check.isin([i.id for i in catalogue.INDICATORS])),
             "value": pa.Column("float64", pa.Check(lambda s: s.abs() < float("inf"),
-                                                   error="finite"), nullable=False),
+                                                   error="finite"), nullable=True),
             "unit": pa.Column(str),
             "source": pa.Column(str),
+            "flag": _flag_column(),
         },
+        checks=_null_only_when_missing(),
         unique=["iso3", "year", "indicator"],
         strict=True,
         ordered=True,
@@ -44,9 +56,11 @@ def corridors_schema() -> pa.DataFrameSchema:
             "origin_iso3": pa.Column(str, pa.Check.isin(codes)),
             "destination_iso3": pa.Column(str, pa.Check.isin(codes)),
             "measure": pa.Column(str, pa.Check.isin([m.id for m in catalogue.CORRIDOR_MEASURES])),
-            "value": pa.Column("float64", pa.Check.ge(0), nullable=False),
+            "value": pa.Column("float64", pa.Check.ge(0), nullable=True),
             "source": pa.Column(str),
+            "flag": _flag_column(),
         },
+        checks=_null_only_when_missing(),
         unique=["year", "origin_iso3", "destination_iso3", "measure"],
         strict=True,
         ordered=True,
