@@ -19,11 +19,31 @@ from analysis.errors import DataError
 # ---------------------------------------------------------------------------
 
 
+def _cols(frame: pd.DataFrame) -> list[str]:
+    return ["iso3", "year", "value"] + (["flag"] if "flag" in frame.columns else [])
+
+
 def latest(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per state, the row of its latest year with a value: columns iso3, year, value."""
+    """Per state, the row of its latest year with a value: columns iso3, year, value (and flag
+    when the frame has one). Missing (M, null) observations are no value."""
     rows = frame.dropna(subset=["value"]).sort_values(["iso3", "year"])
-    return rows.groupby("iso3", as_index=False).tail(1)[["iso3", "year", "value"]] \
-        .reset_index(drop=True)
+    return rows.groupby("iso3", as_index=False).tail(1)[_cols(frame)].reset_index(drop=True)
+
+
+def first_break(frame: pd.DataFrame, iso3: str, after: int, upto: int) -> int | None:
+    """The first year in (after, upto] where the state's series has a break (flag B)."""
+    if "flag" not in frame.columns:
+        return None
+    rows = frame[(frame["iso3"] == iso3) & (frame["flag"] == "B")
+                 & (frame["year"] > after) & (frame["year"] <= upto)]
+    return int(rows["year"].min()) if not rows.empty else None
+
+
+def unreliable(frame: pd.DataFrame) -> set[str]:
+    """States whose rows in the frame carry flag U (few cases): shown hollow, never ranked."""
+    if "flag" not in frame.columns:
+        return set()
+    return set(frame.loc[frame["flag"] == "U", "iso3"])
 
 
 def value_in(frame: pd.DataFrame, year: int) -> pd.Series:
@@ -33,12 +53,19 @@ def value_in(frame: pd.DataFrame, year: int) -> pd.Series:
 
 
 def change_since(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
-    """Per state: latest_year, latest, base (value in base_year), change (latest - base) and
-    change_pct (relative to base; missing when base is 0 or absent)."""
-    last = latest(frame).rename(columns={"year": "latest_year", "value": "latest"})
+    """Per state: latest_year, latest, base (value in base_year), change (latest - base),
+    change_pct (relative to base; missing when base is 0 or absent) and break_year. Across a
+    series break (flag B in a year after the base, up to the latest) the change is not computed:
+    change and change_pct are missing and break_year names the break, for the text to say."""
+    last = latest(frame)[["iso3", "year", "value"]] \
+        .rename(columns={"year": "latest_year", "value": "latest"})
     base = value_in(frame, base_year).rename("base")
     out = last.merge(base, left_on="iso3", right_index=True, how="left")
-    out["change"] = out["latest"] - out["base"]
+    out["break_year"] = [first_break(frame, iso3, base_year, int(year))
+                         for iso3, year in zip(out["iso3"], out["latest_year"], strict=True)]
+    out["break_year"] = out["break_year"].astype("Int64")
+    broken = out["break_year"].notna()
+    out["change"] = (out["latest"] - out["base"]).where(~broken)
     out["change_pct"] = (out["change"] / out["base"] * 100).where(out["base"] > 0)
     return out.reset_index(drop=True)
 

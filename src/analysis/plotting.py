@@ -285,7 +285,8 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
             ax.plot(joined[x], joined[y], color=look["color"], linestyle=":")
             ax.plot(part[x], part[y], linestyle="none", marker=look["marker"],
                     markerfacecolor="white", color=look["color"])
-        last = rows.iloc[-1]
+        _mark_flags(ax, rows, x, y, look)
+        last = rows.dropna(subset=[y]).iloc[-1]
         ends.append((float(last[y]), look["label"], look["color"], last[x]))
         drawn.append(iso3)
     if x == "year":
@@ -295,6 +296,22 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
     if legend and drawn:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     return drawn
+
+
+def _mark_flags(ax, rows: pd.DataFrame, x: str, y: str, look: dict) -> None:
+    """Per DESIGN's evidence rules: a series break (flag B) gets a black bar across the line
+    and a "break" label at its first year; a low-reliability value (U) a hollow marker."""
+    if "flag" not in rows.columns:
+        return
+    for _, row in rows[rows["flag"] == "B"].iterrows():
+        ax.plot(row[x], row[y], marker="|", markersize=14, markeredgewidth=2,
+                color="#000000", linestyle="none", zorder=5)
+        ax.annotate("break", (row[x], row[y]), xytext=(3, 6), textcoords="offset points",
+                    fontsize=6.5, color="#000000")
+    few = rows[rows["flag"] == "U"]
+    if not few.empty:
+        ax.plot(few[x], few[y], linestyle="none", marker=look["marker"],
+                markerfacecolor="white", color=look["color"], zorder=5)
 
 
 def break_gaps(rows: pd.DataFrame, y: str = "value") -> pd.DataFrame:
@@ -379,21 +396,34 @@ def lines_from_wide(ax, wide: pd.DataFrame, looks: dict[str, dict], *,
 
 def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=fmt.compact,
                sort: bool = True, reference: pd.Series | None = None,
-               reference_label: str | None = None) -> None:
+               reference_label: str | None = None, hollow: Iterable[str] = ()) -> None:
     """One bar per state (index = ISO3), coloured and hatched like the state, labelled with its
-    name and value. `reference` (same index) adds a hollow marker per state, e.g. 2015."""
+    name and value. `reference` (same index) adds a hollow marker per state, e.g. 2015.
+    States in `hollow` (low-reliability values, flag U) are drawn as outlines, set apart after
+    the ranked bars and labelled "few cases": they take no place in the ranking."""
     values = values.dropna()
+    hollow = [c for c in values.index if c in set(hollow)]
+    ranked = values.drop(index=hollow)
     if sort:
-        values = values.sort_values(ascending=horizontal)
-    names = [state_look(c)["label"] for c in values.index]
+        ranked = ranked.sort_values(ascending=horizontal)
+    apart = values[hollow]
+    # Horizontal bars are drawn bottom-up: the set-apart bars go below the ranking.
+    values = pd.concat([apart, ranked]) if horizontal else pd.concat([ranked, apart])
+    names = [state_look(c)["label"] + (" (few cases)" if c in hollow else "")
+             for c in values.index]
     positions = np.arange(len(values))
     colours = [state_look(c)["color"] for c in values.index]
     hatches = [state_look(c)["hatch"] for c in values.index]
     draw = ax.barh if horizontal else ax.bar
     bars = draw(positions, values.to_numpy(), color=colours, edgecolor="#333333",
                 linewidth=0.5)
-    for bar, hatch in zip(bars, hatches, strict=True):
+    for bar, hatch, code, colour in zip(bars, hatches, values.index, colours, strict=True):
         bar.set_hatch(hatch)
+        if code in hollow:
+            bar.set_facecolor("white")
+            bar.set_edgecolor(colour)
+            bar.set_linewidth(1.2)
+            bar.set_hatch("")
     if horizontal:
         ax.set_yticks(positions, names)
         ax.grid(axis="x")
@@ -420,21 +450,24 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
 
 
 def dumbbell(ax, start: pd.Series, end: pd.Series, *, start_label: str, end_label: str,
-             log: bool = False) -> None:
-    """Per state: a hollow marker at `start` joined to a filled marker at `end`."""
+             log: bool = False, broken: Iterable[str] = ()) -> None:
+    """Per state: a hollow marker at `start` joined to a filled marker at `end`. For states in
+    `broken` (a series break between the two) the two are not joined and the label says so."""
+    broken = set(broken)
     codes = [c for c in in_catalogue_order(set(start.dropna().index) | set(end.dropna().index))]
     codes = list(reversed(codes))
     for pos, iso3 in enumerate(codes):
         look = state_look(iso3)
         a, b = start.get(iso3, np.nan), end.get(iso3, np.nan)
-        if pd.notna(a) and pd.notna(b):
+        if pd.notna(a) and pd.notna(b) and iso3 not in broken:
             ax.plot([a, b], [pos, pos], color=look["color"], linewidth=1.5)
         if pd.notna(a):
             ax.plot(a, pos, marker=look["marker"], markerfacecolor="white",
                     color=look["color"], linestyle="none")
         if pd.notna(b):
             ax.plot(b, pos, marker=look["marker"], color=look["color"], linestyle="none")
-    ax.set_yticks(range(len(codes)), [state_look(c)["label"] for c in codes])
+    ax.set_yticks(range(len(codes)), [state_look(c)["label"] + (" (break)" if c in broken else "")
+                                      for c in codes])
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     if log:

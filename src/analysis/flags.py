@@ -1,0 +1,89 @@
+"""What a chart or a sentence says about flagged observations (DESIGN: observation flags).
+
+    note = flags.footnote(frame)   # for nb.chart(..., note=note)
+
+The footnote names every break (with its reason), every "not reported" gap, estimates,
+projections and low-reliability rates among the rows a chart draws, plus the catalogue's
+annotated events (real but exceptional values), each with the reason the catalogue records.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import catalogue, fmt
+
+
+def year_span(years) -> str:
+    """'2016-2019', '2022 and 2025', '2005-2007, 2010' from a set of years."""
+    years = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
+    if len(parts) == 2:
+        return " and ".join(parts)
+    return ", ".join(parts)
+
+
+def _who(row) -> str:
+    if "iso3" in row and pd.notna(row.get("iso3")):
+        return fmt.name(row["iso3"])
+    return f"{row['origin_name']} to {row['destination_name']}" if "origin_name" in row else \
+        f"{row['origin_iso3']} to {row['destination_iso3']}"
+
+
+def _reason(row) -> str | None:
+    if "indicator" in row and pd.notna(row.get("indicator")):
+        return catalogue.flag_reason(row["indicator"], row["iso3"], int(row["year"]), row["flag"])
+    for note in catalogue.observation_notes(measure=row["measure"]):
+        if (note.flag == row["flag"] and note.origin == row["origin_iso3"]
+                and note.destination == row["destination_iso3"] and note.covers(row["year"])):
+            return note.reason
+    return catalogue.RULE_REASONS.get(row["flag"]) or catalogue.FLAG_MEANINGS.get(row["flag"])
+
+
+def footnote(frame: pd.DataFrame) -> str | None:
+    """Sentences on the flagged rows of `frame` (indicator or corridor rows with a flag
+    column), or None when none is flagged or annotated."""
+    if frame.empty or "flag" not in frame.columns:
+        return None
+    parts: list[str] = []
+    flagged = frame[frame["flag"] != ""]
+    # Breaks: each named, with its reason, since a change across it is not a change in people.
+    seen = set()
+    for _, row in flagged[flagged["flag"] == "B"].sort_values("year").iterrows():
+        reason = _reason(row)
+        if (reason, _who(row)) in seen:
+            continue
+        seen.add((reason, _who(row)))
+        parts.append(f"Break in series ({_who(row)}, {int(row['year'])}): {reason}.")
+    for code, lead in (("M", "Not reported, left as gaps"), ("E", "Estimate"),
+                       ("F", "Projection"), ("U", "Hollow markers or bars")):
+        rows = flagged[flagged["flag"] == code]
+        if rows.empty:
+            continue
+        by_reason: dict[str, dict[str, set]] = {}
+        for _, row in rows.iterrows():
+            by_reason.setdefault(_reason(row) or "", {}).setdefault(_who(row), set()) \
+                .add(int(row["year"]))
+        for reason, who in by_reason.items():
+            spans = {year_span(y) for y in who.values()}
+            if len(who) > 3 and len(spans) == 1:  # the same years for many: say it once
+                listed = f"{spans.pop()}, {len(who)} states"
+            else:
+                listed = "; ".join(f"{w} {year_span(y)}" for w, y in who.items())
+            parts.append(f"{lead} ({listed}): {reason}.")
+    if "indicator" in frame.columns:
+        for note in catalogue.OBSERVATION_NOTES:
+            if note.flag or note.indicator is None:
+                continue
+            hit = frame[(frame["indicator"] == note.indicator) & (frame["iso3"] == note.iso3)
+                        & frame["year"].isin(note.years or ())]
+            if not hit.empty:
+                parts.append(f"{fmt.name(note.iso3)} {year_span(hit['year'])}: {note.reason} "
+                             f"({note.source}).")
+    return " ".join(parts) or None
