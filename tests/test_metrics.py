@@ -136,9 +136,12 @@ def test_involving_flags_incidents_and_nationals():
     assert list(out["nationals"]) == [False, True, False, False]
 
 
-def test_dead_and_missing_for_one_state_per_year():
-    out = metrics.dead_and_missing_for(RECORDS, "AFG")
-    assert out.set_index("year")["value"].to_dict() == {2023: 5.0, 2025: 1.0}
+def test_dead_and_missing_in_a_state_and_of_its_nationals_are_separate():
+    nationals = metrics.dead_and_missing_for(RECORDS, "AFG", by="origin")
+    assert nationals.set_index("year")["value"].to_dict() == {2023: 5.0, 2025: 1.0}
+    in_iran = metrics.dead_and_missing_for(RECORDS, "IRN", by="incident")
+    assert in_iran.set_index("year")["value"].to_dict() == {2023: 3.0, 2025: 1.0}
+    assert metrics.dead_and_missing_for(RECORDS, "IRN", by="origin").empty
 
 
 def test_by_origin_counts_shared_records_for_each_state():

@@ -126,8 +126,9 @@ def test_source_note_names_provider_codes_and_vintage(built_root):
     assert unhcr.startswith("Source: UNHCR (population.refugees)")
     assert f"released {vintage['unhcr']['last_updated']}" in unhcr
 
-    iom = plotting.source_note(records=["missing_migrants_dead_and_missing"], paths=built_root)
-    assert "IOM Missing Migrants Project (Total Number of Dead and Missing)" in iom
+    iom = plotting.source_note(records=["missing_migrants_in_country"], paths=built_root)
+    assert ("IOM Missing Migrants Project (Total Number of Dead and Missing, by country of "
+            "incident)") in iom
 
 
 def test_source_note_takes_the_code_recorded_in_the_processed_table(built_root):

@@ -461,9 +461,10 @@ CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 @dataclass(frozen=True)
 class RecordMeasure:
     """A count taken from the IOM Missing Migrants records
-    (data/processed/missing_migrants.parquet), usable as a key figure like an indicator. For a
-    state it sums the records whose incident country is the state or whose listed origins
-    include it."""
+    (data/processed/missing_migrants.parquet), usable as a key figure like an indicator.
+    `by` "incident": records whose incident took place in the state; "origin": records that
+    list the state among the origins of the dead and missing. The two are separate measures
+    and never added: one death in Iran of an Afghan national counts once in each."""
 
     id: str
     label: str
@@ -471,12 +472,19 @@ class RecordMeasure:
     provider: str
     code: str
     field: str
+    by: str
 
 
 RECORD_MEASURES: tuple[RecordMeasure, ...] = (
-    RecordMeasure("missing_migrants_dead_and_missing",
-                  "Dead and missing migrants recorded (minimum count)", "people", "iom",
-                  "Total Number of Dead and Missing", "dead_and_missing"),
+    RecordMeasure("missing_migrants_in_country",
+                  "Migrants recorded dead or missing in the country (minimum count)", "people",
+                  "iom", "Total Number of Dead and Missing, by country of incident",
+                  "dead_and_missing", "incident"),
+    RecordMeasure("missing_migrants_of_nationals",
+                  "The country's nationals recorded dead or missing on migration routes "
+                  "(minimum count)", "people", "iom",
+                  "Total Number of Dead and Missing, by country of origin",
+                  "dead_and_missing", "origin"),
 )
 
 

@@ -218,10 +218,17 @@ def records_partial_year(records: pd.DataFrame) -> int | None:
     return int(last.year) if last.month < 12 else None
 
 
-def dead_and_missing_for(records: pd.DataFrame, iso3: str) -> pd.DataFrame:
-    """Per year: dead and missing in records involving one state (incident there, or it is a
-    listed origin). A record listing several origins counts for each of them."""
+def dead_and_missing_for(records: pd.DataFrame, iso3: str, by: str) -> pd.DataFrame:
+    """Per year: dead and missing recorded in the state (`by="incident"`) or of its nationals
+    (`by="origin"`, a record listing several origins counting for each). The two are separate
+    measures, never added (catalogue.RECORD_MEASURES)."""
     rows = involving(records, [iso3])
+    if by == "incident":
+        rows = rows[rows["in_states"]]
+    elif by == "origin":
+        rows = rows[rows["nationals"]]
+    else:
+        raise ValueError(f"by={by!r}: 'incident' or 'origin'")
     return (rows.groupby("year", as_index=False)["dead_and_missing"].sum()
             .rename(columns={"dead_and_missing": "value"})
             .assign(iso3=iso3)[["iso3", "year", "value"]])
