@@ -111,3 +111,38 @@ def test_lead_comes_from_the_catalogue():
     lead = notebook.theme_lead("remittances")
     theme = catalogue.theme("remittances")
     assert theme.title in lead and theme.summary in lead and "paragraph 8" in lead
+
+
+def test_captions_and_findings_carry_their_claims(session, tmp_path, built_root):
+    from claimcheck import Tables, check_text
+
+    from analysis import fmt
+
+    frame = session.indicators("population")
+    value = frame[(frame["iso3"] == "TJK") & (frame["year"] == 2015)]["value"].item()
+    c = session.claims()
+    caption = (f"In 2015, {fmt.name('TJK')} had "
+               f"{c.value(value, 'number', indicator='population', states=['TJK'], years=[2015])}"
+               " inhabitants.")
+    chart = session.chart("Population", "people", indicators=["population"])
+    plotting.state_lines(chart.ax, frame)
+    session.publish(chart, "population_test", caption, claims=c)
+    session.finding("A lead states no number.")
+    total = frame[frame["year"] == 2015]["value"].sum()
+    f = session.claims()
+    both = f.sum(total, "number", indicator="population", states=["TJK", "KGZ"], years=[2015])
+    text = f"The two had {both} inhabitants in 2015."
+    session.finding(text, claims=f)
+    session.finding(text, claims=f)  # the same text again replaces it
+    record = json.loads((tmp_path / "run.json").read_text())
+    (fig,) = record["figures"]
+    assert fig["caption"] == caption and fig["claims"] == c.to_list()
+    assert [x["text"] for x in record["findings"]] == ["A lead states no number.", text]
+    assert record["findings"][0]["claims"] == [] and record["findings"][1]["claims"] == f.to_list()
+    tables = Tables.read(built_root.processed)
+    assert check_text(caption, fig["claims"], tables) == []
+    assert check_text(text, record["findings"][1]["claims"], tables) == []
+    with pytest.raises(AnalysisError, match="not in the text"):
+        session.finding("The two had many inhabitants.", claims=f)
+    with pytest.raises(AnalysisError, match="expected a ledger"):
+        session.finding(text, claims=f.to_list())

@@ -4,13 +4,20 @@
     frame = nb.indicators(["remittances_received_pct_gdp"])
     chart = nb.chart("Remittances", "% of GDP", indicators=["remittances_received_pct_gdp"])
     ...
-    nb.publish(chart, "remittances_pct_gdp_trend", f"In {year}, ...")
+    c = nb.claims()
+    nb.publish(chart, "remittances_pct_gdp_trend",
+               f"In {year}, ... {c.value(v, 'pct', indicator=..., states=[s], years=[year])}",
+               claims=c)
+    nb.finding(notebook.theme_lead(nb.id))  # text that states no number needs no claims
     nb.key_figure(frame, "remittances_received_pct_gdp", "TJK")
 
 The session checks the parameters, loads data for the chosen states and years (through
 `analysis.load` only), saves each chart in every format under the output folder, shows it with
-its findings, and keeps a run record (JSON) listing figures and key figures. The report runner
-names the record file; run interactively, the figures are still saved but no record is kept.
+its findings, and keeps a run record (JSON) listing figures (each with the claims of its
+caption), other findings (`{text, claims}`) and key figures. Every number a caption or finding
+states is formatted by a claims ledger (`analysis.claims`), which records what it is. The
+report runner names the record file; run interactively, the figures are still saved but no
+record is kept.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import atomic, catalogue, load, metrics, plotting
+from analysis.claims import Ledger
 from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
 
@@ -77,6 +85,7 @@ class Session:
     paths: Paths
     figures: list[dict] = field(default_factory=list)
     key_figures: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # {text, claims}, besides captions
 
     # -- data -------------------------------------------------------------
 
@@ -147,10 +156,16 @@ class Session:
         footer = source or self.source(indicators, measures, records, note)
         return plotting.new_chart(title, subtitle, footer, **kwargs)
 
+    def claims(self) -> Ledger:
+        """A new ledger for the numbers of one caption or finding (see `analysis.claims`)."""
+        return Ledger()
+
     def publish(self, chart: plotting.Chart, name: str, finding: str,
-                alt: str | None = None) -> list[str]:
-        """Save the chart in every format, show it followed by its finding, and record it.
-        Returns the written paths relative to the output folder."""
+                alt: str | None = None, claims: Ledger | None = None) -> list[str]:
+        """Save the chart in every format, show it followed by its finding, and record it with
+        the claims of the finding's numbers. Returns the written paths relative to the output
+        folder."""
+        recorded = _claims_of(finding, claims)
         written = plotting.save(chart, self.figure_dir, name, self.formats)
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
         self.figures = [f for f in self.figures if f["name"] != name]
@@ -162,15 +177,21 @@ class Session:
             "caption": finding,
             "alt": alt or f"{chart.kind}: {chart.title} ({chart.subtitle}). {finding}",
             "files": files,
+            "claims": recorded,
         })
         self._write_record()
         _show_saved(chart.fig, written)
         plt.close(chart.fig)
-        self.finding(finding)
+        _show_markdown(finding)  # a caption is the chart's, not one of `findings`
         return list(files.values())
 
-    @staticmethod
-    def finding(text: str) -> None:
+    def finding(self, text: str, claims: Ledger | None = None) -> None:
+        """Show a finding and record it with the claims of its numbers. A text stating no
+        number (a lead, a heading) needs no claims. The same text again replaces it."""
+        recorded = _claims_of(text, claims)
+        self.findings = [f for f in self.findings if f["text"] != text]
+        self.findings.append({"text": text, "claims": recorded})
+        self._write_record()
         _show_markdown(text)
 
     # -- key figures ------------------------------------------------------
@@ -214,10 +235,20 @@ class Session:
             return
         record = {"format": RECORD_FORMAT, "kind": self.kind, "id": self.id,
                   "states": self.states, "figures": self.figures,
-                  "key_figures": self.key_figures,
+                  "findings": self.findings, "key_figures": self.key_figures,
                   "reads": _processed_files_read(self.paths), "code": _package_files_used()}
         atomic.write_text(self.record_file, json.dumps(record, indent=2, ensure_ascii=False)
                           + "\n")
+
+
+def _claims_of(text: str, ledger: Ledger | None) -> list[dict]:
+    """The ledger's claims, once each claimed number is seen in the text."""
+    if ledger is None:
+        return []
+    if not isinstance(ledger, Ledger):
+        raise AnalysisError(f"claims={ledger!r}: expected a ledger from nb.claims(), or None")
+    ledger.check(text)
+    return ledger.to_list()
 
 
 def _processed_files_read(paths: Paths) -> list[str]:

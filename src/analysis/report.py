@@ -3,15 +3,15 @@ write reports/summary.json, reports/index.html and reports/briefing.pdf.
 
 Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
 own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
-(the JSON file the notebook's session writes, listing figures, key figures, and the processed
-files and package code it used). Up to `--jobs` runs go at once, in a pool of worker processes;
-the parent prints one line per finished run.
+(the JSON file the notebook's session writes, listing figures with their captions' claims,
+findings, key figures, and the processed files and package code it used). Up to `--jobs` runs
+go at once, in a pool of worker processes; the parent prints one line per finished run.
 
 A run whose fingerprint (notebook cells, parameters, the processed files and package code it
 used; see `fingerprint`) is unchanged since its last successful run, and whose outputs are all
-still there, is not run again: its figures and key figures come from its run record. `--force`
-runs everything. The summary, page and briefing are rewritten whenever any run ran (or their
-own inputs changed).
+still there, is not run again: its figures, findings and key figures come from its run record.
+`--force` runs everything. The summary, page and briefing are rewritten whenever any run ran
+(or their own inputs changed).
 
 A failed notebook does not stop the others; it is marked failed in the summary and on the page,
 its executed notebook keeps the error cell, and the command exits non-zero. Options are checked
@@ -251,9 +251,10 @@ class TaskResult:
     error: str | None
     output_notebook: Path
     figures: list[str] = field(default_factory=list)  # relative paths, every format
-    charts: list[dict] = field(default_factory=list)  # per figure: title, alt, caption, files
+    charts: list[dict] = field(default_factory=list)  # per figure: title, caption, claims...
     key_figures: list[dict] = field(default_factory=list)
     duration: float = 0.0
+    findings: list[dict] = field(default_factory=list)  # other finding sentences and claims
 
     @property
     def succeeded(self) -> bool:
@@ -380,7 +381,7 @@ def _result(task: Task, status: str, error: str | None, record: dict,
     charts = record.get("figures", [])
     figures = [path for chart in charts for path in chart["files"].values()]
     return TaskResult(task, status, error, task.output, figures, charts,
-                      record.get("key_figures", []), duration)
+                      record.get("key_figures", []), duration, record.get("findings", []))
 
 
 def _read_record(task: Task) -> dict:

@@ -2,9 +2,11 @@
 
 `generated_at`, `data_vintage` (per source), and `themes` (each with id, title, paragraphs,
 notebook, status, error, figures, key_figures), plus `countries` for the per-state profiles and
-`charts` per entry (title, caption, alt text and files of each figure) for the page and the
-briefing, and `up_to_date` per entry (true: not run again, its outputs are from the last
-successful run). SCHEMA is the contract tests validate against.
+`charts` per entry (title, caption, alt text and files of each figure, and the `claims` behind
+the numbers of its caption) for the page and the briefing, `findings` per entry (other finding
+sentences, each `{text, claims}`; a claim as `analysis.claims` records it), and `up_to_date`
+per entry (true: not run again, its outputs are from the last successful run). SCHEMA is the
+contract tests validate against.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from analysis import atomic, catalogue
+from analysis import atomic, catalogue, claims
 
 FORMAT = 1
 
@@ -29,9 +31,68 @@ _KEY_FIGURE = {
         "unit": {"type": "string", "minLength": 1},
     },
 }
+_STATES = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[A-Z]{3}$"}}
+# Corridor partners: any ISO3 code (or a provider's special code); null means all in the table.
+_PARTNERS = {"anyOf": [{"type": "null"}, {"type": "array", "minItems": 1,
+                                          "items": {"type": "string", "pattern": "^[A-Z0-9]{3}$"}}]}
+_YEARS = {"type": "array", "minItems": 1, "items": {"type": "integer"}}
+
+
+def _when_op(op: str, required: list[str]) -> dict:
+    return {"if": {"properties": {"op": {"const": op}}}, "then": {"required": required}}
+
+
+_CLAIM = {
+    "type": "object",
+    "required": ["value", "shown", "format", "op", "years"],
+    "properties": {
+        "value": {"type": "number"},
+        "shown": {"type": "string", "minLength": 1},
+        "format": {"type": "object", "required": ["name", "args"],
+                   "additionalProperties": False,
+                   "properties": {"name": {"enum": list(claims.FORMATS)},
+                                  "args": {"type": "object"}}},
+        "op": {"enum": list(claims.OPS)},
+        "indicator": {"type": "string", "minLength": 1},
+        "measure": {"type": "string", "minLength": 1},
+        "record": {"enum": [m.id for m in catalogue.RECORD_MEASURES]},
+        "states": _STATES,
+        "origins": _PARTNERS,
+        "destinations": _PARTNERS,
+        "years": _YEARS,
+        "denominator": {"type": "string", "minLength": 1},
+        "denominator_states": _STATES,
+        "denominator_origins": _PARTNERS,
+        "denominator_destinations": _PARTNERS,
+        "denominator_years": _YEARS,
+        "factor": {"type": "number"},
+        "of_states": {"anyOf": [{"type": "null"}, _STATES]},
+        "of_origins": _PARTNERS,
+        "of_destinations": _PARTNERS,
+        "among": _STATES,
+        "order": {"enum": list(claims.ORDERS)},
+        "where": {"enum": list(claims.WHERE)},
+        "than": {"type": "string", "minLength": 1},
+    },
+    "oneOf": [{"required": ["indicator"]}, {"required": ["measure"]}, {"required": ["record"]}],
+    "allOf": [
+        {"if": {"required": ["measure"]}, "then": {"required": ["origins", "destinations"]},
+         "else": {"required": ["states"]}},
+        _when_op("ratio", ["denominator", "denominator_years", "factor"]),
+        _when_op("rank", ["among", "order"]),
+        _when_op("count", ["where"]),
+    ],
+}
+_FINDING = {
+    "type": "object",
+    "required": ["text", "claims"],
+    "additionalProperties": False,
+    "properties": {"text": {"type": "string", "minLength": 1},
+                   "claims": {"type": "array", "items": _CLAIM}},
+}
 _CHART = {
     "type": "object",
-    "required": ["name", "title", "subtitle", "source", "caption", "alt", "files"],
+    "required": ["name", "title", "subtitle", "source", "caption", "alt", "files", "claims"],
     "properties": {
         "name": {"type": "string", "pattern": "^[a-z0-9_]+$"},
         "title": {"type": "string", "minLength": 1},
@@ -42,6 +103,7 @@ _CHART = {
         "files": {"type": "object", "minProperties": 1,
                   "propertyNames": {"enum": ["png", "svg", "pdf"]},
                   "additionalProperties": {"type": "string"}},
+        "claims": {"type": "array", "items": _CLAIM},
     },
 }
 _RUN = {
@@ -52,6 +114,7 @@ _RUN = {
                 "items": {"type": "string", "pattern": r"^[^/].*\.(png|svg|pdf)$"}},
     "charts": {"type": "array", "items": _CHART},
     "key_figures": {"type": "array", "items": _KEY_FIGURE},
+    "findings": {"type": "array", "items": _FINDING},
     "duration_s": {"type": ["number", "null"]},
     "up_to_date": {"type": "boolean"},
 }
@@ -80,7 +143,8 @@ SCHEMA = {
             "items": {
                 "type": "object",
                 "required": ["id", "title", "paragraphs", "summary", "notebook", "source_notebook",
-                             "status", "error", "figures", "charts", "key_figures"],
+                             "status", "error", "figures", "charts", "findings",
+                             "key_figures"],
                 "properties": {
                     "id": {"type": "string"},
                     "title": {"type": "string"},
@@ -97,7 +161,7 @@ SCHEMA = {
             "items": {
                 "type": "object",
                 "required": ["iso3", "name", "role", "notebook", "status", "error", "figures",
-                             "charts", "key_figures"],
+                             "charts", "findings", "key_figures"],
                 "properties": {"iso3": {"type": "string", "pattern": "^[A-Z]{3}$"},
                                "name": {"type": "string"}, "role": {"type": "string"},
                                **_RUN},
@@ -114,7 +178,8 @@ def _utc_now() -> str:
 def _run_fields(result, out: Path) -> dict:
     if result is None:
         return {"status": "skipped", "error": None, "notebook": None, "figures": [],
-                "charts": [], "key_figures": [], "duration_s": None, "up_to_date": False}
+                "charts": [], "findings": [], "key_figures": [], "duration_s": None,
+                "up_to_date": False}
     # A run that was up to date did not run this time: its outputs are those of its last
     # successful run, so it is "ok"; `up_to_date` says it was not run again.
     up_to_date = result.status not in ("ok", "failed")
@@ -123,7 +188,9 @@ def _run_fields(result, out: Path) -> dict:
         "error": result.error,
         "notebook": result.output_notebook.relative_to(out).as_posix(),
         "figures": list(result.figures),
-        "charts": list(result.charts),
+        # A chart recorded before captions had claims has none.
+        "charts": [{**chart, "claims": chart.get("claims", [])} for chart in result.charts],
+        "findings": list(result.findings),
         "key_figures": list(result.key_figures),
         "duration_s": None if up_to_date else round(result.duration, 1),
         "up_to_date": up_to_date,

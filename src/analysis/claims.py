@@ -1,0 +1,427 @@
+"""Claims: every number a finding states, recorded by the same call that formats it.
+
+    c = nb.claims()
+    text = (f"In {y}, {fmt.name(s)} had "
+            f"{c.value(v, 'number', indicator='emigrant_stock', states=[s], years=[y])} "
+            "emigrants.")
+    nb.publish(chart, "emigrants", text, claims=c)      # or nb.finding(text, claims=c)
+
+A `Ledger` holds the claims of one sentence or caption. Each of its methods formats a number
+with a function of `analysis.fmt`, records what the number is, and returns the formatted text
+to put in the sentence. The ledger checks names and shapes only; it does not recompute. The
+tests recompute every claim from the processed tables on their own (tests/claimcheck.py), so
+the two must agree on the meaning written here.
+
+A claim is a JSON-ready dict: `value`, `shown` (the formatted text), `format` (`{name, args}`,
+a function of `analysis.fmt` and its keyword arguments), `op`, exactly one of `indicator`,
+`measure` or `record`, then `states` (indicators, records) or `origins` and `destinations`
+(corridors), `years` (ints), and what the op needs.
+
+Cells
+- `indicator`: data/processed/indicators.parquet; a cell is one state and year.
+- `measure`: data/processed/corridors.parquet; a cell is one origin, destination and year.
+  `origins` or `destinations` None means every one in the table.
+- `record`: a catalogue record measure of the IOM Missing Migrants records
+  (data/processed/missing_migrants.parquet), summing `dead_and_missing` of the records in the
+  year:
+  `missing_migrants_in_country`: records whose `incident_iso3` is one of `states`;
+  `missing_migrants_of_nationals`: records whose `origin_iso3` list includes one of `states`
+  (a record naming two of them counts once). The two are never added together.
+A null value (flag `M`) is no cell: never a zero.
+
+Ops (what the checker recomputes)
+- `value`: the single cell: one state and one year (corridors: one origin, one destination,
+  one year; records: the records' sum for one state and one year).
+- `sum`, `mean`, `median`: over every cell in states x years (corridors: origins x
+  destinations x years). No cell at all is an error, not 0. Records: `value` and `sum` only.
+- `change`: years=[y0, y1]; (sum of the cells at y1) - (sum of the cells at y0).
+- `pct_change`: the same change / (sum at y0) * 100.
+- `ratio`: sum(cells) / sum(denominator cells) * factor. Needs: `denominator` (an id in the
+  same table; default the claim's own), `denominator_states` (corridors:
+  `denominator_origins`, `denominator_destinations`) and `denominator_years`, each by default
+  the claim's own, `factor` (default 1). E.g. refugees per 1,000: indicator refugees_abroad,
+  denominator population, factor 1000.
+- `share`: sum over states / sum over `of_states` * 100, same indicator and years. `of_states`
+  (corridors: `of_origins`, `of_destinations`) None means every one in the table.
+- `rank`: indicators only; one state, one year; `among` (states, including it), `order`
+  ("desc", default: 1 = the largest; "asc": 1 = the smallest). Rank = 1 + the number of cells
+  of `among` that year strictly ahead of the state's. Cells flagged `U` (few cases) are left
+  out of rankings (DESIGN.md, evidence rules), and cannot be ranked themselves.
+- `count`: how many of `states` (corridors: origin-destination pairs of origins x
+  destinations) satisfy `where`:
+  `present`: a cell in every one of `years`;
+  `rose` / `fell` / `unchanged`: years=[y0, y1], the cell at y1 is above / below / equal to
+  the cell at y0 (only those with both cells count);
+  `gt` / `lt`: one year; the cell is above / below the cell of `than` (another id in the same
+  table) for the same state (pair) and year.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Iterable
+
+from analysis import catalogue, fmt
+from analysis.errors import AnalysisError
+
+OPS = ("value", "sum", "mean", "median", "change", "pct_change", "ratio", "share", "rank",
+       "count")
+FORMATS = ("number", "count", "pct", "signed_pct", "points", "usd", "compact", "times",
+           "decimal")
+WHERE = ("present", "rose", "fell", "unchanged", "gt", "lt")
+ORDERS = ("desc", "asc")
+
+# Which ops each table supports (records are sums of counts; ranks are of states).
+_OPS_BY_KIND = {
+    "indicator": OPS,
+    "measure": tuple(op for op in OPS if op != "rank"),
+    "record": ("value", "sum"),
+}
+# The keywords each op takes besides the common ones.
+_NEEDS = {
+    "ratio": ("denominator", "denominator_states", "denominator_origins",
+              "denominator_destinations", "denominator_years", "factor"),
+    "share": ("of_states", "of_origins", "of_destinations"),
+    "rank": ("among", "order"),
+    "count": ("where", "than"),
+}
+_CODE = re.compile(r"^[A-Z0-9]{3}$")  # corridor partners need not be catalogue states
+_LAST_YEAR = 2100
+
+
+class ClaimError(AnalysisError):
+    """A claim that cannot be recorded as given (unknown id, wrong shape, missing value)."""
+
+
+class Ledger:
+    """The claims of one sentence or caption; each method returns the formatted number."""
+
+    def __init__(self) -> None:
+        self.claims: list[dict] = []
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def to_list(self) -> list[dict]:
+        """The claims as JSON-ready dicts (copies)."""
+        return copy.deepcopy(self.claims)
+
+    def check(self, text: str) -> None:
+        """Every claim's number must appear in the text it was recorded for."""
+        absent = [c["shown"] for c in self.claims if c["shown"] not in text]
+        if absent:
+            raise ClaimError(f"claimed number(s) {', '.join(map(repr, absent))} not in the "
+                             f"text {text!r}: put each ledger's returned text in its sentence")
+
+    def claim(self, value, fmt_name: str, op: str, *, indicator: str | None = None,
+              measure: str | None = None, record: str | None = None, states=None,
+              origins=None, destinations=None, years, fmt_args: dict | None = None,
+              **needs) -> str:
+        """Record one claim and return `value` formatted by `analysis.fmt.<fmt_name>`."""
+        if op not in OPS:
+            raise ClaimError(f"claim op {op!r}: unknown; choose from {', '.join(OPS)}")
+        kind, id_ = _table(indicator, measure, record)
+        if op not in _OPS_BY_KIND[kind]:
+            raise ClaimError(f"claim {op} on {kind} {id_!r}: a {kind} claim takes "
+                             f"{', '.join(_OPS_BY_KIND[kind])}")
+        where = f"claim {op} of {id_}"
+        cells: dict = {}
+        if kind == "measure":
+            if states is not None:
+                raise ClaimError(f"{where}: a corridor claim takes origins and destinations, "
+                                 "not states")
+            cells["origins"] = _codes(origins, f"{where}: origins")
+            cells["destinations"] = _codes(destinations, f"{where}: destinations")
+        else:
+            if origins is not None or destinations is not None:
+                raise ClaimError(f"{where}: origins and destinations are for corridor "
+                                 "measures; give states")
+            cells["states"] = _states(states, f"{where}: states")
+        cells["years"] = _years(years, f"{where}: years")
+        extra = _needs(op, kind, id_, cells, needs, where)
+        _check_shape(op, kind, cells, extra, where)
+        number = _number(value, op, where)
+        _check_range(op, kind, number, cells, extra, where)
+        format_, shown = _format(number, fmt_name, fmt_args, where)
+        entry = {"value": number, "shown": shown, "format": format_, "op": op, kind: id_,
+                 **cells, **extra}
+        self.claims.append(entry)
+        return shown
+
+    # One thin wrapper per op; the keywords are those of `claim`.
+
+    def value(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "value", **kw)
+
+    def sum(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "sum", **kw)
+
+    def mean(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "mean", **kw)
+
+    def median(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "median", **kw)
+
+    def change(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "change", **kw)
+
+    def pct_change(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "pct_change", **kw)
+
+    def ratio(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "ratio", **kw)
+
+    def share(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "share", **kw)
+
+    def rank(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "rank", **kw)
+
+    def count(self, value, fmt_name: str, **kw) -> str:
+        return self.claim(value, fmt_name, "count", **kw)
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+
+def _table(indicator, measure, record) -> tuple[str, str]:
+    given = [(k, v) for k, v in (("indicator", indicator), ("measure", measure),
+                                 ("record", record)) if v is not None]
+    if len(given) != 1:
+        raise ClaimError("a claim names exactly one of indicator=, measure= or record= "
+                         f"(got {', '.join(k for k, _ in given) or 'none'})")
+    kind, id_ = given[0]
+    _check_id(kind, id_)
+    return kind, id_
+
+
+def _check_id(kind: str, id_: str) -> None:
+    lookup = {"indicator": catalogue.indicator, "measure": catalogue.corridor_measure,
+              "record": catalogue.record_measure}[kind]
+    try:
+        lookup(id_)
+    except KeyError as exc:
+        raise ClaimError(exc.args[0]) from None
+
+
+def _as_items(value, where: str) -> list:
+    if isinstance(value, str):
+        return [value]  # one code
+    if not isinstance(value, Iterable):
+        raise ClaimError(f"{where}={value!r}: expected a list")
+    items = list(value)
+    if len(set(items)) != len(items):
+        raise ClaimError(f"{where}={items!r}: listed twice")
+    return items
+
+
+def _states(states, where: str) -> list[str]:
+    if states is None:
+        raise ClaimError(f"{where}: missing; give a list of catalogue ISO3 codes")
+    codes = _as_items(states, where)
+    unknown = catalogue.unknown_states(codes)
+    if unknown or not codes:
+        raise ClaimError(f"{where}={codes!r}: unknown state(s) "
+                         f"{', '.join(map(str, unknown)) or '(none given)'}; known: "
+                         f"{', '.join(catalogue.state_codes())}")
+    return [str(c) for c in codes]
+
+
+def _codes(codes, where: str) -> list[str] | None:
+    """Corridor partners: ISO3-like codes, or None for every one in the table."""
+    if codes is None:
+        return None
+    items = _as_items(codes, where)
+    bad = [c for c in items if not (isinstance(c, str) and _CODE.match(c))]
+    if bad or not items:
+        raise ClaimError(f"{where}={items!r}: expected ISO3 codes (or None for all), "
+                         f"not {bad or 'an empty list'}")
+    return items
+
+
+def _years(years, where: str) -> list[int]:
+    if isinstance(years, (str, bytes)) or not isinstance(years, Iterable):
+        raise ClaimError(f"{where}={years!r}: expected a list of years, e.g. [2015]")
+    out = []
+    for y in years:
+        try:
+            year = int(y)
+        except (TypeError, ValueError):
+            year = None
+        if isinstance(y, bool) or year is None or year != y \
+                or not catalogue.FIRST_YEAR <= year <= _LAST_YEAR:
+            raise ClaimError(f"{where}: {y!r} is not a year")
+        out.append(year)
+    if not out or len(set(out)) != len(out):
+        raise ClaimError(f"{where}={out!r}: expected distinct years, at least one")
+    return out
+
+
+def _same_table_id(kind: str, id_, where: str) -> str:
+    if not isinstance(id_, str):
+        raise ClaimError(f"{where}={id_!r}: expected an id")
+    _check_id(kind, id_)
+    return id_
+
+
+def _contains(part, whole) -> bool:
+    """Is `part` within `whole`? None means every one in the table."""
+    if whole is None:
+        return True
+    return part is not None and set(part) <= set(whole)
+
+
+def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -> dict:
+    allowed = _NEEDS.get(op, ())
+    unknown = sorted(set(needs) - set(allowed))
+    if unknown:
+        raise ClaimError(f"{where}: unexpected keyword(s) {', '.join(unknown)}; {op} takes "
+                         f"{', '.join(allowed) or 'none besides the common ones'}")
+    corridor = kind == "measure"
+    if op == "ratio":
+        partners = "denominator_origins" in needs or "denominator_destinations" in needs
+        if (corridor and "denominator_states" in needs) or (not corridor and partners):
+            raise ClaimError(f"{where}: states are for indicators, origins and destinations "
+                             "for corridor measures")
+        out = {"denominator": _same_table_id(kind, needs.get("denominator", id_),
+                                             f"{where}: denominator")}
+        if corridor:
+            out["denominator_origins"] = _codes(needs.get("denominator_origins",
+                                                          cells["origins"]),
+                                                f"{where}: denominator_origins")
+            out["denominator_destinations"] = _codes(
+                needs.get("denominator_destinations", cells["destinations"]),
+                f"{where}: denominator_destinations")
+        else:
+            out["denominator_states"] = _states(needs.get("denominator_states",
+                                                          cells["states"]),
+                                                f"{where}: denominator_states")
+        out["denominator_years"] = _years(needs.get("denominator_years", cells["years"]),
+                                          f"{where}: denominator_years")
+        out["factor"] = _finite(needs.get("factor", 1), f"{where}: factor")
+        if out["factor"] == 0:
+            raise ClaimError(f"{where}: factor 0")
+        return out
+    if op == "share":
+        if corridor:
+            if "of_states" in needs:
+                raise ClaimError(f"{where}: a corridor share takes of_origins/of_destinations")
+            out = {"of_origins": _codes(needs.get("of_origins"), f"{where}: of_origins"),
+                   "of_destinations": _codes(needs.get("of_destinations"),
+                                             f"{where}: of_destinations")}
+            pairs = (("origins", "of_origins"), ("destinations", "of_destinations"))
+        else:
+            if "of_origins" in needs or "of_destinations" in needs:
+                raise ClaimError(f"{where}: an indicator share takes of_states")
+            of = needs.get("of_states")
+            out = {"of_states": None if of is None else _states(of, f"{where}: of_states")}
+            pairs = (("states", "of_states"),)
+        for part, whole in pairs:  # a share of a whole that leaves the part out is wrong
+            if not _contains(cells[part], out[whole]):
+                raise ClaimError(f"{where}: {part} {cells[part]} are not all in {whole} "
+                                 f"{out[whole]}")
+        return out
+    if op == "rank":
+        among = _states(needs.get("among"), f"{where}: among")
+        if not set(cells["states"]) <= set(among):
+            raise ClaimError(f"{where}: the ranked state {cells['states']} is not among "
+                             f"{among}")
+        order = needs.get("order", "desc")
+        if order not in ORDERS:
+            raise ClaimError(f"{where}: order={order!r}; choose from {', '.join(ORDERS)}")
+        return {"among": among, "order": order}
+    if op == "count":
+        where_ = needs.get("where")
+        if where_ not in WHERE:
+            raise ClaimError(f"{where}: where={where_!r}; choose from {', '.join(WHERE)}")
+        out = {"where": where_}
+        if where_ in ("gt", "lt"):
+            out["than"] = _same_table_id(kind, needs.get("than"), f"{where}: than")
+        elif "than" in needs:
+            raise ClaimError(f"{where}: than= goes with where='gt' or 'lt'")
+        return out
+    return {}
+
+
+def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> None:
+    """How many states (or partners) and years each op takes."""
+    years = cells["years"]
+
+    def one(key: str) -> None:
+        if cells[key] is None or len(cells[key]) != 1:
+            raise ClaimError(f"{where}: takes exactly one of {key}, got {cells[key]}")
+
+    def n_years(n: int, example: str) -> None:
+        if len(years) != n:
+            raise ClaimError(f"{where}: takes years={example}, got {years}")
+
+    if op in ("value", "rank"):
+        for key in ("origins", "destinations") if kind == "measure" else ("states",):
+            one(key)
+        n_years(1, "[year]")
+    elif op in ("change", "pct_change") or (
+            op == "count" and extra["where"] in ("rose", "fell", "unchanged")):
+        n_years(2, "[y0, y1]")
+    elif op == "count" and extra["where"] in ("gt", "lt"):
+        n_years(1, "[year]")
+
+
+def _number(value, op: str, where: str) -> float | int:
+    if value is None or isinstance(value, (bool, str, bytes)):
+        raise ClaimError(f"{where}: value {value!r} is not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ClaimError(f"{where}: value {value!r} is not a number (a missing value must "
+                         "not be stated as a number)") from None
+    if math.isnan(number):
+        raise ClaimError(f"{where}: value is NaN; a missing value must not be stated as a "
+                         "number: say the figure is not available")
+    if math.isinf(number):
+        raise ClaimError(f"{where}: value is infinite (a division by zero?)")
+    if op in ("rank", "count"):
+        if number != int(number):
+            raise ClaimError(f"{where}: value {value!r} is not a whole number")
+        return int(number)
+    return number
+
+
+def _check_range(op: str, kind: str, number, cells: dict, extra: dict, where: str) -> None:
+    if op == "rank" and not 1 <= number <= len(extra["among"]):
+        raise ClaimError(f"{where}: rank {number} outside 1..{len(extra['among'])}")
+    if op == "count":
+        if kind == "measure":
+            known = cells["origins"] is not None and cells["destinations"] is not None
+            most = len(cells["origins"]) * len(cells["destinations"]) if known else None
+        else:
+            most = len(cells["states"])
+        if number < 0 or (most is not None and number > most):
+            raise ClaimError(f"{where}: count {number} outside 0..{most}")
+
+
+def _finite(value, where: str) -> float:
+    if isinstance(value, (bool, str, bytes)):
+        raise ClaimError(f"{where}={value!r}: not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ClaimError(f"{where}={value!r}: not a number") from None
+    if not math.isfinite(number):
+        raise ClaimError(f"{where}={value!r}: not a finite number")
+    return number
+
+
+def _format(number, fmt_name: str, fmt_args: dict | None, where: str) -> tuple[dict, str]:
+    if fmt_name not in FORMATS:
+        raise ClaimError(f"{where}: format {fmt_name!r} unknown; choose from "
+                         f"{', '.join(FORMATS)} (functions of analysis.fmt)")
+    args = dict(fmt_args or {})
+    try:
+        shown = getattr(fmt, fmt_name)(number, **args)
+    except TypeError as exc:
+        raise ClaimError(f"{where}: fmt.{fmt_name} does not take {args}: {exc}") from None
+    return {"name": fmt_name, "args": args}, shown

@@ -1,0 +1,289 @@
+"""The independent check of findings' claims (tests only).
+
+`recompute` works each claim out again with plain pandas from the processed parquet frames,
+following the op definitions in DESIGN.md and in the docstring of analysis/claims.py, not that
+module's code: it imports neither analysis.claims nor analysis.metrics, so a mistake there
+cannot hide here. `analysis.fmt` is used only to re-format the recomputed number.
+
+`check_text` checks one sentence against its claims; `check_summary` every chart caption and
+finding of a reports/summary.json. Both return a list of problems (empty: all good).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import fmt
+
+# The record measures, as the claims vocabulary names them.
+IN_COUNTRY = "missing_migrants_in_country"
+OF_NATIONALS = "missing_migrants_of_nationals"
+
+# Numbers a text may state without a claim: units and fixed targets, not data.
+ALLOWED_PHRASES = ("per 1,000", "per 100", "US$200", "3%")  # "3%": the SDG remittance-cost target
+YEAR = r"(?:19[5-9]\d|20[0-2]\d|203[0-5])"
+ALLOWED_PATTERNS = (
+    # A year, not money, not a percentage, not part of a longer number.
+    re.compile(r"(?<![$+])" + r"(?<!\d)(?<!\d[.,])" + YEAR + r"(?!\d)(?![.,]\d)(?!\s?%)"),
+    # The remarks' paragraph numbers, as notebook.theme_lead writes them.
+    re.compile(r"\bparagraphs? \d{1,2}(?:(?:, | and )\d{1,2})*\b"),
+)
+
+
+class ClaimCheckError(Exception):
+    """A claim that cannot be recomputed (no cells, a zero denominator, a bad shape)."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    indicators: pd.DataFrame
+    corridors: pd.DataFrame
+    records: pd.DataFrame
+
+    @classmethod
+    def read(cls, processed_dir) -> Tables:
+        folder = Path(processed_dir)
+        return cls(pd.read_parquet(folder / "indicators.parquet"),
+                   pd.read_parquet(folder / "corridors.parquet"),
+                   pd.read_parquet(folder / "missing_migrants.parquet"))
+
+
+# ---------------------------------------------------------------------------
+# Cells: one frame `key, year, value, flag` whatever the table
+# ---------------------------------------------------------------------------
+
+
+def _present(rows: pd.DataFrame) -> pd.DataFrame:
+    """A null value (flag M) is no cell."""
+    flag = rows["flag"].fillna("").astype(str) if "flag" in rows else ""
+    return rows[rows["value"].notna() & (flag != "M")]
+
+
+def _indicator_cells(df, indicator, states, years) -> pd.DataFrame:
+    rows = df[(df["indicator"] == indicator) & df["year"].isin(years)]
+    if states is not None:
+        rows = rows[rows["iso3"].isin(states)]
+    rows = _present(rows)
+    return pd.DataFrame({"key": rows["iso3"], "year": rows["year"].astype(int),
+                         "value": rows["value"].astype(float),
+                         "flag": rows["flag"].fillna("") if "flag" in rows else ""})
+
+
+def _corridor_cells(df, measure, origins, destinations, years) -> pd.DataFrame:
+    rows = df[(df["measure"] == measure) & df["year"].isin(years)]
+    if origins is not None:
+        rows = rows[rows["origin_iso3"].isin(origins)]
+    if destinations is not None:
+        rows = rows[rows["destination_iso3"].isin(destinations)]
+    rows = _present(rows)
+    return pd.DataFrame({"key": rows["origin_iso3"] + ">" + rows["destination_iso3"],
+                         "year": rows["year"].astype(int), "value": rows["value"].astype(float),
+                         "flag": rows["flag"].fillna("") if "flag" in rows else ""})
+
+
+def _record_cells(df, record, states, years) -> pd.DataFrame:
+    """One cell per year: the dead and missing of the records selected for `states`."""
+    rows = df[df["year"].isin(years)]
+    if record == IN_COUNTRY:
+        chosen = rows["incident_iso3"].isin(states)
+    elif record == OF_NATIONALS:
+        wanted = set(states)
+        chosen = rows["origin_iso3"].fillna("").astype(str).map(
+            lambda text: bool(wanted & {c.strip() for c in text.split(",")}))
+    else:
+        raise ClaimCheckError(f"unknown record measure {record!r}")
+    rows = rows[chosen & rows["dead_and_missing"].notna()]
+    totals = rows.groupby(rows["year"].astype(int))["dead_and_missing"].sum()
+    return pd.DataFrame({"key": "records", "year": totals.index, "value": totals.astype(float),
+                         "flag": ""})
+
+
+def _cells(claim: dict, tables: Tables, *, id_=None, states=None, origins=None,
+           destinations=None, years=None, use_own=True) -> pd.DataFrame:
+    """The cells of the claim's table for an id (default the claim's) and a selection (default
+    the claim's own states or partners, and years)."""
+    years = claim["years"] if years is None else years
+    if "indicator" in claim:
+        states = claim["states"] if use_own and states is None else states
+        return _indicator_cells(tables.indicators, id_ or claim["indicator"], states, years)
+    if "measure" in claim:
+        if use_own:
+            origins = claim.get("origins") if origins is None else origins
+            destinations = claim.get("destinations") if destinations is None else destinations
+        return _corridor_cells(tables.corridors, id_ or claim["measure"], origins, destinations,
+                               years)
+    if "record" in claim:
+        return _record_cells(tables.records, claim["record"], claim["states"], years)
+    raise ClaimCheckError("claim names no indicator, measure or record")
+
+
+def _total(cells: pd.DataFrame, what: str) -> float:
+    if cells.empty:
+        raise ClaimCheckError(f"no cell to sum for {what}")
+    return float(cells["value"].sum())
+
+
+# ---------------------------------------------------------------------------
+# Ops
+# ---------------------------------------------------------------------------
+
+
+def recompute(claim: dict, indicators_df: pd.DataFrame, corridors_df: pd.DataFrame,
+              records_df: pd.DataFrame) -> float:
+    """The claim's number, worked out again from the processed frames."""
+    tables = Tables(indicators_df, corridors_df, records_df)
+    op = claim["op"]
+    cells = _cells(claim, tables)
+    if op == "value":
+        if len(cells) != 1:
+            raise ClaimCheckError(f"expected one cell, found {len(cells)}")
+        return float(cells["value"].iloc[0])
+    if op == "sum":
+        return _total(cells, "the sum")
+    if op in ("mean", "median"):
+        if cells.empty:
+            raise ClaimCheckError(f"no cell for the {op}")
+        return float(cells["value"].mean() if op == "mean" else cells["value"].median())
+    if op in ("change", "pct_change"):
+        y0, y1 = claim["years"]
+        before = _total(cells[cells["year"] == y0], str(y0))
+        after = _total(cells[cells["year"] == y1], str(y1))
+        if op == "change":
+            return after - before
+        if before == 0:
+            raise ClaimCheckError(f"percentage change from zero in {y0}")
+        return (after - before) / before * 100
+    if op == "ratio":
+        # Each part of the denominator defaults to the claim's own (None: all in the table).
+        den = _cells(claim, tables, id_=claim.get("denominator"),
+                     states=claim.get("denominator_states", claim.get("states")),
+                     origins=claim.get("denominator_origins", claim.get("origins")),
+                     destinations=claim.get("denominator_destinations",
+                                            claim.get("destinations")),
+                     years=claim.get("denominator_years", claim["years"]), use_own=False)
+        bottom = _total(den, "the denominator")
+        if bottom == 0:
+            raise ClaimCheckError("denominator is zero")
+        return _total(cells, "the numerator") / bottom * claim.get("factor", 1)
+    if op == "share":
+        whole = _cells(claim, tables, states=claim.get("of_states"),
+                       origins=claim.get("of_origins"),
+                       destinations=claim.get("of_destinations"), use_own=False)
+        bottom = _total(whole, "the whole")
+        if bottom == 0:
+            raise ClaimCheckError("the whole is zero")
+        return _total(cells, "the part") / bottom * 100
+    if op == "rank":
+        return _rank(claim, tables)
+    if op == "count":
+        return _count(claim, cells, tables)
+    raise ClaimCheckError(f"unknown op {op!r}")
+
+
+def _rank(claim: dict, tables: Tables) -> float:
+    (state,) = claim["states"]
+    among = _cells(claim, tables, states=claim["among"], use_own=False)
+    among = among[among["flag"] != "U"]  # few cases: left out of rankings
+    own = among[among["key"] == state]
+    if len(own) != 1:
+        raise ClaimCheckError(f"{state} has no rankable cell (missing or flagged U)")
+    mine = own["value"].iloc[0]
+    ahead = among["value"] < mine if claim.get("order", "desc") == "asc" else (
+        among["value"] > mine)
+    return float(1 + ahead.sum())
+
+
+def _count(claim: dict, cells: pd.DataFrame, tables: Tables) -> float:
+    where = claim["where"]
+    years = claim["years"]
+    wide = cells.pivot_table(index="key", columns="year", values="value", aggfunc="first")
+    if where == "present":
+        return float(wide.reindex(columns=years).notna().all(axis=1).sum())
+    if where in ("rose", "fell", "unchanged"):
+        y0, y1 = years
+        both = wide.reindex(columns=[y0, y1]).dropna()
+        before, after = both[y0], both[y1]
+        hits = {"rose": after > before, "fell": after < before,
+                "unchanged": after == before}[where]
+        return float(hits.sum())
+    if where in ("gt", "lt"):
+        other = _cells(claim, tables, id_=claim["than"])
+        pair = cells.merge(other, on=["key", "year"], suffixes=("", "_than"))
+        hits = pair["value"] > pair["value_than"] if where == "gt" else (
+            pair["value"] < pair["value_than"])
+        return float(hits.sum())
+    raise ClaimCheckError(f"unknown count condition {where!r}")
+
+
+# ---------------------------------------------------------------------------
+# Texts
+# ---------------------------------------------------------------------------
+
+
+def _as_number(text: str) -> str:
+    """`text` as a whole number in a sentence: not part of a longer number."""
+    return r"(?<!\d)(?<!\d[.,])" + re.escape(text) + r"(?!\d)(?![.,]\d)"
+
+
+def reformat(value: float, format_: dict) -> str:
+    return getattr(fmt, format_["name"])(value, **format_.get("args", {}))
+
+
+def _label(claim: dict) -> str:
+    id_ = claim.get("indicator") or claim.get("measure") or claim.get("record")
+    return f"claim {claim.get('op')} of {id_} shown {claim.get('shown')!r}"
+
+
+def check_text(text: str, claims: list[dict], tables: Tables) -> list[str]:
+    """Problems with one sentence: a claim not shown in it, a claim that does not recompute to
+    what it shows, or a number in it that no claim covers."""
+    problems = []
+    for claim in claims:
+        label = _label(claim)
+        shown = claim.get("shown") or ""
+        if not shown or not re.search(_as_number(shown), text):
+            problems.append(f"{label}: not in the text")
+        try:
+            value = recompute(claim, tables.indicators, tables.corridors, tables.records)
+            again = reformat(value, claim["format"])
+        except (ClaimCheckError, KeyError, TypeError, ValueError) as exc:
+            problems.append(f"{label}: cannot recompute: {type(exc).__name__}: {exc}")
+            continue
+        if again != shown:
+            problems.append(f"{label}: the tables give {value!r}, shown as {again!r}")
+        elif not math.isclose(value, claim.get("value", math.nan), rel_tol=1e-9, abs_tol=1e-9):
+            problems.append(f"{label}: recorded value {claim.get('value')!r}, the tables give "
+                            f"{value!r}")
+    # Each claim accounts for one occurrence; longest first, so "15%" is not read as "5%".
+    rest = text
+    for shown in sorted((c.get("shown") or "" for c in claims), key=len, reverse=True):
+        if shown:
+            rest = re.sub(_as_number(shown), " ~ ", rest, count=1)
+    for phrase in sorted(ALLOWED_PHRASES, key=len, reverse=True):
+        rest = re.sub(_as_number(phrase), " ~ ", rest)
+    for pattern in ALLOWED_PATTERNS:
+        rest = pattern.sub(" ~ ", rest)
+    for token in re.findall(r"\S*\d\S*", rest):
+        problems.append(f"number {token!r} in the text has no claim")
+    return problems
+
+
+def check_summary(summary: dict, processed_dir) -> list[str]:
+    """Every chart caption and finding of a summary.json, each against its claims."""
+    tables = Tables.read(processed_dir)
+    problems = []
+    for entry in summary.get("themes", []) + summary.get("countries", []):
+        where = entry.get("id") or entry.get("iso3")
+        for chart in entry.get("charts", []):
+            problems += [f"{where}: chart {chart.get('name')}: {p}"
+                         for p in check_text(chart["caption"], chart.get("claims", []), tables)]
+        for finding in entry.get("findings", []):
+            start = finding["text"][:50]
+            problems += [f"{where}: finding {start!r}: {p}"
+                         for p in check_text(finding["text"], finding.get("claims", []), tables)]
+    return problems
