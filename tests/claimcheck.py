@@ -287,3 +287,29 @@ def check_summary(summary: dict, processed_dir) -> list[str]:
             problems += [f"{where}: finding {start!r}: {p}"
                          for p in check_text(finding["text"], finding.get("claims", []), tables)]
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python tests/claimcheck.py FILE.json [PROCESSED_DIR]`: check a reports/summary.json or
+    one notebook's run record (what `record_file` names) and print every problem."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print(main.__doc__)
+        return 2
+    data = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    processed = args[1] if len(args) > 1 else "data/processed"
+    if "figures" in data and "themes" not in data:  # a run record: one entry
+        data = {"themes": [{"id": data.get("id"), "charts": data["figures"],
+                            "findings": data.get("findings", [])}]}
+    problems = check_summary(data, processed)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -31,7 +31,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import atomic, catalogue, load, metrics, plotting
+from analysis import atomic, catalogue, flags, load, metrics, plotting
 from analysis.claims import Ledger
 from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
@@ -139,7 +139,15 @@ class Session:
             year = self.partial_year(ind)
             if year is not None:
                 keep &= ~((frame["indicator"] == ind) & (frame["year"] >= year))
+        if "flag" in frame.columns:
+            keep &= frame["flag"] != "P"
         return frame[keep].reset_index(drop=True)
+
+    @staticmethod
+    def footnote(frame: pd.DataFrame) -> str | None:
+        """What a chart drawing `frame` must say about its flagged observations (breaks with
+        their reasons, not-reported gaps, estimates, projections, few-case rates)."""
+        return flags.footnote(frame)
 
     # -- charts -----------------------------------------------------------
 
