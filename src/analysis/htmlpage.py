@@ -6,6 +6,7 @@ Provider web addresses are printed as text, not links: the page links only to it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -32,6 +33,11 @@ def _state_name(iso3: str) -> str:
     return catalogue.state(iso3).name
 
 
+def _plain(text: str) -> str:
+    """A finding's markdown emphasis dropped for the page (the text is escaped after)."""
+    return re.sub(r"\*\*|__", "", text)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("analysis", "templates"),
@@ -40,6 +46,9 @@ def environment() -> jinja2.Environment:
     env.filters["value"] = lambda kf: format_value(kf["value"], kf["unit"])
     env.filters["label"] = _label
     env.filters["state_name"] = _state_name
+    env.filters["flag_meaning"] = lambda code: catalogue.FLAG_MEANINGS.get(code, code)
+    env.filters["plain"] = _plain
+    env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     return env
 
 

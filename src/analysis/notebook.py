@@ -219,17 +219,19 @@ class Session:
                                 f"{len(rows)} rows in the frame, expected 1")
         row = rows.iloc[0]
         return self.record_key_figure(indicator, iso3, int(row["year"]), float(row["value"]),
-                                      str(row["unit"]))
+                                      str(row["unit"]), str(row.get("flag", "") or ""))
 
     def record_key_figure(self, indicator: str, iso3: str, year: int, value: float,
-                          unit: str) -> float:
+                          unit: str, flag: str = "") -> float:
         label, catalogue_unit = catalogue.measure_label_unit(indicator)
         catalogue.state(iso3)
         if unit != catalogue_unit:
             raise AnalysisError(f"key figure {indicator}: unit {unit!r} differs from the "
                                 f"catalogue's {catalogue_unit!r}")
+        if flag and flag not in catalogue.FLAG_MEANINGS:
+            raise AnalysisError(f"key figure {indicator}: unknown flag {flag!r}")
         entry = {"indicator": indicator, "iso3": iso3, "year": int(year),
-                 "value": float(value), "unit": unit}
+                 "value": float(value), "unit": unit, "flag": flag}
         self.key_figures = [k for k in self.key_figures
                             if (k["indicator"], k["iso3"], k["year"]) != (indicator, iso3, year)]
         self.key_figures.append(entry)

@@ -29,6 +29,8 @@ _KEY_FIGURE = {
         "year": {"type": "integer"},
         "value": {"type": "number"},
         "unit": {"type": "string", "minLength": 1},
+        # SDMX observation status of the value ("" for a normal value); see DESIGN.md.
+        "flag": {"enum": ["", "B", "E", "F", "M", "P", "U"]},
     },
 }
 _STATES = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[A-Z]{3}$"}}
