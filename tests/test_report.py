@@ -17,6 +17,7 @@ import jsonschema
 import nbformat
 import pandas as pd
 import pytest
+from claimcheck import check_summary
 
 from analysis import catalogue, cli, report, summary
 from analysis.paths import Paths, project_paths
@@ -135,13 +136,16 @@ def test_summary_schema_rejects_a_bad_summary(report_run):
         jsonschema.validate(bad, summary.SCHEMA)
 
 
-def _mm_value(records: pd.DataFrame, iso3: str, year: int) -> float:
-    """Independently: dead and missing in records in `year` whose incident is in `iso3` or
-    whose listed origins include it."""
-    origins = records["origin_iso3"].fillna("").str.split(",").map(
-        lambda codes: iso3 in [c.strip() for c in codes])
-    rows = records[(records["date"].dt.year == year)
-                   & ((records["incident_iso3"] == iso3) | origins)]
+def _mm_value(records: pd.DataFrame, measure: str, iso3: str, year: int) -> float:
+    """Independently: dead and missing in records in `year` whose incident is in `iso3`
+    (in the country) or whose listed origins include it (its nationals); never both."""
+    in_year = records[records["date"].dt.year == year]
+    if measure == "missing_migrants_in_country":
+        rows = in_year[in_year["incident_iso3"] == iso3]
+    else:
+        origins = in_year["origin_iso3"].fillna("").str.split(",").map(
+            lambda codes: iso3 in [c.strip() for c in codes])
+        rows = in_year[origins]
     return float(rows["dead_and_missing"].sum())
 
 
@@ -156,7 +160,8 @@ def test_each_key_figure_equals_the_processed_tables_value(report_run):
             assert entry["key_figures"], f"{entry['id']} recorded no key figure"
         for kf in entry["key_figures"]:
             if kf["indicator"] in {m.id for m in catalogue.RECORD_MEASURES}:
-                assert kf["value"] == _mm_value(records, kf["iso3"], kf["year"]), kf
+                assert kf["value"] == _mm_value(records, kf["indicator"], kf["iso3"],
+                                                kf["year"]), kf
                 assert kf["unit"] == "people"
             else:
                 rows = table[(table["indicator"] == kf["indicator"])
@@ -164,8 +169,23 @@ def test_each_key_figure_equals_the_processed_tables_value(report_run):
                 assert len(rows) == 1, kf
                 assert kf["value"] == rows["value"].item(), kf
                 assert kf["unit"] == rows["unit"].item()
+                assert kf["flag"] == rows["flag"].item(), kf
             checked += 1
     assert checked >= len(catalogue.THEMES)
+
+
+def test_every_number_in_captions_and_findings_is_a_claim_that_recomputes(report_run):
+    """The claims test (issue 10): every claim of the report is worked out again from the
+    processed tables with plain pandas (tests/claimcheck.py, independent of the notebook
+    code), shown as formatted in its sentence, and no number in a caption or finding lacks a
+    claim (years and unit phrases excepted)."""
+    paths, _result = report_run
+    data = _summary(paths)
+    assert check_summary(data, paths.processed) == []
+    entries = data["themes"] + data["countries"]
+    claims = [c for e in entries for item in e["charts"] + e["findings"] for c in item["claims"]]
+    assert len(claims) >= 100, "the report states its numbers through claims"
+    assert {c["op"] for c in claims} >= {"value", "sum", "share", "count"}
 
 
 class _Links(HTMLParser):
