@@ -112,7 +112,7 @@ def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = N
     provider_of = {m.id: m.provider for m in catalogue.CORRIDOR_MEASURES}
     partial = transform.partial_years(_latest_years(table, "measure", provider_of),
                                       last_updated or {})
-    table = transform.apply_corridor_notes(table, partial)
+    table = transform.apply_notes(table, partial)
     return table.sort_values(["measure", "origin_iso3", "destination_iso3", "year"],
                              ignore_index=True)
 

@@ -156,47 +156,42 @@ def partial_years(years_by_provider: dict[str, int], last_updated: dict[str, str
     return out
 
 
-def apply_notes(table: pd.DataFrame, partial_years: dict[str, int]) -> pd.DataFrame:
-    """Set each observation's flag from the catalogue's reviewed notes and from the provider's
-    part year (`partial_years`: provider id -> first incomplete year), strongest flag winning.
-    M observations lose their value (null): a "not reported" zero is not a zero."""
-    table = table.copy()
-    provider_of = {i.id: i.provider for i in catalogue.INDICATORS}
-    for note in catalogue.OBSERVATION_NOTES:
-        if note.indicator is None or not note.flag:
-            continue
+def _note_mask(table: pd.DataFrame, note: catalogue.ObservationNote) -> pd.Series:
+    """The rows of a processed table (indicators or corridors) that a reviewed note covers."""
+    if note.indicator is not None:
         mask = table["indicator"] == note.indicator
         if note.iso3 is not None:
             mask &= table["iso3"] == note.iso3
-        if note.years is not None:
-            mask &= table["year"].isin(note.years)
-        if note.only_zero:
-            mask &= table["value"] == 0
-        table.loc[mask, "flag"] = [strongest_flag(f, note.flag) for f in table.loc[mask, "flag"]]
-    for provider, year in partial_years.items():
-        mask = table["indicator"].map(provider_of).eq(provider) & (table["year"] >= year)
-        table.loc[mask, "flag"] = [strongest_flag(f, "P") for f in table.loc[mask, "flag"]]
-    table.loc[table["flag"] == "M", "value"] = float("nan")
-    return table
-
-
-def apply_corridor_notes(table: pd.DataFrame, partial_years: dict[str, int]) -> pd.DataFrame:
-    """The same for corridors: reviewed notes by measure and pair, and the part year."""
-    table = table.copy()
-    provider_of = {m.id: m.provider for m in catalogue.CORRIDOR_MEASURES}
-    for note in catalogue.OBSERVATION_NOTES:
-        if note.measure is None or not note.flag:
-            continue
+    else:
         mask = (table["measure"] == note.measure) & (table["origin_iso3"] == note.origin) & \
             (table["destination_iso3"] == note.destination)
-        if note.years is not None:
-            mask &= table["year"].isin(note.years)
-        if note.only_zero:
-            mask &= table["value"] == 0
-        table.loc[mask, "flag"] = [strongest_flag(f, note.flag) for f in table.loc[mask, "flag"]]
-    for provider, year in partial_years.items():
-        mask = table["measure"].map(provider_of).eq(provider) & (table["year"] >= year)
-        table.loc[mask, "flag"] = [strongest_flag(f, "P") for f in table.loc[mask, "flag"]]
+    if note.years is not None:
+        mask &= table["year"].isin(note.years)
+    if note.only_zero:
+        mask &= table["value"] == 0
+    return mask
+
+
+def _set_flag(table: pd.DataFrame, mask: pd.Series, code: str) -> None:
+    table.loc[mask, "flag"] = [strongest_flag(f, code) for f in table.loc[mask, "flag"]]
+
+
+def apply_notes(table: pd.DataFrame, partial_years: dict[str, int]) -> pd.DataFrame:
+    """Set each observation's flag from the catalogue's reviewed notes and from the provider's
+    part year (`partial_years`: provider id -> first incomplete year), strongest flag winning.
+    Works on indicator rows and on corridor rows alike. M observations lose their value (null):
+    a "not reported" zero is not a zero."""
+    table = table.copy()
+    by_indicator = "indicator" in table.columns
+    for note in catalogue.OBSERVATION_NOTES:
+        if note.flag and (note.indicator is not None) == by_indicator:
+            _set_flag(table, _note_mask(table, note), note.flag)
+    if by_indicator:
+        provider = table["indicator"].map({i.id: i.provider for i in catalogue.INDICATORS})
+    else:
+        provider = table["measure"].map({m.id: m.provider for m in catalogue.CORRIDOR_MEASURES})
+    for provider_id, year in partial_years.items():
+        _set_flag(table, provider.eq(provider_id) & (table["year"] >= year), "P")
     table.loc[table["flag"] == "M", "value"] = float("nan")
     return table
 
