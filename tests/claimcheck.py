@@ -239,6 +239,27 @@ def _label(claim: dict) -> str:
     return f"claim {claim.get('op')} of {id_} shown {claim.get('shown')!r}"
 
 
+BREAK_WORDS = re.compile(r"break|reclassif|change of (definition|counting)|not comparable",
+                         re.IGNORECASE)
+
+
+def _unstated_break(claim: dict, text: str, tables: Tables) -> list[str]:
+    """DESIGN's evidence rule: a change across a series break (a cell flagged B after the first
+    year, up to the last) is not computed, or its sentence states the break."""
+    comparing = claim.get("op") in ("change", "pct_change") or (
+        claim.get("op") == "count" and claim.get("where") in ("rose", "fell", "unchanged"))
+    if not comparing or "record" in claim or BREAK_WORDS.search(text):
+        return []
+    first, last = min(claim["years"]), max(claim["years"])
+    cells = _cells(claim, tables, years=list(range(first + 1, last + 1)))
+    broken = cells[cells["flag"] == "B"]
+    if broken.empty:
+        return []
+    where = ", ".join(f"{k} {y}" for k, y in zip(broken["key"], broken["year"], strict=True))
+    return [f"{_label(claim)}: a change across a series break ({where}) that the text does "
+            "not state"]
+
+
 def check_text(text: str, claims: list[dict], tables: Tables) -> list[str]:
     """Problems with one sentence: a claim not shown in it, a claim that does not recompute to
     what it shows, or a number in it that no claim covers."""
@@ -259,6 +280,7 @@ def check_text(text: str, claims: list[dict], tables: Tables) -> list[str]:
         elif not math.isclose(value, claim.get("value", math.nan), rel_tol=1e-9, abs_tol=1e-9):
             problems.append(f"{label}: recorded value {claim.get('value')!r}, the tables give "
                             f"{value!r}")
+        problems += _unstated_break(claim, text, tables)
     # Each claim accounts for one occurrence; longest first, so "15%" is not read as "5%".
     rest = text
     for shown in sorted((c.get("shown") or "" for c in claims), key=len, reverse=True):

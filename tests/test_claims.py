@@ -392,3 +392,27 @@ def test_every_ledger_claim_fits_the_summary_schema():
     without = {k: v for k, v in claims[0].items() if k != "indicator"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([without], schema)
+
+
+def test_a_change_across_a_break_must_say_so(tmp_path):
+    """DESIGN: a change across a series break is not computed, or its sentence states it."""
+    folder = tmp_path / "processed"
+    _write_tables(folder)
+    rows = pd.read_parquet(folder / "indicators.parquet")
+    # Iran's refugees: 800 in 2021, 3,400 in 2022 after a reclassification (flag B).
+    extra = pd.DataFrame([
+        {"iso3": "IRN", "year": 2021, "indicator": "refugees_hosted", "value": 800.0,
+         "unit": "u", "source": "s", "flag": ""},
+        {"iso3": "IRN", "year": 2022, "indicator": "refugees_hosted", "value": 3400.0,
+         "unit": "u", "source": "s", "flag": "B"},
+    ])
+    pd.concat([rows, extra], ignore_index=True).to_parquet(folder / "indicators.parquet")
+    tables = Tables.read(folder)
+    c = Ledger()
+    shown = c.change(2600.0, "number", indicator="refugees_hosted", states=["IRN"],
+                     years=[2021, 2022])  # 3,400 - 800
+    silent = f"Refugees in Iran rose by {shown} from 2021 to 2022."
+    problems = check_text(silent, c.to_list(), tables)
+    assert len(problems) == 1 and "series break (IRN 2022)" in problems[0]
+    stated = silent[:-1] + ", mostly a reclassification (a break in the series)."
+    assert check_text(stated, c.to_list(), tables) == []
