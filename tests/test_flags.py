@@ -210,3 +210,13 @@ def test_schema_refuses_a_null_value_without_flag_m(processed):
     unknown.loc[unknown.index[0], "flag"] = "X"
     with pytest.raises(DataError, match="flag"):
         validate.check_table(unknown, validate.indicators_schema(), "indicators.parquet")
+
+
+def test_a_derived_value_gives_the_reason_of_the_input_it_inherits_from(processed):
+    share = _row(processed, "remittances_received_pct_gdp", "TKM", 2015)
+    assert share.flag == "M"
+    assert catalogue.flag_reason("remittances_received_pct_gdp", "TKM", 2015, "M") == \
+        catalogue.flag_reason("remittances_received_usd", "TKM", 2015, "M")
+    per_1000 = _row(processed, "refugees_hosted_per_1000", "IRN", 2022)
+    assert catalogue.flag_reason("refugees_hosted_per_1000", "IRN", 2022, per_1000.flag) \
+        .startswith("reclassification: from 2022")

@@ -618,12 +618,16 @@ def observation_notes(indicator: str | None = None, iso3: str | None = None, *,
 
 
 def flag_reason(indicator: str, iso3: str, year: int, flag: str) -> str | None:
-    """The written reason for one observation's flag: its reviewed note, else the rule."""
+    """The written reason for one observation's flag: its reviewed note (for a derived
+    indicator, the note on the input it inherited the flag from), else the rule."""
     if not flag:
         return None
-    for note in observation_notes(indicator, iso3):
-        if note.flag == flag and note.covers(year) and note.iso3 in (None, iso3):
-            return note.reason
+    ind = _INDICATORS_BY_ID.get(indicator)
+    inputs = [ind.numerator, ind.denominator] if ind and ind.provider == "derived" else []
+    for source in [indicator, *inputs]:
+        for note in observation_notes(source, iso3):
+            if note.flag == flag and note.covers(year) and note.iso3 in (None, iso3):
+                return note.reason
     return RULE_REASONS.get(flag) or FLAG_MEANINGS.get(flag)
 
 

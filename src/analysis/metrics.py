@@ -73,9 +73,11 @@ def change_since(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
 def ratio(numerator: pd.DataFrame, denominator: pd.DataFrame, factor: float = 1.0
           ) -> pd.DataFrame:
     """numerator / denominator * factor for state-years present in both (no interpolation:
-    a year missing on either side has no value); denominators of 0 give no value."""
-    both = numerator[["iso3", "year", "value"]].merge(
-        denominator[["iso3", "year", "value"]], on=["iso3", "year"], suffixes=("_n", "_d"))
+    a year missing on either side has no value, nor has a "not reported" (null, flag M) one);
+    denominators of 0 give no value."""
+    both = numerator[["iso3", "year", "value"]].dropna().merge(
+        denominator[["iso3", "year", "value"]].dropna(), on=["iso3", "year"],
+        suffixes=("_n", "_d"))
     both = both[both["value_d"] > 0]
     both["value"] = both["value_n"] / both["value_d"] * factor
     return both[["iso3", "year", "value"]].reset_index(drop=True)
