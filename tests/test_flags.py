@@ -47,13 +47,21 @@ def test_asylum_applications_count_new_applications_only(processed, snapshot_dir
                                                                                       abs=0.01)
 
 
-def test_irans_2000_verification_records_are_not_new_applications(processed, snapshot_dir):
+def test_applications_before_2006_are_not_split_by_type(processed, snapshot_dir):
+    """Before 2006 every asylum country but the United States reports all application types
+    together (V): Iran's 2000 records are not new applications, and a state's total of new
+    applications abroad cannot be known (M), although its nationals' US applications are N."""
     apps = _csv(snapshot_dir, "unhcr/asylum_applications.csv")
+    early = apps[apps.year < 2006]
+    assert set(early[early.app_type != "V"].coa_iso) == {"USA"}
     iran_2000 = apps[(apps.coa_iso == "IRN") & (apps.year == 2000)]
     assert set(iran_2000.app_type) == {"V"}
     hosted = processed[(processed.indicator == "asylum_applications_hosted")
                        & (processed.iso3 == "IRN") & (processed.year == 2000)]
     assert hosted.empty  # no new application published for Iran in 2000
+    afg_2005 = _row(processed, "asylum_applications_abroad", "AFG", 2005)
+    assert afg_2005.flag == "M" and math.isnan(afg_2005.value)
+    assert _row(processed, "asylum_applications_abroad", "AFG", 2006).flag == ""
 
 
 def test_corridor_asylum_applications_are_new_only(corridors, snapshot_dir):
@@ -203,11 +211,11 @@ def test_load_returns_flag_and_null_missing_values(built_root):
 
 def test_schema_refuses_a_null_value_without_flag_m(processed):
     broken = processed.copy()
-    broken.loc[broken.index[0], "value"] = float("nan")
+    broken.loc[broken.index[broken["flag"] == ""][0], "value"] = float("nan")
     with pytest.raises(DataError, match="null exactly when flag is M"):
         validate.check_table(broken, validate.indicators_schema(), "indicators.parquet")
     unknown = processed.copy()
-    unknown.loc[unknown.index[0], "flag"] = "X"
+    unknown.loc[unknown.index[unknown["flag"] == ""][0], "flag"] = "X"
     with pytest.raises(DataError, match="flag"):
         validate.check_table(unknown, validate.indicators_schema(), "indicators.parquet")
 

@@ -191,7 +191,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _unhcr("returned_refugees", "Refugees returned to the country", "population",
            "returned_refugees", "coo"),
     # New applications only (UNHCR `app_type` N), as UNHCR's own "new asylum applications":
-    # appeals, repeat claims and Iran's 2000 verification exercise (`V`) are not new claims.
+    # appeals, repeat and judicial claims are not new claims. Before 2006 the data do not split
+    # applications by type (`V` everywhere but the United States): see OBSERVATION_NOTES.
     _unhcr("asylum_applications_abroad", "New asylum applications by nationals abroad",
            "asylum_applications", "applied", "coo", NEW_APPLICATIONS, "applications"),
     _unhcr("asylum_applications_hosted", "New asylum applications lodged in the country",
@@ -564,6 +565,11 @@ OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
                     "of the series up to 2021", "UNHCR population statistics for Pakistan",
                     "idps", "PAK", (2024,)),
     # -- figures that mean "not reported" ---------------------------------------------------
+    ObservationNote("M", "before 2006 UNHCR's asylum data do not split applications by type "
+                    "(every asylum country but the United States reports all types together), "
+                    "so new applications cannot be told apart from repeat claims and appeals",
+                    "UNHCR asylum applications, 2000-2005 (application type V)",
+                    "asylum_applications_abroad", years=tuple(range(2000, 2006))),
     ObservationNote("M", "the World Bank publishes 0 where no remittance inflows are "
                     "reported; a country with emigrants does not receive nothing",
                     "World Bank WDI, BX.TRF.PWKR.CD.DT (Iran and Turkmenistan report none; "
@@ -625,9 +631,12 @@ def flag_reason(indicator: str, iso3: str, year: int, flag: str) -> str | None:
     ind = _INDICATORS_BY_ID.get(indicator)
     inputs = [ind.numerator, ind.denominator] if ind and ind.provider == "derived" else []
     for source in [indicator, *inputs]:
-        for note in observation_notes(source, iso3):
-            if note.flag == flag and note.covers(year) and note.iso3 in (None, iso3):
-                return note.reason
+        notes = [n for n in observation_notes(source, iso3)
+                 if n.flag == flag and n.covers(year) and n.iso3 in (None, iso3)]
+        # A note naming the state says more than one for every state.
+        notes.sort(key=lambda n: n.iso3 is None)
+        if notes:
+            return notes[0].reason
     return RULE_REASONS.get(flag) or FLAG_MEANINGS.get(flag)
 
 
