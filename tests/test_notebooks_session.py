@@ -69,7 +69,8 @@ def test_key_figures_come_from_the_frame_and_are_recorded(session, tmp_path):
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["key_figures"] == [{"indicator": "remittances_received_pct_gdp",
                                       "iso3": "TJK", "year": int(row["year"]),
-                                      "value": float(row["value"]), "unit": "% of GDP"}]
+                                      "value": float(row["value"]), "unit": "% of GDP",
+                                      "flag": row["flag"]}]
     with pytest.raises(AnalysisError, match="0 rows in the frame"):
         session.key_figure(frame, "remittances_received_pct_gdp", "TJK", 1999)
     with pytest.raises(AnalysisError, match="differs from the catalogue"):
