@@ -107,3 +107,36 @@ def test_every_subcommand_has_help(command):
                             capture_output=True, text=True)
     assert result.returncode == 0
     assert f"python -m analysis {command}" in result.stdout
+
+
+IRAN_2022 = "Iran's reclassification of Afghans in a refugee-like situation as refugees"
+IRAN_2025 = ("UNHCR's reclassification of part of Iran's Afghans as other people in need of "
+             "international protection")
+
+
+def test_break_label_names_a_break_briefly():
+    assert catalogue.break_label("refugees_hosted", "IRN", 2022) == IRAN_2022
+    assert catalogue.break_label("refugees_hosted", "IRN", 2025) == IRAN_2025
+    assert catalogue.break_label("refugees_abroad", "AFG", 2022) == IRAN_2022
+    # A derived indicator takes its input's break (refugees hosted per 1,000 residents).
+    assert catalogue.break_label("refugees_hosted_per_1000", "IRN", 2022) == IRAN_2022
+    assert catalogue.break_label("refugees_hosted", "IRN", 2021) is None  # no break then
+    assert catalogue.break_label("refugees_hosted", "TUR", 2022) is None
+    assert catalogue.break_label("remittances_received_usd", "AFG", 2022) is None  # M, not B
+
+
+def test_break_label_prefers_the_states_own_note(monkeypatch):
+    notes = (catalogue.ObservationNote("B", "every", "src", "idps", None, (2020,),
+                                       label="a break for every state"),
+             catalogue.ObservationNote("B", "own", "src", "idps", "PAK", (2020,),
+                                       label="Pakistan's own break"))
+    monkeypatch.setattr(catalogue, "OBSERVATION_NOTES", notes)
+    assert catalogue.break_label("idps", "PAK", 2020) == "Pakistan's own break"
+    assert catalogue.break_label("idps", "AFG", 2020) == "a break for every state"
+
+
+def test_every_break_has_a_label_and_no_label_has_a_digit():
+    for note in catalogue.OBSERVATION_NOTES:
+        if note.flag == "B":
+            assert note.label, note.reason
+        assert not re.search(r"\d", note.label), note.label

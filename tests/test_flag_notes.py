@@ -58,3 +58,24 @@ def test_missing_values_are_not_latest_values():
 def test_unreliable_states():
     frame = _frame([("TKM", 2020, "r", 50.0, "U"), ("AFG", 2020, "r", 60.0, "")])
     assert metrics.unreliable(frame) == {"TKM"}
+
+
+def test_footnote_lists_states_in_catalogue_order_whatever_the_frame_order():
+    frame = _frame([
+        ("TKM", 2020, "remittances_received_usd", float("nan"), "M"),
+        ("TUR", 2020, "remittances_received_usd", float("nan"), "M"),
+        ("AZE", 2021, "remittances_received_usd", float("nan"), "M"),
+    ])
+    note = flags.footnote(frame)
+    assert note.startswith("Not reported, left as gaps (Azerbaijan 2021; Türkiye 2020; "
+                           "Turkmenistan 2020): the World Bank publishes 0")
+    assert flags.footnote(frame.iloc[::-1]) == note
+
+
+def test_footnote_of_a_derived_row_prefers_the_states_own_note_on_its_input():
+    # Afghanistan's 2022 remittances: the state's own note (carried forward), not the note on
+    # published zeros that covers every state.
+    frame = _frame([("AFG", 2022, "remittances_received_pct_gdp", float("nan"), "M")])
+    assert flags.footnote(frame) == (
+        "Not reported, left as gaps (Afghanistan 2022): the 2021 figure carried forward "
+        "unchanged: no remittance data were reported for Afghanistan after August 2021.")

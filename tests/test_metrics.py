@@ -50,6 +50,58 @@ def test_ratio_joins_exact_years_only_and_skips_zero_denominators():
     assert out.to_dict("records") == [{"iso3": "TJK", "year": 2015, "value": 100.0}]
 
 
+def flagged(rows):
+    return pd.DataFrame(rows, columns=["iso3", "year", "value", "flag"])
+
+
+def test_ratio_carries_the_stronger_input_flag():
+    num = flagged([("IRN", 2022, 3_400.0, "B"), ("IRN", 2023, 3_500.0, ""),
+                   ("IRN", 2019, 980.0, "E"), ("TKM", 2023, None, "M"),
+                   ("TJK", 2015, 2.0, "")])
+    den = flagged([("IRN", 2022, 100.0, ""), ("IRN", 2023, 100.0, "F"),
+                   ("IRN", 2019, 98.0, "F"), ("TKM", 2023, 7.0, ""), ("TJK", 2015, 8.0, "")])
+    out = metrics.ratio(num, den, 1000).set_index(["iso3", "year"])
+    # B beats nothing; F (projection) beats "" and E (estimate), by catalogue.FLAG_PRECEDENCE.
+    assert out.loc[("IRN", 2022)].tolist() == [34_000.0, "B"]
+    assert out.loc[("IRN", 2023)].tolist() == [35_000.0, "F"]
+    assert out.loc[("IRN", 2019)].tolist() == [10_000.0, "F"]
+    assert out.loc[("TJK", 2015)].tolist() == [250.0, ""]
+    assert ("TKM", 2023) not in out.index  # not reported: no rate of nothing
+
+
+def test_ratio_takes_the_flag_of_the_one_input_that_has_one():
+    num = flagged([("AFG", 2022, 6.0, "B")])
+    den = frame([("AFG", 2022, 40.0)])
+    assert metrics.ratio(num, den, 1000).to_dict("records") == [
+        {"iso3": "AFG", "year": 2022, "value": 150.0, "flag": "B"}]
+    assert metrics.ratio(den, num).to_dict("records") == [
+        {"iso3": "AFG", "year": 2022, "value": 40 / 6, "flag": "B"}]
+
+
+BROKEN = flagged([("IRN", 2015, 1.0, "B"), ("IRN", 2021, 0.8, ""), ("IRN", 2022, 3.4, "B"),
+                  ("IRN", 2025, 1.6, "B"), ("PAK", 2024, 1.5, "B"), ("TUR", 2022, 3.5, "")])
+
+
+def test_breaks_between_takes_breaks_after_the_first_year_up_to_the_last():
+    def years(out):
+        return sorted(zip(out["iso3"], out["year"], strict=True))
+
+    assert years(metrics.breaks_between(BROKEN, 2015, 2024)) == [("IRN", 2022), ("PAK", 2024)]
+    assert years(metrics.breaks_between(BROKEN, 2021, 2022)) == [("IRN", 2022)]
+    assert years(metrics.breaks_between(BROKEN, 2022, 2023)) == []  # a break in the first year
+    assert years(metrics.breaks_between(BROKEN, 0, 2025)) == [
+        ("IRN", 2015), ("IRN", 2022), ("IRN", 2025), ("PAK", 2024)]
+    assert metrics.breaks_between(SERIES, 0, 2030).empty  # no flag column: no break
+
+
+def test_first_break_is_the_first_of_breaks_between():
+    assert metrics.first_break(BROKEN, "IRN", 2015, 2025) == 2022
+    assert metrics.first_break(BROKEN, "IRN", 2014, 2025) == 2015
+    assert metrics.first_break(BROKEN, "IRN", 2022, 2024) is None
+    assert metrics.first_break(BROKEN, "TUR", 0, 2025) is None
+    assert metrics.first_break(SERIES, "TJK", 0, 2030) is None
+
+
 def test_yoy_change_needs_the_previous_calendar_year():
     out = metrics.yoy_change_pct(SERIES).set_index(["iso3", "year"])
     assert out.loc[("TJK", 2015), "change_pct"] == pytest.approx((27 - 37) / 37 * 100)

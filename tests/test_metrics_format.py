@@ -42,3 +42,14 @@ def test_names_come_from_the_catalogue():
 def test_decimal_and_missing():
     assert fmt.decimal(41.49) == "41.5"
     assert fmt.decimal(float("nan")) == "n/a"
+
+
+@pytest.mark.parametrize("country, text", [
+    ("United States", "the United States"), ("United Kingdom", "the United Kingdom"),
+    ("Netherlands", "the Netherlands"), ("Philippines", "the Philippines"),
+    ("Solomon Islands", "the Solomon Islands"), ("Dominican Republic", "the Dominican Republic"),
+    ("Isle of Man", "the Isle of Man"), ("Iran", "Iran"), ("Türkiye", "Türkiye"),
+    ("Germany", "Germany"), ("Czechia", "Czechia"),
+])
+def test_the_adds_the_article_a_country_takes_inside_a_sentence(country, text):
+    assert fmt.the(country) == text

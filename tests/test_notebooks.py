@@ -133,3 +133,20 @@ def test_every_chart_is_published_with_a_finding(name):
             cell[:200]
     names = re.findall(r"nb\.publish\(chart, \"([a-z0-9_]+)\"", "\n".join(cells))
     assert len(names) == len(set(names)), "figure names repeat"
+
+
+# Helpers two notebooks once defined for themselves, now in the package (with tests):
+# plotting.mark_flags, catalogue.break_label, metrics.breaks_between, metrics.ratio's flag,
+# fmt.the, flags.footnote, nb.chart's own footer, plotting.state_bars' value labels.
+MOVED_TO_PACKAGE = {"mark_breaks", "break_name", "breaks_before", "breaks_between",
+                    "flagged_ratio", "the", "flag_reason", "footnote", "chart_source",
+                    "label_bars"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_notebooks_do_not_redefine_package_helpers(name):
+    tree = ast.parse(_code(name))
+    defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    defined |= {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                for t in n.targets if isinstance(t, ast.Name) and t.id == "BREAK_NAMES"}
+    assert defined & (MOVED_TO_PACKAGE | {"BREAK_NAMES"}) == set()

@@ -143,3 +143,71 @@ def test_source_note_takes_the_code_recorded_in_the_processed_table(built_root):
 def test_source_note_needs_a_source():
     with pytest.raises(AnalysisError, match="at least one source"):
         plotting.source_note()
+
+
+def _breaks_and_hollows(ax):
+    bars = [ln for ln in ax.get_lines() if ln.get_marker() == "|"]
+    hollow = [ln for ln in ax.get_lines() if ln.get_markerfacecolor() == "white"]
+    words = [(t.get_text(), t.xy) for t in ax.texts if t.get_text() == "break"]
+    return bars, hollow, words
+
+
+def test_mark_flags_marks_breaks_and_few_case_values():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    rows = pd.DataFrame({"year": [2020, 2021, 2022, 2023], "value": [50.0, 60.0, 3.4, None],
+                         "flag": ["U", "", "B", "B"]})
+    look = plotting.state_look("TJK")
+    plotting.mark_flags(chart.ax, rows, look=look)
+    bars, hollow, words = _breaks_and_hollows(chart.ax)
+    # One break with a value (2023 has none to mark), one hollow few-case point.
+    assert [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in bars] == [(2022, 3.4)]
+    assert words == [("break", (2022, 3.4))]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [2020]
+    assert hollow[0].get_color() == look["color"] and hollow[0].get_marker() == look["marker"]
+
+
+def test_mark_flags_needs_a_flag_column():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.mark_flags(chart.ax, pd.DataFrame({"year": [2022], "value": [1.0]}))
+    assert len(chart.ax.get_lines()) == 0 and len(chart.ax.texts) == 0
+
+
+def test_state_lines_mark_the_breaks_of_each_state():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    rows = pd.DataFrame({"iso3": ["IRN"] * 3 + ["TUR"] * 3, "year": [2021, 2022, 2023] * 2,
+                         "value": [0.8, 3.4, 3.7, 3.7, 3.5, 3.2],
+                         "flag": ["", "B", "", "", "", ""]})
+    plotting.state_lines(chart.ax, rows, label_ends=False)
+    _bars, _hollow, words = _breaks_and_hollows(chart.ax)
+    assert words == [("break", (2022, 3.4))]
+
+
+def _value_labels(ax):
+    return {t.get_text(): t.xy for t in ax.texts}
+
+
+def test_state_bars_put_each_value_label_past_its_bar_or_marker():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    values = pd.Series({"TJK": 20.0, "KGZ": 50.0, "UZB": 12.0, "TKM": 40.0})
+    reference = pd.Series({"TJK": 30.0, "KGZ": 10.0, "TKM": 80.0})  # UZB: no reference
+    plotting.state_bars(chart.ax, values, value_format=lambda v: f"{v:g}", sort=False,
+                        reference=reference, hollow=["TKM"])
+    # Bottom-up: the few-case TKM set apart first, then TJK, KGZ, UZB in the order given.
+    assert _value_labels(chart.ax) == {"40": (80.0, 0), "20": (30.0, 1), "50": (50.0, 2),
+                                       "12": (12.0, 3)}
+
+
+def test_state_bars_labels_of_negative_bars_go_left():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    values = pd.Series({"TJK": -5.0, "KGZ": -5.0})
+    plotting.state_bars(chart.ax, values, value_format=lambda v: "", sort=False,
+                        reference=pd.Series({"TJK": -8.0, "KGZ": -2.0}))
+    assert [t.xy for t in chart.ax.texts] == [(-8.0, 0), (-5.0, 1)]
+
+
+def test_state_bars_without_reference_label_the_bar_end():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_bars(chart.ax, pd.Series({"TJK": 3.0, "KGZ": 1.0}),
+                        value_format=lambda v: f"{v:g}")
+    # Sorted ascending, drawn bottom-up: KGZ first.
+    assert _value_labels(chart.ax) == {"1": (1.0, 0), "3": (3.0, 1)}

@@ -513,6 +513,10 @@ class ObservationNote:
     zero or carried-forward figure that means "not reported", or an exceptional but real value
     (flag ""), each with its reason and the source for it.
 
+    `label` is a short phrase for sentences ("Iran's reclassification of Afghans in a
+    refugee-like situation as refugees"): no digits, since a finding's numbers go through the
+    claims ledger and its years are written by the sentence. Every break has one.
+
     `iso3` None applies to every state; `years` None to every year; `only_zero` restricts the
     note to observations the provider published as exactly 0. Corridor notes name a `measure`
     and an `origin`/`destination` pair instead of an indicator and a state.
@@ -528,6 +532,7 @@ class ObservationNote:
     measure: str | None = None
     origin: str | None = None
     destination: str | None = None
+    label: str = ""
 
     def covers(self, year: int) -> bool:
         return self.years is None or year in self.years
@@ -539,67 +544,86 @@ _IRAN_2022 = ("reclassification: from 2022 UNHCR's refugee figure for Iran inclu
 _IRAN_2025 = ("reclassification: from mid-2025 UNHCR splits Iran's Afghans into refugees and "
               "other people in need of international protection, so the refugee count falls "
               "by a definition change")
+_IRAN_2022_LABEL = ("Iran's reclassification of Afghans in a refugee-like situation as "
+                    "refugees")
+_IRAN_2025_LABEL = ("UNHCR's reclassification of part of Iran's Afghans as other people in "
+                    "need of international protection")
 _IRAN_SOURCE = ("UNHCR, Global Trends: Forced Displacement in 2022 (Iran's figures); UNHCR "
                 "population statistics mid-2025 for Iran (refugees 770,514; other people in need "
                 "of international protection 879,500)")
 
 OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
     # -- breaks in series ------------------------------------------------------------------
-    ObservationNote("B", _IRAN_2022, _IRAN_SOURCE, "refugees_hosted", "IRN", (2022,)),
-    ObservationNote("B", _IRAN_2025, _IRAN_SOURCE, "refugees_hosted", "IRN", (2025,)),
+    ObservationNote("B", _IRAN_2022, _IRAN_SOURCE, "refugees_hosted", "IRN", (2022,),
+                    label=_IRAN_2022_LABEL),
+    ObservationNote("B", _IRAN_2025, _IRAN_SOURCE, "refugees_hosted", "IRN", (2025,),
+                    label=_IRAN_2025_LABEL),
     ObservationNote("B", "Iran's reclassification of Afghans in 2022 (see refugees hosted in "
                     "Iran) carries into the count of Afghan refugees worldwide",
-                    _IRAN_SOURCE, "refugees_abroad", "AFG", (2022,)),
+                    _IRAN_SOURCE, "refugees_abroad", "AFG", (2022,), label=_IRAN_2022_LABEL),
     ObservationNote("B", "Iran's reclassification of Afghans in 2025 (see refugees hosted in "
                     "Iran) carries into the count of Afghan refugees worldwide",
-                    _IRAN_SOURCE, "refugees_abroad", "AFG", (2025,)),
+                    _IRAN_SOURCE, "refugees_abroad", "AFG", (2025,), label=_IRAN_2025_LABEL),
     ObservationNote("B", _IRAN_2022, _IRAN_SOURCE, measure="refugees", origin="AFG",
-                    destination="IRN", years=(2022,)),
+                    destination="IRN", years=(2022,), label=_IRAN_2022_LABEL),
     ObservationNote("B", _IRAN_2025, _IRAN_SOURCE, measure="refugees", origin="AFG",
-                    destination="IRN", years=(2025,)),
+                    destination="IRN", years=(2025,), label=_IRAN_2025_LABEL),
     ObservationNote("M", "UNHCR stopped reporting Pakistan's conflict-displaced population in "
                     "2022: the zero means no figure, not that every IDP found a solution",
                     "UNHCR population statistics for Pakistan, 2022-2025", "idps", "PAK",
-                    (2022, 2023, 2025), only_zero=True),
+                    (2022, 2023, 2025), only_zero=True,
+                    label="UNHCR no longer reporting Pakistan's conflict-displaced population"),
     ObservationNote("B", "a single figure after reporting stopped in 2022; not a continuation "
                     "of the series up to 2021", "UNHCR population statistics for Pakistan",
-                    "idps", "PAK", (2024,)),
+                    "idps", "PAK", (2024,),
+                    label="a single figure after UNHCR stopped reporting Pakistan's "
+                    "internally displaced people"),
     # -- figures that mean "not reported" ---------------------------------------------------
     ObservationNote("M", "before 2006 UNHCR's asylum data do not split applications by type "
                     "(every asylum country but the United States reports all types together), "
                     "so new applications cannot be told apart from repeat claims and appeals",
                     "UNHCR asylum applications, 2000-2005 (application type V)",
-                    "asylum_applications_abroad", years=tuple(range(2000, 2006))),
+                    "asylum_applications_abroad", years=tuple(range(2000, 2006)),
+                    label="UNHCR's asylum data not yet telling new applications apart"),
     ObservationNote("M", "the World Bank publishes 0 where no remittance inflows are "
                     "reported; a country with emigrants does not receive nothing",
                     "World Bank WDI, BX.TRF.PWKR.CD.DT (Iran and Turkmenistan report none; "
                     "Afghanistan none before 2008)",
-                    "remittances_received_usd", only_zero=True),
+                    "remittances_received_usd", only_zero=True,
+                    label="a published zero meaning no remittance inflows reported"),
     ObservationNote("M", "the World Bank publishes 0 where no remittance outflows are reported",
                     "World Bank WDI, BM.TRF.PWKR.CD.DT", "remittances_paid_usd",
-                    only_zero=True),
+                    only_zero=True,
+                    label="a published zero meaning no remittance outflows reported"),
     ObservationNote("E", "the last figure before Afghanistan's central bank stopped publishing "
                     "its balance of payments after August 2021; the World Bank repeats it "
                     "unchanged for 2022 and 2023", "World Bank WDI, BX.TRF.PWKR.CD.DT for "
                     "Afghanistan (US$320 million in 2021, 2022 and 2023)",
-                    "remittances_received_usd", "AFG", (2021,)),
+                    "remittances_received_usd", "AFG", (2021,),
+                    label="the last figure before Afghanistan's central bank stopped "
+                    "publishing its balance of payments"),
     ObservationNote("M", "the 2021 figure carried forward unchanged: no remittance data were "
                     "reported for Afghanistan after August 2021", "World Bank WDI, "
                     "BX.TRF.PWKR.CD.DT for Afghanistan", "remittances_received_usd", "AFG",
-                    (2022, 2023)),
+                    (2022, 2023),
+                    label="the previous figure carried forward: not reported"),
     ObservationNote("E", "the Iranian government's figure of 2015 republished unchanged by "
                     "UNHCR for 2016-2019 (979,435 each year): a carried-forward estimate, not "
                     "a yearly count", "UNHCR population statistics for Iran, 2015-2019",
-                    "refugees_hosted", "IRN", (2016, 2017, 2018, 2019)),
+                    "refugees_hosted", "IRN", (2016, 2017, 2018, 2019),
+                    label="the Iranian government's earlier figure republished unchanged"),
     ObservationNote("M", "UNHCR counts internally displaced people only where it runs or "
                     "supports an IDP operation; its zero elsewhere means not reported, not "
                     "that no one is displaced", "UNHCR Refugee Data Finder, methodology: IDPs",
-                    "idps", only_zero=True),
+                    "idps", only_zero=True,
+                    label="a zero where UNHCR runs no operation for internally displaced "
+                    "people: not reported"),
     # -- real but exceptional values --------------------------------------------------------
     ObservationNote("", "likely the departure of Karabakh's Armenian population in late "
                     "September 2023 (UNHCR counted 115,183 refugees who fled Karabakh to "
                     "Armenia)", "UNHCR Armenia factsheet, February 2024", "net_migration",
-                    "AZE", (2023,)),
+                    "AZE", (2023,),
+                    label="likely the departure of Karabakh's Armenian population"),
 )
 
 # Why a computed flag is set (rules in the build rather than notes on single observations).
@@ -638,6 +662,22 @@ def flag_reason(indicator: str, iso3: str, year: int, flag: str) -> str | None:
         if notes:
             return notes[0].reason
     return RULE_REASONS.get(flag) or FLAG_MEANINGS.get(flag)
+
+
+def break_label(indicator: str, iso3: str, year: int) -> str | None:
+    """The short wording of the series break (flag B) in one observation, for a sentence
+    (no digits: the sentence writes the year): the reviewed note's `label`, for a derived
+    indicator the label of the input it inherited the break from (as `flag_reason`), a note
+    naming the state before one for every state. None when no note records a break there."""
+    ind = _INDICATORS_BY_ID.get(indicator)
+    inputs = [ind.numerator, ind.denominator] if ind and ind.provider == "derived" else []
+    for source in [indicator, *inputs]:
+        notes = [n for n in observation_notes(source, iso3)
+                 if n.flag == "B" and n.covers(int(year)) and n.label]
+        notes.sort(key=lambda n: n.iso3 is None)
+        if notes:
+            return notes[0].label
+    return None
 
 
 # The notebook for per-state profiles, as an id the report accepts in --themes.

@@ -36,6 +36,16 @@ def _who(row) -> str:
         f"{row['origin_iso3']} to {row['destination_iso3']}"
 
 
+def _order(row) -> tuple:
+    """Where a row's state (or corridor) comes in a list: catalogue states in catalogue order,
+    then anything else by name, so a footnote does not depend on the order of its frame."""
+    codes = catalogue.state_codes()
+    iso3 = row.get("iso3")
+    if isinstance(iso3, str) and iso3 in codes:
+        return (codes.index(iso3), "")
+    return (len(codes), _who(row))
+
+
 def _reason(row) -> str | None:
     if "indicator" in row and pd.notna(row.get("indicator")):
         return catalogue.flag_reason(row["indicator"], row["iso3"], int(row["year"]), row["flag"])
@@ -67,7 +77,7 @@ def footnote(frame: pd.DataFrame) -> str | None:
         if rows.empty:
             continue
         by_reason: dict[str, dict[str, set]] = {}
-        for _, row in rows.iterrows():
+        for _, row in sorted(rows.iterrows(), key=lambda item: _order(item[1])):
             by_reason.setdefault(_reason(row) or "", {}).setdefault(_who(row), set()) \
                 .add(int(row["year"]))
         for reason, who in by_reason.items():

@@ -75,6 +75,20 @@ def name(iso3: str) -> str:
     return catalogue.state(iso3).name
 
 
+# Country names that take "the" inside a sentence, besides those `the` recognises by their
+# form (United ..., Netherlands ..., Isle of ..., ... Islands, ... Republic).
+_WITH_THE = frozenset({"Bahamas", "Comoros", "Gambia", "Maldives", "Philippines", "Seychelles"})
+
+
+def the(country: str) -> str:
+    """A country's display name as it reads inside a sentence: 'the United States', 'the
+    Netherlands', 'the Solomon Islands', 'the Dominican Republic'; other names unchanged
+    ('Iran'). Takes a name, not a code: `the(name("USA"))` for a catalogue state."""
+    takes_the = (country in _WITH_THE or country.startswith(("United ", "Netherlands", "Isle of "))
+                 or country.endswith((" Islands", " Republic")))
+    return f"the {country}" if takes_the else country
+
+
 def names(codes: Iterable[str]) -> str:
     """'Tajikistan, Kyrgyzstan and Uzbekistan'."""
     labels = [name(c) for c in codes]

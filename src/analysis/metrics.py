@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import catalogue
 from analysis.errors import DataError
+from analysis.transform import strongest_flag
 
 # ---------------------------------------------------------------------------
 # State-year series
@@ -30,12 +31,20 @@ def latest(frame: pd.DataFrame) -> pd.DataFrame:
     return rows.groupby("iso3", as_index=False).tail(1)[_cols(frame)].reset_index(drop=True)
 
 
-def first_break(frame: pd.DataFrame, iso3: str, after: int, upto: int) -> int | None:
-    """The first year in (after, upto] where the state's series has a break (flag B)."""
+def breaks_between(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """The rows flagged B (series break) with first < year <= last: the breaks a comparison of
+    `first` with `last` crosses (a break in `first` itself is not crossed). Give first=0 for
+    every break up to `last`, e.g. to name them in the footnote of a one-year chart. Indicator
+    or corridor rows; a frame without a flag column has none."""
     if "flag" not in frame.columns:
-        return None
-    rows = frame[(frame["iso3"] == iso3) & (frame["flag"] == "B")
-                 & (frame["year"] > after) & (frame["year"] <= upto)]
+        return frame.iloc[0:0]
+    return frame[(frame["flag"] == "B") & (frame["year"] > first) & (frame["year"] <= last)]
+
+
+def first_break(frame: pd.DataFrame, iso3: str, after: int, upto: int) -> int | None:
+    """The first year in (after, upto] where the state's series has a break (flag B): the first
+    of `breaks_between(frame, after, upto)` for the state."""
+    rows = breaks_between(frame[frame["iso3"] == iso3], after, upto)
     return int(rows["year"].min()) if not rows.empty else None
 
 
@@ -74,13 +83,23 @@ def ratio(numerator: pd.DataFrame, denominator: pd.DataFrame, factor: float = 1.
           ) -> pd.DataFrame:
     """numerator / denominator * factor for state-years present in both (no interpolation:
     a year missing on either side has no value, nor has a "not reported" (null, flag M) one);
-    denominators of 0 give no value."""
-    both = numerator[["iso3", "year", "value"]].dropna().merge(
-        denominator[["iso3", "year", "value"]].dropna(), on=["iso3", "year"],
-        suffixes=("_n", "_d"))
+    denominators of 0 give no value. Columns iso3, year, value, and flag when either input has
+    one: the stronger of the two inputs' flags (catalogue.FLAG_PRECEDENCE), as the build flags
+    a derived indicator, so a break in the numerator or a projected denominator shows."""
+    def part(frame):
+        cols = ["iso3", "year", "value"]
+        rows = frame[cols + (["flag"] if "flag" in frame.columns else [])]
+        rows = rows.dropna(subset=["value"])
+        return rows if "flag" in rows.columns else rows.assign(flag="")
+
+    flagged = "flag" in numerator.columns or "flag" in denominator.columns
+    both = part(numerator).merge(part(denominator), on=["iso3", "year"], suffixes=("_n", "_d"))
     both = both[both["value_d"] > 0]
     both["value"] = both["value_n"] / both["value_d"] * factor
-    return both[["iso3", "year", "value"]].reset_index(drop=True)
+    both["flag"] = [strongest_flag(a, b) for a, b in
+                    zip(both["flag_n"].fillna(""), both["flag_d"].fillna(""), strict=True)]
+    return both[["iso3", "year", "value"] + (["flag"] if flagged else [])] \
+        .reset_index(drop=True)
 
 
 def yoy_change_pct(frame: pd.DataFrame) -> pd.DataFrame:

@@ -285,7 +285,7 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
             ax.plot(joined[x], joined[y], color=look["color"], linestyle=":")
             ax.plot(part[x], part[y], linestyle="none", marker=look["marker"],
                     markerfacecolor="white", color=look["color"])
-        _mark_flags(ax, rows, x, y, look)
+        mark_flags(ax, rows, x, y, look)
         last = rows.dropna(subset=[y]).iloc[-1]
         ends.append((float(last[y]), look["label"], look["color"], last[x]))
         drawn.append(iso3)
@@ -298,11 +298,18 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
     return drawn
 
 
-def _mark_flags(ax, rows: pd.DataFrame, x: str, y: str, look: dict) -> None:
+def mark_flags(ax, rows: pd.DataFrame, x: str = "year", y: str = "value",
+               look: dict | None = None) -> None:
     """Per DESIGN's evidence rules: a series break (flag B) gets a black bar across the line
-    and a "break" label at its first year; a low-reliability value (U) a hollow marker."""
+    and a "break" label at its first year; a low-reliability value (U) a hollow marker in the
+    line's `look` (colour and marker, as `state_look` gives; default a grey circle).
+
+    `state_lines` calls it for every state; call it for lines drawn otherwise (e.g. with
+    `lines_from_wide`), passing the rows drawn, with their flag column. Rows without a value
+    get no mark; a frame without a flag column none."""
     if "flag" not in rows.columns:
         return
+    rows = rows.dropna(subset=[y])
     for _, row in rows[rows["flag"] == "B"].iterrows():
         ax.plot(row[x], row[y], marker="|", markersize=14, markeredgewidth=2,
                 color="#000000", linestyle="none", zorder=5)
@@ -310,6 +317,7 @@ def _mark_flags(ax, rows: pd.DataFrame, x: str, y: str, look: dict) -> None:
                     fontsize=6.5, color="#000000")
     few = rows[rows["flag"] == "U"]
     if not few.empty:
+        look = look or {"color": MUTED, "marker": "o"}
         ax.plot(few[x], few[y], linestyle="none", marker=look["marker"],
                 markerfacecolor="white", color=look["color"], zorder=5)
 
@@ -398,9 +406,11 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
                sort: bool = True, reference: pd.Series | None = None,
                reference_label: str | None = None, hollow: Iterable[str] = ()) -> None:
     """One bar per state (index = ISO3), coloured and hatched like the state, labelled with its
-    name and value. `reference` (same index) adds a hollow marker per state, e.g. 2015.
-    States in `hollow` (low-reliability values, flag U) are drawn as outlines, set apart after
-    the ranked bars and labelled "few cases": they take no place in the ranking."""
+    name and value. `reference` (same index) adds a hollow marker per state, e.g. 2015; the
+    value label then goes after whichever is further out, the bar's end or the marker, so the
+    two never overlap. States in `hollow` (low-reliability values, flag U) are drawn as
+    outlines, set apart after the ranked bars and labelled "few cases": they take no place in
+    the ranking."""
     values = values.dropna()
     hollow = [c for c in values.index if c in set(hollow)]
     ranked = values.drop(index=hollow)
@@ -430,23 +440,43 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
         ax.grid(axis="y", visible=False)
     else:
         ax.set_xticks(positions, names, rotation=30, ha="right")
-    for pos, v in zip(positions, values.to_numpy(), strict=True):
+    ref = reference.reindex(values.index) if reference is not None else None
+    for pos, v, at in zip(positions, values.to_numpy(), _label_positions(values, ref),
+                          strict=True):
         label = value_format(v)
+        # With markers, room for half a marker: one just inside the bar's end sticks out.
+        gap = 3 if ref is None else 6
         if horizontal:
-            ax.annotate(label, (v, pos), xytext=(3, 0), textcoords="offset points",
-                        va="center", ha="left" if v >= 0 else "right", fontsize=7.5)
+            ax.annotate(label, (at, pos), xytext=(gap if v >= 0 else -gap, 0),
+                        textcoords="offset points", va="center",
+                        ha="left" if v >= 0 else "right", fontsize=7.5)
         else:
-            ax.annotate(label, (pos, v), xytext=(0, 2), textcoords="offset points",
+            ax.annotate(label, (pos, at), xytext=(0, gap - 1), textcoords="offset points",
                         ha="center", va="bottom", fontsize=7.5)
-    if reference is not None:
-        ref = reference.reindex(values.index)
+    if ref is not None:
         xy = (ref.to_numpy(), positions) if horizontal else (positions, ref.to_numpy())
         ax.plot(*xy, linestyle="none", marker="D", markerfacecolor="white",
                 markeredgecolor="#000000", markersize=5, label=reference_label)
         if reference_label:
-            ax.legend(loc="lower right")
+            ax.legend(loc="best")  # clear of the bars, markers and value labels
     if horizontal:
         ax.margins(x=0.15)
+
+
+def _label_positions(values: pd.Series, reference: pd.Series | None = None) -> list[float]:
+    """Where each bar's value label is anchored: the bar's end, or the reference marker when
+    that lies further out (further right for a positive bar, further left for a negative
+    one). A missing reference leaves the label at the bar."""
+    if reference is None:
+        return [float(v) for v in values]
+    out = []
+    for v, r in zip(values.to_numpy(dtype=float), reference.reindex(values.index)
+                    .to_numpy(dtype=float), strict=True):
+        if np.isnan(r):
+            out.append(float(v))
+        else:
+            out.append(float(max(v, r) if v >= 0 else min(v, r)))
+    return out
 
 
 def dumbbell(ax, start: pd.Series, end: pd.Series, *, start_label: str, end_label: str,
