@@ -193,7 +193,9 @@ def test_state_bars_put_each_value_label_past_its_bar_or_marker():
     plotting.state_bars(chart.ax, values, value_format=lambda v: f"{v:g}", sort=False,
                         reference=reference, hollow=["TKM"])
     # Bottom-up: the few-case TKM set apart first, then TJK, KGZ, UZB in the order given.
-    assert _value_labels(chart.ax) == {"40": (80.0, 0), "20": (30.0, 1), "50": (50.0, 2),
+    # TJK's marker lies just past its bar (10 <= 0.15 * 80): the label goes past the marker;
+    # TKM's lies far beyond (40 > 12): the label stays with its bar.
+    assert _value_labels(chart.ax) == {"40": (40.0, 0), "20": (30.0, 1), "50": (50.0, 2),
                                        "12": (12.0, 3)}
 
 
@@ -201,8 +203,9 @@ def test_state_bars_labels_of_negative_bars_go_left():
     chart = plotting.new_chart("t", "s", "Source: x.")
     values = pd.Series({"TJK": -5.0, "KGZ": -5.0})
     plotting.state_bars(chart.ax, values, value_format=lambda v: "", sort=False,
-                        reference=pd.Series({"TJK": -8.0, "KGZ": -2.0}))
-    assert [t.xy for t in chart.ax.texts] == [(-8.0, 0), (-5.0, 1)]
+                        reference=pd.Series({"TJK": -5.5, "KGZ": -2.0}))
+    # TJK's marker is just beyond its bar (0.5 <= 0.15 * 5.5); KGZ's lies inside the bar.
+    assert [t.xy for t in chart.ax.texts] == [(-5.5, 0), (-5.0, 1)]
 
 
 def test_state_bars_without_reference_label_the_bar_end():

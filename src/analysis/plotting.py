@@ -463,19 +463,24 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
         ax.margins(x=0.15)
 
 
+# A value label's width, as a share of the axis' largest extent (7.5 pt text, a few glyphs).
+LABEL_ROOM = 0.15
+
+
 def _label_positions(values: pd.Series, reference: pd.Series | None = None) -> list[float]:
     """Where each bar's value label is anchored: the bar's end, or the reference marker when
-    that lies further out (further right for a positive bar, further left for a negative
-    one). A missing reference leaves the label at the bar."""
+    that lies just beyond it, where the label would cover it (within LABEL_ROOM of the axis'
+    largest extent, further right for a positive bar, further left for a negative one). A
+    marker far beyond the bar leaves the label at the bar, so the label stays with its bar."""
     if reference is None:
         return [float(v) for v in values]
+    ref = reference.reindex(values.index).to_numpy(dtype=float)
+    extent = np.nanmax(np.abs(np.concatenate([values.to_numpy(dtype=float), ref])))
+    room = LABEL_ROOM * extent
     out = []
-    for v, r in zip(values.to_numpy(dtype=float), reference.reindex(values.index)
-                    .to_numpy(dtype=float), strict=True):
-        if np.isnan(r):
-            out.append(float(v))
-        else:
-            out.append(float(max(v, r) if v >= 0 else min(v, r)))
+    for v, r in zip(values.to_numpy(dtype=float), ref, strict=True):
+        beyond = (r - v) if v >= 0 else (v - r)
+        out.append(float(r) if not np.isnan(r) and 0 < beyond <= room else float(v))
     return out
 
 
