@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis import atomic, catalogue, fmt, load
+from analysis import atomic, catalogue, fmt, load, providers
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths
@@ -96,7 +96,7 @@ def base_indicators(ids: Iterable[str]) -> list[str]:
 
 
 def _provider_id(name: str) -> str:
-    for p in catalogue.PROVIDERS:
+    for p in providers.all_providers():
         if p.name == name:
             return p.id
     raise AnalysisError(f"source label names unknown provider {name!r}")
@@ -150,7 +150,7 @@ def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
         entry = dict(vintage.get(provider, {}))
         if None not in years[provider]:  # every series' own latest year is known
             entry["latest_year_present"] = max(years[provider])
-        parts.append(f"{catalogue.provider(provider).name} ({'; '.join(provider_codes)}), "
+        parts.append(f"{providers.get(provider).name} ({'; '.join(provider_codes)}), "
                      f"{vintage_phrase(entry)}")
     text = "Source: " + ". ".join(parts) + "."
     return f"{text} {note}" if note else text

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from analysis import rawfiles
+from analysis import providers, rawfiles
 from analysis.errors import DataError
 from analysis.rawstore import Staging
 
@@ -64,7 +64,7 @@ def record_checked(staging: Staging, name: str, origin: str, params: dict) -> pd
     never replaces good raw files; then note it for the manifest."""
     path = staging.path(name)
     try:
-        frame = rawfiles.read_raw(path, rawfiles.spec(staging.provider, name))
+        frame = rawfiles.read_raw(path, providers.get(staging.provider).raw_spec(name))
     except DataError as exc:
         raise exc.at(f"{staging.provider}/{name} as parsed from {origin}") from None
     staging.record(name, origin=origin, params=params)

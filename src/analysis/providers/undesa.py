@@ -1,11 +1,16 @@
-"""UN DESA International Migrant Stock 2024, origin x destination workbook ->
-data/raw/undesa/migrant_stock_2024.csv.
+"""UN DESA Population Division: International Migrant Stock 2024 (origin x destination x sex,
+data/raw/undesa/migrant_stock_2024.csv) and, from a snapshot only, World Population Prospects
+2024 population estimates and medium-variant projection.
 
-The workbook's 'Table 1' has its header at Excel row 11: an index, the destination's name,
-its coverage and data-type notes, its M49 code, the origin's name and M49 code, then eight
-year columns (1990 ... 2024) for both sexes, eight for males and eight for females. Regions and
-aggregates are dropped by code (M49 codes with no ISO3), not by name. The live source has no
-WPP population file: the build then takes World Bank SP.POP.TOTL.
+Processed rows: immigrant and emigrant stock (summed over both sexes and every partner country),
+population (WPP; World Bank SP.POP.TOTL when the WPP file is absent, as after a live fetch), and
+the migrant-stock corridors (origin = country of birth, destination = country of residence).
+
+Live, the origin x destination workbook: its 'Table 1' has its header at Excel row 11: an
+index, the destination's name, its coverage and data-type notes, its M49 code, the origin's
+name and M49 code, then eight year columns (1990 ... 2024) for both sexes, eight for males and
+eight for females. Regions and aggregates are dropped by code (M49 codes with no ISO3), not by
+name. The live source has no WPP population file: the build then takes World Bank SP.POP.TOTL.
 """
 
 from __future__ import annotations
@@ -18,18 +23,48 @@ import zipfile
 import pandas as pd
 import requests
 
-from analysis import catalogue, rawstore
+from analysis import catalogue, rawstore, transform
+from analysis.catalogue import CorridorMeasure, Indicator
+from analysis.errors import DataError
 from analysis.live import codes
 from analysis.live.common import Summary, download_file, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
 from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
 from analysis.paths import Paths
 from analysis.progress import Progress
+from analysis.providers import worldbank
+from analysis.providers.base import Provider
+from analysis.rawfiles import RawData, RawSpec
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("analysis.live.undesa")  # with the other fetch messages
 
 PROVIDER_ID = "undesa"
 FILE = "migrant_stock_2024.csv"
+# WPP population has no live download we use: live builds take World Bank SP.POP.TOTL.
+WPP_FILE = "population_wpp2024.csv"
+PROJECTION_FILE = "population_wpp2024_projection.csv"
+
+# UN DESA locations without an ISO 3166 code, named by the codes the snapshot uses for them
+# (listed in catalogue.PROVIDER_SPECIAL_CODES): M49 830 is the Channel Islands (the snapshot's
+# XCX rows are Jersey and Guernsey's British, Irish, French and Portuguese-born), and 2003 is the
+# origin UN DESA calls "Other" (not specified by country).
+NON_ISO_M49 = {830: "XCX", 2003: "OOO"}
+assert set(NON_ISO_M49.values()) <= set(catalogue.PROVIDER_SPECIAL_CODES)
+
+RAW_SPECS = (
+    RawSpec(PROVIDER_ID, FILE, ("destination_iso3", "origin_iso3", "sex"),
+            ("year", "migrants"), key=("year", "destination_iso3", "origin_iso3", "sex"),
+            nonnegative=("migrants",), iso3_columns=("destination_iso3", "origin_iso3"),
+            missing_markers=("", ".."), covers_states=("destination_iso3", "origin_iso3")),
+    RawSpec(PROVIDER_ID, WPP_FILE, ("iso3",), ("year", "population"),
+            key=("iso3", "year"), nonnegative=("population",), iso3_columns=("iso3",),
+            covers_states=("iso3",)),
+    RawSpec(PROVIDER_ID, PROJECTION_FILE, ("iso3",),
+            ("m49", "year", "pop_male_thousands", "pop_female_thousands"),
+            key=("iso3", "year"), nonnegative=("pop_male_thousands", "pop_female_thousands"),
+            iso3_columns=("iso3",), covers_states=("iso3",), years_ahead=75),
+)
+
 SHEET = "Table 1"
 HEADER_ROW = 11  # as Excel numbers it
 COLUMNS = ["year", "destination_iso3", "origin_iso3", "sex", "migrants",
@@ -141,7 +176,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
         if header is None:
             raise FetchError(f"{url}: sheet {SHEET!r} ends before its header row {HEADER_ROW}")
         layout = _Layout(header, f"{url}, sheet {SHEET!r}, row {HEADER_ROW}")
-        m49 = codes.m49_to_iso3()
+        m49 = {**codes.m49_to_iso3(), **NON_ISO_M49}
         records, notes, aggregates = [], {}, set()
         for number, row in enumerate(rows, start=HEADER_ROW + 1):
             where = f"{url}, sheet {SHEET!r}, row {number}"
@@ -176,7 +211,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
                              ignore_index=True)
 
 
-def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     url = config.undesa_stock_url
     content, last_updated = download_file(client, url, download)
     progress.step("workbook")
@@ -190,7 +225,74 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
             "latest_year": int(frame["year"].max()) if len(frame) else None,
         }
     summary = Summary(PROVIDER_ID, {FILE: len(table)})
-    population = catalogue.indicator("population").dataset
-    summary.notes.append(f"no {population} live: the build takes World Bank "
+    summary.notes.append(f"no {WPP_FILE} live: the build takes World Bank "
                          f"{catalogue.WORLDBANK_POPULATION_CODE}")
     return summary
+
+
+# -- processed rows ------------------------------------------------------------------------
+
+BY_COLUMN = {"destination": "destination_iso3", "origin": "origin_iso3"}
+
+
+def stock_totals(stock: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Migrant stock summed over both sexes and every partner country. UN DESA leaves out an
+    origin-sex row when it is too small to estimate: the sum is of what is published."""
+    col = BY_COLUMN[ind.by]
+    sums = stock.groupby([col, "year"], as_index=False)["migrants"].sum(min_count=1)
+    return transform.indicator_rows(sums, ind, col, "migrants")
+
+
+def projected_population(projection: pd.DataFrame, ind: Indicator, last_estimate_year: int
+                         ) -> pd.DataFrame:
+    """WPP 2024 medium-variant population (male + female, published in thousands to three
+    decimals, i.e. whole persons) for the years after the last estimate up to
+    catalogue.POPULATION_PROJECTION_LAST_YEAR, flagged F (projection)."""
+    rows = projection[(projection["year"] > last_estimate_year)
+                      & (projection["year"] <= catalogue.POPULATION_PROJECTION_LAST_YEAR)]
+    total = ((rows["pop_male_thousands"] + rows["pop_female_thousands"]) * 1000).round()
+    rows = rows.assign(population=total)
+    source = "UN DESA Population Division: WPP2024 medium-variant projection"
+    return transform.indicator_rows(rows, ind, "iso3", "population", source=source, flag="F")
+
+
+def population(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    if raw.has(PROVIDER_ID, WPP_FILE):
+        wpp = raw.get(PROVIDER_ID, WPP_FILE)
+        rows = transform.indicator_rows(wpp, ind, "iso3", "population")
+        if raw.has(PROVIDER_ID, PROJECTION_FILE):
+            projection = raw.get(PROVIDER_ID, PROJECTION_FILE)
+            rows = pd.concat([rows, projected_population(projection, ind,
+                                                         int(rows["year"].max()))],
+                             ignore_index=True)
+        return rows
+    # Live builds: the UN WPP file is not downloaded; World Bank SP.POP.TOTL stands in.
+    code = catalogue.WORLDBANK_POPULATION_CODE
+    rows = worldbank.series_rows(raw, ind, code=code, source=f"World Bank: {code}")
+    if rows.empty:
+        raise DataError(raw.path(worldbank.PROVIDER_ID, worldbank.FILE),
+                        f"no population: neither undesa/{WPP_FILE} nor {code} rows")
+    return rows
+
+
+def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    if ind.dataset == WPP_FILE:
+        return population(raw, ind)
+    return stock_totals(raw.get(PROVIDER_ID, ind.dataset), ind)
+
+
+def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
+    return transform.corridor_rows(raw.get(PROVIDER_ID, measure.dataset), measure,
+                                   "origin_iso3", "destination_iso3")
+
+
+PROVIDER = Provider(
+    id=PROVIDER_ID,
+    name="UN DESA Population Division",
+    files=(FILE,),
+    optional_files=(WPP_FILE, PROJECTION_FILE),
+    raw_specs=RAW_SPECS,
+    fetch_live=fetch_live,
+    indicator_rows=indicator_rows,
+    corridor_rows=corridor_rows,
+)

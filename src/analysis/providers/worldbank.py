@@ -1,7 +1,10 @@
-"""World Bank Indicators API v2 -> data/raw/worldbank/indicators.csv.
+"""World Bank: World Development Indicators, data/raw/worldbank/indicators.csv (one long file of
+series: indicator, iso3, year, value). A catalogue indicator of provider "worldbank" is the
+series its `code` names; SP.POP.TOTL is fetched too, for UN DESA's population fallback.
 
-One request per indicator per page: every catalogue state in one `;`-joined country path
-segment, `format=json`, a page size large enough that one page is the rule.
+Live, from the Indicators API v2: one request per indicator per page, every catalogue state in
+one `;`-joined country path segment, `format=json`, a page size large enough that one page is
+the rule.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 import requests
 
-from analysis import catalogue, rawstore
+from analysis import catalogue, rawstore, transform
+from analysis.catalogue import Indicator
 from analysis.live.common import Summary, record_checked, today, write_csv
 from analysis.live.config import LiveConfig
 from analysis.live.http import (
@@ -26,12 +30,19 @@ from analysis.live.http import (
 )
 from analysis.paths import Paths
 from analysis.progress import Progress
+from analysis.providers.base import Provider
+from analysis.rawfiles import RawData, RawSpec
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("analysis.live.worldbank")  # with the other fetch messages
 
 PROVIDER_ID = "worldbank"
 FILE = "indicators.csv"
 COLUMNS = ["indicator", "iso3", "year", "value"]
+
+RAW_SPEC = RawSpec(PROVIDER_ID, FILE, ("indicator", "iso3"), ("year", "value"),
+                   key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
+                   covers_states=("iso3",), series_column="indicator")
+
 
 # Provenance, as the snapshot's sources.json describes this provider.
 VINTAGE = {
@@ -206,7 +217,7 @@ def _check_no_repeats(page: Page, shown: str, seen: dict[tuple, int]) -> None:
         seen[(iso3, year)] = page.page
 
 
-def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     states = catalogue.state_codes()
     codes = indicator_codes()
     all_rows, last_updated = [], {}
@@ -234,3 +245,29 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
             "latest_year": int(table["year"].max()) if len(table) else None,
         }
     return Summary(PROVIDER_ID, {FILE: len(table)})
+
+
+# -- processed rows ------------------------------------------------------------------------
+
+
+def series_rows(raw: RawData, ind: Indicator, code: str | None = None,
+                source: str | None = None) -> pd.DataFrame:
+    """Rows for one indicator from the series `code` (the indicator's own by default)."""
+    wb = raw.get(PROVIDER_ID, FILE)
+    rows = wb[wb["indicator"] == (code or ind.code)]
+    return transform.indicator_rows(rows, ind, "iso3", "value", source)
+
+
+def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    return series_rows(raw, ind)
+
+
+PROVIDER = Provider(
+    id=PROVIDER_ID,
+    name="World Bank",
+    files=(FILE,),
+    raw_specs=(RAW_SPEC,),
+    fetch_live=fetch_live,
+    live_steps=lambda: len(indicator_codes()),
+    indicator_rows=indicator_rows,
+)
