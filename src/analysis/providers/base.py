@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # only for annotations: this module stays light to import
 
     from analysis.catalogue import CorridorMeasure, Indicator
     from analysis.live.common import Summary
-    from analysis.live.config import LiveConfig
+    from analysis.live.config import LiveConfig, UrlSetting
     from analysis.live.http import HttpClient
     from analysis.paths import Paths
     from analysis.progress import Progress
@@ -53,6 +53,7 @@ class Provider:
     # Live fetch into data/raw/<id>/ through rawstore.stage; raises, keeping the previous files.
     fetch_live: Callable[[Paths, LiveConfig, HttpClient, Progress], Summary]
     optional_files: tuple[str, ...] = ()  # used when present (snapshot only, say)
+    live_urls: tuple[UrlSetting, ...] = ()  # its endpoints, each from an environment variable
     live_steps: Callable[[], int] = _one_step  # progress steps a live fetch plans for
     # Rows of data/processed/indicators.parquet for one catalogue indicator naming this provider
     indicator_rows: Callable[[RawData, Indicator], pd.DataFrame] | None = None

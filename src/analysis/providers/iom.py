@@ -21,7 +21,7 @@ from analysis import rawstore
 from analysis.errors import AnalysisError, DataError
 from analysis.live import codes
 from analysis.live.common import Summary, download_file, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
+from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
 from analysis.paths import Paths
 from analysis.progress import Progress
@@ -41,6 +41,10 @@ RAW_SPEC = RawSpec(
     ("dead_and_missing", "survivors"), nonnegative=("dead_and_missing",),
     iso3_columns=("incident_iso3",), iso3_list_columns=("origin_iso3",), year_column=None)
 
+CSV_URL = UrlSetting(
+    "MMP_CSV_URL",
+    "https://missingmigrants.iom.int/sites/g/files/tmzbdl601/files/report-migrant-incident/"
+    "Missing_Migrants_Global_Figures_allData.csv")
 
 COLUMNS = ["date", "record_type", "route", "incident_iso3", "dead_and_missing", "cause",
            "survivors", "origin_iso3", "location", "lon", "lat"]
@@ -203,7 +207,7 @@ def parse_csv(content: bytes, url: str) -> pd.DataFrame:
 
 
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
-    url = config.mmp_csv_url
+    url = config.url(CSV_URL.env)
     content, last_updated = download_file(client, url, download)
     progress.step("csv")
     table = parse_csv(content, url)
@@ -258,6 +262,7 @@ PROVIDER = Provider(
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
     fetch_live=fetch_live,
+    live_urls=(CSV_URL,),
     tables=(ProcessedTable("missing_migrants", "Missing Migrants records", records,
                            check_counts),),
 )

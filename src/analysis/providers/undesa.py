@@ -28,7 +28,7 @@ from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
 from analysis.live.common import Summary, download_file, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
+from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
 from analysis.paths import Paths
 from analysis.progress import Progress
@@ -65,6 +65,10 @@ RAW_SPECS = (
             iso3_columns=("iso3",), covers_states=("iso3",), years_ahead=75),
 )
 
+STOCK_URL = UrlSetting(
+    "UNDESA_STOCK_URL",
+    "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files/"
+    "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx")
 SHEET = "Table 1"
 HEADER_ROW = 11  # as Excel numbers it
 COLUMNS = ["year", "destination_iso3", "origin_iso3", "sex", "migrants",
@@ -212,7 +216,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
 
 
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
-    url = config.undesa_stock_url
+    url = config.url(STOCK_URL.env)
     content, last_updated = download_file(client, url, download)
     progress.step("workbook")
     table = parse_workbook(content, url)
@@ -293,6 +297,7 @@ PROVIDER = Provider(
     optional_files=(WPP_FILE, PROJECTION_FILE),
     raw_specs=RAW_SPECS,
     fetch_live=fetch_live,
+    live_urls=(STOCK_URL,),
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
 )

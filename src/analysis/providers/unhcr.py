@@ -33,7 +33,7 @@ import requests
 from analysis import catalogue, rawstore, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.live.common import Summary, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
+from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import (
     FetchError,
     HttpClient,
@@ -84,6 +84,7 @@ RAW_SPECS = (
 )
 FILES = tuple(spec.name for spec in RAW_SPECS)
 
+API_URL = UrlSetting("UNHCR_API_URL", "https://api.unhcr.org/population/v1", api_base=True)
 
 VINTAGE = {
     "producer": "UNHCR",
@@ -195,7 +196,7 @@ def fetch_query(client: HttpClient, config: LiveConfig, name: str, query: dict,
     """Every page of one query, refused if the pages do not fit together (`fields` carries
     the fields another query's items had)."""
     fields = fields or ItemCheck(name)
-    url = f"{config.unhcr_url}/{endpoint(name)}/"
+    url = f"{config.url(API_URL.env)}/{endpoint(name)}/"
     params = {**query, "cf_type": "ISO",
               # yearFrom and yearTo only work together: one alone is silently ignored
               "yearFrom": config.unhcr_first_year, "yearTo": config.last_year,
@@ -266,7 +267,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
         latest = None
         for name in FILES:
-            url = f"{config.unhcr_url}/{endpoint(name)}/"
+            url = f"{config.url(API_URL.env)}/{endpoint(name)}/"
             items = []
             expected = None  # both queries' items carry the same fields
             for query in queries(states):
@@ -282,7 +283,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
             summary.rows[name] = len(frame)
             if len(frame) and name == "population.csv":
                 latest = int(frame["year"].max())
-        staging.vintage = {**VINTAGE, "api": config.unhcr_url + "/",
+        staging.vintage = {**VINTAGE, "api": config.url(API_URL.env) + "/",
                            "date_accessed": today(), "latest_year": latest}
     return summary
 
@@ -345,6 +346,7 @@ PROVIDER = Provider(
     files=FILES,
     raw_specs=RAW_SPECS,
     fetch_live=fetch_live,
+    live_urls=(API_URL,),
     live_steps=planned_steps,
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,

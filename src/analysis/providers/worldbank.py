@@ -19,7 +19,7 @@ import requests
 from analysis import catalogue, rawstore, transform
 from analysis.catalogue import Indicator
 from analysis.live.common import Summary, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
+from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import (
     FetchError,
     HttpClient,
@@ -43,6 +43,7 @@ RAW_SPEC = RawSpec(PROVIDER_ID, FILE, ("indicator", "iso3"), ("year", "value"),
                    key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
                    covers_states=("iso3",), series_column="indicator")
 
+API_URL = UrlSetting("WORLDBANK_API_URL", "https://api.worldbank.org/v2", api_base=True)
 
 # Provenance, as the snapshot's sources.json describes this provider.
 VINTAGE = {
@@ -163,7 +164,7 @@ def fetch_indicator(client: HttpClient, config: LiveConfig, code: str, states: l
     if len(segment) > MAX_SEGMENT:
         raise FetchError(f"{len(states)} country codes make a {len(segment)}-character path "
                          f"segment; the World Bank API takes at most {MAX_SEGMENT}")
-    url = f"{config.worldbank_url}/country/{segment}/indicator/{code}"
+    url = f"{config.url(API_URL.env)}/country/{segment}/indicator/{code}"
     params = {"format": "json", "per_page": config.worldbank_per_page,
               "date": f"{config.worldbank_first_year}:{config.last_year}", "page": 1}
     if len(requests.Request("GET", url, params=params).prepare().url) > MAX_URL:
@@ -231,7 +232,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     table = table.dropna(subset=["value"]).sort_values(["indicator", "iso3", "year"])
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
         write_csv(table, staging.path(FILE))
-        origin = f"{config.worldbank_url}/country/{';'.join(states)}/indicator/{{code}}"
+        origin = f"{config.url(API_URL.env)}/country/{';'.join(states)}/indicator/{{code}}"
         record_checked(staging, FILE, origin, {
             "indicators": codes, "format": "json", "per_page": config.worldbank_per_page,
             "date": f"{config.worldbank_first_year}:{config.last_year}",
@@ -239,7 +240,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
         dates = [d for d in last_updated.values() if d]
         staging.vintage = {
             **VINTAGE,
-            "api": config.worldbank_url + "/",
+            "api": config.url(API_URL.env) + "/",
             "date_accessed": today(),
             "last_updated": max(dates) if dates else None,
             "latest_year": int(table["year"].max()) if len(table) else None,
@@ -268,6 +269,7 @@ PROVIDER = Provider(
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
     fetch_live=fetch_live,
+    live_urls=(API_URL,),
     live_steps=lambda: len(indicator_codes()),
     indicator_rows=indicator_rows,
 )
