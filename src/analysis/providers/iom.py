@@ -17,12 +17,11 @@ import re
 import pandas as pd
 import requests
 
-from analysis import rawstore
 from analysis.errors import AnalysisError, DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, record_checked, today, write_csv
+from analysis.live.common import Summary, download_file, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
@@ -75,13 +74,7 @@ VINTAGE = {
 
 
 def download(response: requests.Response) -> bytes:
-    content = response.content
-    kind = body_kind(content)
-    if kind in ("html", "empty"):
-        raise Transient(f"{describe_body(content)} instead of a CSV file")
-    if kind != "text":
-        raise FetchError(f"{response.url}: expected a CSV file, got {describe_body(content)}")
-    return content
+    return expect_body(response, "text", "a CSV file")
 
 
 def _columns(frame: pd.DataFrame, url: str) -> dict[str, str | None]:
@@ -211,16 +204,13 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     content, last_updated = download_file(client, url, download)
     progress.step("csv")
     table = parse_csv(content, url)
-    with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
-        write_csv(table, staging.path(FILE))
-        record_checked(staging, FILE, url, {})
-        years = pd.to_datetime(table["date"], errors="coerce").dt.year.dropna()
-        staging.vintage = {
-            **VINTAGE, "date_accessed": today(),
-            "last_updated": last_updated,
-            "latest_year": int(years.max()) if len(years) else None,
-        }
-    return Summary(PROVIDER_ID, {FILE: len(table)})
+    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
+                      {**VINTAGE, "last_updated": last_updated}, _latest_year)
+
+
+def _latest_year(frame: pd.DataFrame) -> int | None:
+    years = pd.to_datetime(frame["date"], errors="coerce").dt.year.dropna()
+    return int(years.max()) if len(years) else None
 
 
 # -- processed table -----------------------------------------------------------------------

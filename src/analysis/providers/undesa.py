@@ -23,13 +23,13 @@ import zipfile
 import pandas as pd
 import requests
 
-from analysis import catalogue, rawstore, transform
+from analysis import catalogue, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, record_checked, today, write_csv
+from analysis.live.common import Summary, download_file, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers import worldbank
@@ -93,14 +93,8 @@ VINTAGE = {
 
 
 def download(response: requests.Response) -> bytes:
-    content = response.content
-    kind = body_kind(content)
-    if kind == "zip":  # an .xlsx is a zip archive
-        return content
-    if kind in ("html", "empty"):
-        raise Transient(f"{describe_body(content)} instead of an Excel workbook")
-    raise FetchError(f"{response.url}: expected an Excel workbook (.xlsx), got "
-                     f"{describe_body(content)}")
+    # an .xlsx is a zip archive
+    return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
 
 
 class _Layout:
@@ -220,15 +214,10 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     content, last_updated = download_file(client, url, download)
     progress.step("workbook")
     table = parse_workbook(content, url)
-    with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
-        write_csv(table, staging.path(FILE))
-        frame = record_checked(staging, FILE, url, {"sheet": SHEET, "header_row": HEADER_ROW})
-        staging.vintage = {
-            **VINTAGE, "date_accessed": today(),
-            "last_updated": last_updated,
-            "latest_year": int(frame["year"].max()) if len(frame) else None,
-        }
-    summary = Summary(PROVIDER_ID, {FILE: len(table)})
+    summary = stage_file(paths, PROVIDER_ID, FILE, table, url,
+                         {"sheet": SHEET, "header_row": HEADER_ROW},
+                         {**VINTAGE, "last_updated": last_updated},
+                         lambda frame: int(frame["year"].max()) if len(frame) else None)
     summary.notes.append(f"no {WPP_FILE} live: the build takes World Bank "
                          f"{catalogue.WORLDBANK_POPULATION_CODE}")
     return summary

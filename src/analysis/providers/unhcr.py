@@ -34,14 +34,7 @@ from analysis import catalogue, rawstore, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.live.common import Summary, record_checked, today, write_csv
 from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import (
-    FetchError,
-    HttpClient,
-    Transient,
-    body_kind,
-    describe_body,
-    full_url,
-)
+from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import Provider
@@ -119,12 +112,7 @@ class Page:
 
 def parse_page(response: requests.Response) -> Page:
     url = response.url
-    content = response.content
-    kind = body_kind(content)
-    if kind in ("html", "empty"):
-        raise Transient(f"{describe_body(content)} instead of JSON")
-    if kind != "json":
-        raise FetchError(f"{url}: expected JSON, got {describe_body(content)}")
+    content = expect_body(response, "json", "JSON")
     try:
         body = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:
