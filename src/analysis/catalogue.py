@@ -8,6 +8,10 @@ paragraph numbers refer to `../shared/reference/almaty-process-2015-closing-rema
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.providers import Provider
 
 # ---------------------------------------------------------------------------
 # States
@@ -391,7 +395,7 @@ def unknown_states(codes) -> list[str]:
     return [c for c in codes if c not in known]
 
 
-def provider(id_: str):
+def provider(id_: str) -> Provider:
     """The provider an indicator or measure names (its display name, files, ...). Providers are
     defined in analysis.providers, one module each; the catalogue refers to them by id."""
     from analysis import providers  # not at the top: provider modules read the catalogue

@@ -16,6 +16,7 @@ INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "fl
 CORRIDOR_COLUMNS = ["year", "origin_iso3", "destination_iso3", "measure", "value", "source",
                     "flag"]
 
+
 def source_label(ind: Indicator) -> str:
     if ind.provider == "derived":
         return f"derived: {ind.formula}"
