@@ -36,10 +36,11 @@ from live_server import (  # noqa: E402  (the helper lives beside the tests)
 )
 
 from analysis import catalogue  # noqa: E402
-from analysis.live import HttpPolicy, fetch_all, unhcr  # noqa: E402
+from analysis.live import HttpPolicy, fetch_all  # noqa: E402
 from analysis.live.http import HttpClient  # noqa: E402
 from analysis.paths import project_paths  # noqa: E402
 from analysis.progress import Progress  # noqa: E402
+from analysis.providers import unhcr  # noqa: E402
 
 PREFIXES = {"worldbank": "/wb/", "unhcr": "/unhcr/", "undesa": "/undesa/", "iom": "/iom/"}
 

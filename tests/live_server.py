@@ -368,11 +368,11 @@ def m49_codes() -> dict[str, int]:
     """ISO3 -> M49 from country_converter, plus the two UN DESA locations without ISO codes."""
     import country_converter as coco
 
-    from analysis.live.codes import UNDESA_NON_ISO_M49
+    from analysis.providers.undesa import NON_ISO_M49
 
     data = coco.CountryConverter().data[["ISO3", "ISOnumeric"]].dropna()
     table = {iso3: int(num) for iso3, num in zip(data["ISO3"], data["ISOnumeric"], strict=True)}
-    table.update({iso3: code for code, iso3 in UNDESA_NON_ISO_M49.items()})
+    table.update({iso3: code for code, iso3 in NON_ISO_M49.items()})
     return table
 
 

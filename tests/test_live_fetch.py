@@ -22,12 +22,12 @@ from live_server import (
     unhcr_items,
 )
 
-from analysis import build, catalogue, cli, rawstore
+from analysis import build, catalogue, cli, providers, rawstore
 from analysis.live import fetch_all
 from analysis.paths import project_paths
 
 STATES = catalogue.state_codes()
-PROVIDERS = [p.id for p in catalogue.PROVIDERS]
+PROVIDERS = list(providers.IDS)
 WB_YEARS = (2010, 2023)
 UNHCR_YEARS = [2015, 2020, 2024]
 STOCK_YEARS = [2015, 2020, 2024]

@@ -13,9 +13,9 @@ from live_server import IOM_PATH, UNDESA_PATH, FakeProviders, html_page, undesa_
 from analysis import rawstore
 from analysis.live import fetch_all
 from analysis.live.http import FetchError
-from analysis.live.iom import parse_csv
-from analysis.live.undesa import parse_workbook
 from analysis.paths import project_paths
+from analysis.providers.iom import parse_csv
+from analysis.providers.undesa import parse_workbook
 
 STOCK_COLUMNS = ["year", "destination_iso3", "origin_iso3", "sex", "migrants",
                  "based_on_foreign_born", "based_on_citizenship", "includes_refugees", "imputed"]

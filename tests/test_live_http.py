@@ -197,12 +197,12 @@ def test_base_urls_come_from_the_environment_and_default_to_the_providers():
     from analysis.live.config import LiveConfig
 
     config = LiveConfig.from_env({})
-    assert config.worldbank_url == "https://api.worldbank.org/v2"
-    assert config.unhcr_url == "https://api.unhcr.org/population/v1"
-    assert config.undesa_stock_url.endswith(
+    assert config.url("WORLDBANK_API_URL") == "https://api.worldbank.org/v2"
+    assert config.url("UNHCR_API_URL") == "https://api.unhcr.org/population/v1"
+    assert config.url("UNDESA_STOCK_URL").endswith(
         "/undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx")
-    assert config.mmp_csv_url.startswith("https://missingmigrants.iom.int/")
+    assert config.url("MMP_CSV_URL").startswith("https://missingmigrants.iom.int/")
     local = LiveConfig.from_env({"UNHCR_API_URL": "http://127.0.0.1:8000/unhcr/"})
-    assert local.unhcr_url == "http://127.0.0.1:8000/unhcr"
+    assert local.url("UNHCR_API_URL") == "http://127.0.0.1:8000/unhcr"
     with pytest.raises(AnalysisError, match=r"MMP_CSV_URL='missing.csv': not an http\(s\) URL"):
         LiveConfig.from_env({"MMP_CSV_URL": "missing.csv"})

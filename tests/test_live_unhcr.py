@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from live_server import UNHCR_PREFIX, FakeProviders, unhcr_select
 
-from analysis import catalogue, rawfiles, rawstore
+from analysis import catalogue, providers, rawfiles, rawstore
 from analysis.live import fetch_all
 from analysis.paths import project_paths
 
@@ -126,7 +126,7 @@ def test_rows_are_those_touching_a_state_with_the_apis_field_names(tables, fetch
         want = items[touches_states(items) & (pd.to_numeric(items.year) >= 1950)]
         want = want.drop(columns=["coo_id", "coa_id"]).astype(str)
         want = want.apply(lambda col: col.str.strip().replace("-", ""))
-        key = list(rawfiles.spec("unhcr", name).key)
+        key = list(providers.get("unhcr").raw_spec(name).key)
         pd.testing.assert_frame_equal(raw.sort_values(key, ignore_index=True),
                                       want.sort_values(key, ignore_index=True))
 
@@ -142,7 +142,7 @@ def test_a_state_on_both_sides_is_kept_once(fetched):
 def test_dash_is_missing_never_zero(fetched):
     _, paths, _ = fetched
     pop = rawfiles.read_raw(paths.raw_file("unhcr", "population.csv"),
-                            rawfiles.spec("unhcr", "population.csv"))
+                            providers.get("unhcr").raw_spec("population.csv"))
     afg_pak = pop[(pop.coo_iso == "AFG") & (pop.coa_iso == "PAK")].set_index("year")
     assert pd.isna(afg_pak.at[2021, "asylum_seekers"])
     assert afg_pak.at[2021, "refugees"] == 1500000  # a number sent as text

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from live_server import WB_PREFIX, FakeProviders, html_page
 
-from analysis import catalogue, rawfiles, rawstore
+from analysis import catalogue, providers, rawfiles, rawstore
 from analysis.live import fetch_all
 from analysis.paths import project_paths
 
@@ -79,7 +79,7 @@ def test_every_indicator_in_one_request_per_page_with_all_states(served, tmp_pat
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     assert "DEU" not in set(raw.iso3)
     rawfiles.read_raw(paths.raw_file("worldbank", "indicators.csv"),
-                      rawfiles.spec("worldbank", "indicators.csv"))
+                      providers.get("worldbank").raw_spec("indicators.csv"))
 
 
 def test_lastupdated_and_provenance_kept_in_the_manifest(served, tmp_path):

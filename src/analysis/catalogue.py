@@ -8,6 +8,10 @@ paragraph numbers refer to `../shared/reference/almaty-process-2015-closing-rema
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.providers import Provider
 
 # ---------------------------------------------------------------------------
 # States
@@ -62,42 +66,6 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
     "CHI": "Channel Islands (World Bank)",
     "XKX": "Kosovo (World Bank)",
 }
-
-# ---------------------------------------------------------------------------
-# Providers (for manifests, footers and the report's sources section)
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Provider:
-    id: str
-    name: str
-    files: tuple[str, ...]  # raw files under data/raw/<id>/, named as in the snapshot
-    optional_files: tuple[str, ...] = ()  # used when present (snapshot only, say)
-
-    @property
-    def all_files(self) -> tuple[str, ...]:
-        return self.files + self.optional_files
-
-
-PROVIDERS: tuple[Provider, ...] = (
-    Provider("worldbank", "World Bank", ("indicators.csv",)),
-    Provider(
-        "unhcr",
-        "UNHCR",
-        (
-            "population.csv",
-            "asylum_applications.csv",
-            "asylum_decisions.csv",
-            "solutions.csv",
-            "idmc.csv",
-        ),
-    ),
-    # WPP population has no live download we use: live builds take World Bank SP.POP.TOTL.
-    Provider("undesa", "UN DESA Population Division", ("migrant_stock_2024.csv",),
-             ("population_wpp2024.csv", "population_wpp2024_projection.csv")),
-    Provider("iom", "IOM Missing Migrants Project", ("missing_migrants.csv",)),
-)
 
 # ---------------------------------------------------------------------------
 # Indicators
@@ -429,11 +397,17 @@ def unknown_states(codes) -> list[str]:
 
 
 def provider(id_: str) -> Provider:
-    return _lookup({p.id: p for p in PROVIDERS}, id_, "provider")
+    """The provider an indicator or measure names (its display name, files, ...). Providers are
+    defined in analysis.providers, one module each; the catalogue refers to them by id."""
+    from analysis import providers  # not at the top: provider modules read the catalogue
+
+    return providers.get(id_)
 
 
 def to_dict() -> dict:
     """The catalogue as plain data, for data/processed/catalogue.json."""
+    from analysis import providers  # as in provider()
+
     indicators = []
     for ind in INDICATORS:
         row = asdict(ind)
@@ -444,7 +418,7 @@ def to_dict() -> dict:
         "themes": [asdict(t) for t in THEMES],
         "indicators": indicators,
         "corridor_measures": [asdict(m) for m in CORRIDOR_MEASURES],
-        "providers": [asdict(p) for p in PROVIDERS],
+        "providers": [p.to_dict() for p in providers.all_providers()],
         "provider_special_codes": PROVIDER_SPECIAL_CODES,
     }
 

@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 
-from analysis import catalogue, lock, logs, swap
+from analysis import catalogue, lock, logs, providers, swap
 from analysis.errors import AnalysisError
 from analysis.paths import project_paths
 
@@ -18,7 +18,7 @@ log = logging.getLogger("analysis")
 
 
 def _providers(value: str | None) -> list[str]:
-    known = [p.id for p in catalogue.PROVIDERS]
+    known = list(providers.IDS)
     if value is None:
         return known
     chosen = [v.strip() for v in value.split(",") if v.strip()]
@@ -69,9 +69,10 @@ def cmd_build(args) -> int:
     paths = project_paths()
     start = time.perf_counter()
     result = build.run_build(paths)
-    logs.summary(log, "build: %d indicator rows, %d corridor rows, %d Missing Migrants records "
-             "-> %s (%.1fs)", result.indicators, result.corridors, result.missing_migrants,
-             paths.processed, time.perf_counter() - start)
+    tables = "".join(f", {rows} {label}" for label, rows in result.tables.items())
+    logs.summary(log, "build: %d indicator rows, %d corridor rows%s -> %s (%.1fs)",
+                 result.indicators, result.corridors, tables, paths.processed,
+                 time.perf_counter() - start)
     return 0
 
 
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--snapshot", metavar="DIR",
                        help="read from a folder laid out like ../shared/data/snapshot")
     fetch.add_argument("--source", metavar="NAME[,NAME]",
-                       help="only these providers: " + ", ".join(p.id for p in catalogue.PROVIDERS))
+                       help="only these providers: " + ", ".join(providers.IDS))
     fetch.add_argument("--refresh", action="store_true",
                        help="fetch even if the last good fetch is recent")
     fetch.add_argument("--max-age", type=float, default=24.0, metavar="HOURS",

@@ -95,10 +95,12 @@ def base_indicators(ids: Iterable[str]) -> list[str]:
     return out
 
 
-def _provider_id(name: str) -> str:
-    for p in catalogue.PROVIDERS:
-        if p.name == name:
-            return p.id
+def _provider_id(name: str, paths: Paths | None) -> str:
+    """The provider whose name a `source` label starts with, as the build recorded providers
+    in vintage.json (a notebook kernel need not load the providers' modules and clients)."""
+    for provider_id, entry in load.vintage(paths=paths).items():
+        if entry.get("provider") == name:
+            return provider_id
     raise AnalysisError(f"source label names unknown provider {name!r}")
 
 
@@ -115,7 +117,7 @@ def _indicator_sources(ids: list[str], paths: Paths | None) -> list[tuple[str, s
             out.append((ind.provider, ind.code, None))
         for (_ind, label), year in rows.items():
             name, _, code = label.partition(": ")
-            out.append((_provider_id(name), code, int(year)))
+            out.append((_provider_id(name, paths), code, int(year)))
     return out
 
 
@@ -150,7 +152,8 @@ def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
         entry = dict(vintage.get(provider, {}))
         if None not in years[provider]:  # every series' own latest year is known
             entry["latest_year_present"] = max(years[provider])
-        parts.append(f"{catalogue.provider(provider).name} ({'; '.join(provider_codes)}), "
+        name = entry.get("provider") or catalogue.provider(provider).name
+        parts.append(f"{name} ({'; '.join(provider_codes)}), "
                      f"{vintage_phrase(entry)}")
     text = "Source: " + ". ".join(parts) + "."
     return f"{text} {note}" if note else text

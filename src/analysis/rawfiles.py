@@ -1,6 +1,7 @@
 """What each raw file must hold, and a reader that checks it.
 
-Raw files keep the providers' own layout (the snapshot's, see its README). Reading goes through
+Raw files keep the providers' own layout (the snapshot's, see its README). Each provider module
+(analysis.providers.<id>) declares a `RawSpec` for each of its files. Reading goes through
 `read_raw`, which refuses a file with a missing column, text in a numeric column, a negative
 count, an implausible year, an unknown country code or a duplicated key, naming the file, the
 column and the row (as a spreadsheet numbers it: the header is row 1, the first record row 2).
@@ -9,13 +10,14 @@ column and the row (as a spreadsheet numbers it: the header is row 1, the first 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue, countries
+from analysis import catalogue, countries, providers
 from analysis.errors import DataError
+from analysis.paths import Paths
 
 MIN_YEAR = catalogue.FIRST_YEAR
 
@@ -45,66 +47,25 @@ class RawSpec:
         return self.text_columns + self.numeric_columns
 
 
-_UNHCR_DIMS = ("coo_iso", "coa_iso")
-_UNHCR_NA = ("", "-")  # the API writes "-" for not applicable / not collected: missing, never 0
+@dataclass
+class RawData:
+    """Checked raw frames of data/raw, read once each on first use."""
 
+    paths: Paths
+    _frames: dict = field(default_factory=dict)
 
-def _unhcr(name: str, values: tuple[str, ...], extra_key: tuple[str, ...] = ()) -> RawSpec:
-    return RawSpec(
-        "unhcr", name,
-        text_columns=_UNHCR_DIMS + extra_key,
-        numeric_columns=("year",) + values,
-        key=("year",) + _UNHCR_DIMS + extra_key,
-        nonnegative=values,
-        iso3_columns=_UNHCR_DIMS,
-        missing_markers=_UNHCR_NA,
-        covers_states=_UNHCR_DIMS if name == "population.csv" else (),
-    )
+    def path(self, provider: str, name: str) -> Path:
+        return self.paths.raw_file(provider, name)
 
+    def has(self, provider: str, name: str) -> bool:
+        return self.path(provider, name).is_file()
 
-RAW_SPECS: dict[tuple[str, str], RawSpec] = {
-    (s.provider, s.name): s
-    for s in (
-        RawSpec("worldbank", "indicators.csv", ("indicator", "iso3"), ("year", "value"),
-                key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
-                covers_states=("iso3",), series_column="indicator"),
-        _unhcr("population.csv", ("refugees", "asylum_seekers", "returned_refugees", "idps",
-                                  "returned_idps", "stateless")),
-        _unhcr("asylum_applications.csv", ("applied",),
-               ("procedure_type", "app_type", "dec_level", "app_pc")),
-        _unhcr("asylum_decisions.csv",
-               ("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
-               ("procedure_type", "dec_level", "dec_pc")),
-        _unhcr("solutions.csv", ("returned_refugees", "resettlement", "naturalisation",
-                                 "returned_idps")),
-        _unhcr("idmc.csv", ("total",)),
-        RawSpec("undesa", "migrant_stock_2024.csv", ("destination_iso3", "origin_iso3", "sex"),
-                ("year", "migrants"), key=("year", "destination_iso3", "origin_iso3", "sex"),
-                nonnegative=("migrants",), iso3_columns=("destination_iso3", "origin_iso3"),
-                missing_markers=("", ".."), covers_states=("destination_iso3", "origin_iso3")),
-        RawSpec("undesa", "population_wpp2024.csv", ("iso3",), ("year", "population"),
-                key=("iso3", "year"), nonnegative=("population",), iso3_columns=("iso3",),
-                covers_states=("iso3",)),
-        RawSpec("undesa", "population_wpp2024_projection.csv", ("iso3",),
-                ("m49", "year", "pop_male_thousands", "pop_female_thousands"),
-                key=("iso3", "year"), nonnegative=("pop_male_thousands", "pop_female_thousands"),
-                iso3_columns=("iso3",), covers_states=("iso3",), years_ahead=75),
-        RawSpec("iom", "missing_migrants.csv",
-                ("date", "record_type", "route", "incident_iso3", "cause", "origin_iso3"),
-                # survivors can be negative in IOM's own file: a later record corrects an earlier
-                # one when a rescued person dies (e.g. "-1" in hospital follow-ups).
-                ("dead_and_missing", "survivors"), nonnegative=("dead_and_missing",),
-                iso3_columns=("incident_iso3",), iso3_list_columns=("origin_iso3",),
-                year_column=None),
-    )
-}
-
-
-def spec(provider: str, name: str) -> RawSpec:
-    try:
-        return RAW_SPECS[(provider, name)]
-    except KeyError:
-        raise KeyError(f"no raw file spec for {provider}/{name}") from None
+    def get(self, provider: str, name: str) -> pd.DataFrame:
+        key = (provider, name)
+        if key not in self._frames:
+            self._frames[key] = read_raw(self.path(provider, name),
+                                         providers.get(provider).raw_spec(name))
+        return self._frames[key]
 
 
 def _line(index_label) -> int:

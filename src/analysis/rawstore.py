@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import atomic, catalogue, swap
+from analysis import atomic, providers, swap
 from analysis.errors import AnalysisError, DataError
 from analysis.paths import Paths
 
@@ -96,7 +96,7 @@ class Staging:
 def stage(paths: Paths, provider_id: str, mode: str) -> Iterator[Staging]:
     """Collect one provider's files; on a clean exit they replace data/raw/<provider>/ and its
     manifest entry. On an exception nothing in data/raw changes."""
-    provider = catalogue.provider(provider_id)
+    provider = providers.get(provider_id)
     with swap.replace_dir(paths.raw / provider_id) as staging_dir:
         staging = Staging(provider_id, staging_dir, mode=mode)
         yield staging
@@ -129,7 +129,7 @@ def verify(paths: Paths, provider_ids: list[str]) -> tuple[dict, list[str]]:
             raise AnalysisError(
                 f"{paths.manifest}: no entry for provider {provider_id!r}; run "
                 f"`python -m analysis fetch` (or `make data SNAPSHOT=...`) first")
-        provider = catalogue.provider(provider_id)
+        provider = providers.get(provider_id)
         for name in provider.all_files:
             path = paths.raw_file(provider_id, name)
             recorded = entry["files"].get(name)

@@ -11,7 +11,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from analysis import catalogue, rawfiles, rawstore
+from analysis import providers, rawfiles, rawstore
 from analysis.errors import AnalysisError, DataError
 from analysis.paths import Paths
 
@@ -67,7 +67,7 @@ def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: 
     """Copy and check one provider's snapshot files. Returns its manifest entry's files and
     whether anything was copied (not when data/raw already holds these very files, unless
     `refresh`)."""
-    provider = catalogue.provider(provider_id)
+    provider = providers.get(provider_id)
     source_dir = snapshot_dir / provider_id
     for name in provider.files:
         if not (source_dir / name).is_file():
@@ -89,7 +89,7 @@ def fetch_provider(paths: Paths, snapshot_dir: Path, provider_id: str, sources: 
             shutil.copyfile(origin, staging.path(name))
             # Check the copy now, so that a bad snapshot never replaces good raw data.
             try:
-                rawfiles.read_raw(staging.path(name), rawfiles.spec(provider_id, name))
+                rawfiles.read_raw(staging.path(name), provider.raw_spec(name))
             except DataError as exc:
                 raise exc.at(origin) from None
             staging.record(name, origin=str(origin))

@@ -68,8 +68,8 @@ def recover_dir(target: Path) -> None:
 
 
 def recover(paths: Paths) -> None:
-    from analysis import catalogue
+    from analysis import providers
 
-    for provider in catalogue.PROVIDERS:
-        recover_dir(paths.raw / provider.id)
+    for provider_id in providers.IDS:
+        recover_dir(paths.raw / provider_id)
     recover_dir(paths.processed)

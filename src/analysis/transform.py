@@ -1,28 +1,26 @@
-"""Pure table transforms from checked raw frames to the processed tables' rows.
+"""Pure table transforms every provider shares: raw frames (as `rawfiles.read_raw` returns them)
+to rows with the processed columns, derived indicators, and flags from the reviewed notes.
 
-Each function takes frames as `rawfiles.read_raw` returns them and returns rows with the
-processed columns. Cleaning decisions are written beside the code that makes them.
+What only one provider needs lives in its module (analysis.providers.<id>). Cleaning decisions
+are written beside the code that makes them.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import catalogue
+from analysis import catalogue, providers
 from analysis.catalogue import Indicator
 
 INDICATOR_COLUMNS = ["iso3", "year", "indicator", "value", "unit", "source", "flag"]
 CORRIDOR_COLUMNS = ["year", "origin_iso3", "destination_iso3", "measure", "value", "source",
                     "flag"]
 
-UNHCR_BY_COLUMN = {"coa": "coa_iso", "coo": "coo_iso"}
-UNDESA_BY_COLUMN = {"destination": "destination_iso3", "origin": "origin_iso3"}
-
 
 def source_label(ind: Indicator) -> str:
     if ind.provider == "derived":
         return f"derived: {ind.formula}"
-    return f"{catalogue.provider(ind.provider).name}: {ind.code}"
+    return f"{providers.get(ind.provider).name}: {ind.code}"
 
 
 def indicator_rows(frame: pd.DataFrame, ind: Indicator, iso3_col: str, value_col: str,
@@ -54,58 +52,6 @@ def only_rows(frame: pd.DataFrame, only: tuple[str, str] | None) -> pd.DataFrame
     return frame[frame[column] == value]
 
 
-def worldbank_indicator(wb: pd.DataFrame, ind: Indicator, code: str | None = None,
-                        source: str | None = None) -> pd.DataFrame:
-    rows = wb[wb["indicator"] == (code or ind.code)]
-    return indicator_rows(rows, ind, "iso3", "value", source)
-
-
-def unhcr_sum(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Sum a UNHCR field over every partner country (unknown origin `UNK` included, as DESIGN
-    asks), grouped by the state as asylum or origin country. A total of only missing cells
-    stays missing (min_count=1), never 0."""
-    col = UNHCR_BY_COLUMN[ind.by]
-    frame = only_rows(frame, ind.only)
-    sums = frame.groupby([col, "year"], as_index=False)[ind.field].sum(min_count=1)
-    return indicator_rows(sums, ind, col, ind.field)
-
-
-DECISION_PARTS = ["dec_recognized", "dec_other", "dec_rejected"]
-# Numerators of the decision indicators; the denominator is always every substantive decision.
-DECISION_NUMERATORS = {
-    "asylum_decisions_abroad": DECISION_PARTS,
-    "refugee_recognition_rate_abroad": ["dec_recognized"],
-    "total_protection_rate_abroad": ["dec_recognized", "dec_other"],
-}
-
-
-def asylum_decisions(decisions: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Substantive decisions on a state's nationals (recognised + complementary/other +
-    rejected; closed cases are not decisions on the claim), and the two rates UNHCR publishes:
-    refugee recognition (Convention status only) and total protection (refugee status or
-    complementary protection), each over substantive decisions * 100. All decision rows count
-    (persons and cases, every level), as UNHCR's own totals do. A rate from fewer than
-    MIN_DECISIONS_FOR_RATE decisions is flagged U."""
-    sums = decisions.groupby(["coo_iso", "year"], as_index=False)[DECISION_PARTS] \
-        .sum(min_count=1)
-    total = sums[DECISION_PARTS].sum(axis=1, min_count=1)
-    numerator = sums[DECISION_NUMERATORS[ind.id]].sum(axis=1, min_count=1)
-    if ind.id == "asylum_decisions_abroad":
-        sums["value"] = total
-        return indicator_rows(sums, ind, "coo_iso", "value")
-    sums["value"] = (numerator / total * 100).where(total > 0)
-    few = (total < catalogue.MIN_DECISIONS_FOR_RATE).map({True: "U", False: ""})
-    return indicator_rows(sums, ind, "coo_iso", "value", flag=few)
-
-
-def undesa_stock(stock: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Migrant stock summed over both sexes and every partner country. UN DESA leaves out an
-    origin-sex row when it is too small to estimate: the sum is of what is published."""
-    col = UNDESA_BY_COLUMN[ind.by]
-    sums = stock.groupby([col, "year"], as_index=False)["migrants"].sum(min_count=1)
-    return indicator_rows(sums, ind, col, "migrants")
-
-
 def strongest_flag(*flags: str) -> str:
     """The flag that wins when several apply (catalogue.FLAG_PRECEDENCE); "" for none."""
     for code in catalogue.FLAG_PRECEDENCE:
@@ -129,19 +75,6 @@ def derived(base: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
                                                           strict=True)]
     both.loc[both["flag"] == "M", "value"] = float("nan")
     return indicator_rows(both, ind, "iso3", "value", flag=both["flag"], keep_missing=True)
-
-
-def projected_population(projection: pd.DataFrame, ind: Indicator, last_estimate_year: int
-                         ) -> pd.DataFrame:
-    """WPP 2024 medium-variant population (male + female, published in thousands to three
-    decimals, i.e. whole persons) for the years after the last estimate up to
-    catalogue.POPULATION_PROJECTION_LAST_YEAR, flagged F (projection)."""
-    rows = projection[(projection["year"] > last_estimate_year)
-                      & (projection["year"] <= catalogue.POPULATION_PROJECTION_LAST_YEAR)]
-    total = ((rows["pop_male_thousands"] + rows["pop_female_thousands"]) * 1000).round()
-    rows = rows.assign(population=total)
-    source = "UN DESA Population Division: WPP2024 medium-variant projection"
-    return indicator_rows(rows, ind, "iso3", "population", source=source, flag="F")
 
 
 def partial_years(years_by_provider: dict[str, int], last_updated: dict[str, str | None]
@@ -209,7 +142,7 @@ def corridor_rows(frame: pd.DataFrame, measure: catalogue.CorridorMeasure, origi
     frame = frame[_touches_catalogue(frame, origin, destination)]
     sums = frame.groupby(["year", origin, destination], as_index=False)[measure.field] \
         .sum(min_count=1).dropna(subset=[measure.field])
-    provider = catalogue.provider(measure.provider).name
+    provider = providers.get(measure.provider).name
     return pd.DataFrame({
         "year": sums["year"].astype("int64"),
         "origin_iso3": sums[origin].astype(str),
@@ -219,20 +152,3 @@ def corridor_rows(frame: pd.DataFrame, measure: catalogue.CorridorMeasure, origi
         "source": f"{provider}: {measure.dataset}.{measure.field}",
         "flag": "",
     })
-
-
-def missing_migrants(records: pd.DataFrame) -> pd.DataFrame:
-    """IOM records, one row each, with the year taken from the incident date. Blank counts are
-    unknown (NaN), not zero."""
-    date = pd.to_datetime(records["date"], errors="coerce", format="ISO8601")
-    return pd.DataFrame({
-        "date": date,
-        "year": date.dt.year.astype("Int64"),
-        "record_type": records["record_type"],
-        "route": records["route"],
-        "incident_iso3": records["incident_iso3"],
-        "origin_iso3": records["origin_iso3"],
-        "cause": records["cause"],
-        "dead_and_missing": records["dead_and_missing"],
-        "survivors": records["survivors"],
-    }).reset_index(drop=True)

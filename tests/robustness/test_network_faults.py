@@ -38,12 +38,12 @@ from live_server import (
     unhcr_items,
 )
 
-from analysis import catalogue
+from analysis import catalogue, providers
 from analysis.live import HttpPolicy, fetch_all
 from analysis.paths import Paths, project_paths
 
 STATES = catalogue.state_codes()
-PROVIDERS = [p.id for p in catalogue.PROVIDERS]
+PROVIDERS = list(providers.IDS)
 
 POLICY = HttpPolicy(timeout=(0.5, 0.5), attempts=3, backoff=0.05, backoff_max=1.0,
                     deadline=2.0)

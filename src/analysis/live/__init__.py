@@ -15,8 +15,8 @@ import logging
 import time
 
 from analysis import logs, rawstore
+from analysis import providers as registry  # `providers` is fetch_all's list of ids
 from analysis.errors import AnalysisError
-from analysis.live import iom, undesa, unhcr, worldbank
 from analysis.live.config import HttpPolicy, LiveConfig
 from analysis.live.http import FetchError, HttpClient
 from analysis.paths import Paths
@@ -25,8 +25,6 @@ from analysis.progress import Progress, on_terminal
 __all__ = ["FetchError", "HttpPolicy", "LiveConfig", "fetch_all", "fetch_source", "fresh_age"]
 
 log = logging.getLogger("analysis.live")
-
-MODULES = {"worldbank": worldbank, "unhcr": unhcr, "undesa": undesa, "iom": iom}
 
 
 def fresh_age(manifest: dict, provider_id: str, max_age: float) -> float | None:
@@ -45,25 +43,17 @@ def fresh_age(manifest: dict, provider_id: str, max_age: float) -> float | None:
     return hours if 0 <= hours < max_age else None
 
 
-def _planned_steps(provider_id: str) -> int:
-    if provider_id == "worldbank":
-        return len(worldbank.indicator_codes())
-    if provider_id == "unhcr":
-        return unhcr.planned_steps()
-    return 1  # one download
-
-
 def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
                  client: HttpClient | None = None):
     """Fetch one source into data/raw; returns (Summary, requests sent). Raises on failure,
     leaving the source's previous raw files as they were."""
-    module = MODULES[provider_id]
+    provider = registry.get(provider_id)
     own_client = client is None
     client = client or HttpClient(provider_id, config.http)
     enabled = on_terminal() if config.progress is None else config.progress
-    progress = Progress(f"fetch {provider_id}", _planned_steps(provider_id), enabled)
+    progress = Progress(f"fetch {provider_id}", provider.live_steps(), enabled)
     try:
-        summary = module.fetch(paths, config, client, progress)
+        summary = provider.fetch_live(paths, config, client, progress)
         progress.close(f"{sum(summary.rows.values()):,} rows")
         return summary, client.requests
     except BaseException:

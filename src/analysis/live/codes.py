@@ -8,15 +8,6 @@ import functools
 import logging
 from collections.abc import Iterable, Iterator
 
-from analysis import catalogue
-
-# UN DESA locations without an ISO 3166 code, named by the codes the snapshot uses for them
-# (listed in catalogue.PROVIDER_SPECIAL_CODES): M49 830 is the Channel Islands (the snapshot's
-# XCX rows are Jersey and Guernsey's British, Irish, French and Portuguese-born), and 2003 is the
-# origin UN DESA calls "Other" (not specified by country).
-UNDESA_NON_ISO_M49 = {830: "XCX", 2003: "OOO"}
-assert set(UNDESA_NON_ISO_M49.values()) <= set(catalogue.PROVIDER_SPECIAL_CODES)
-
 UNKNOWN = "UNK"  # UNHCR's and the snapshot's code for an unknown origin
 
 
@@ -33,10 +24,8 @@ def m49_to_iso3() -> dict[int, str]:
     (ISO 3166 numeric codes are the M49 codes of countries; country_converter's `UNcode`
     column lacks Taiwan, which UN DESA lists as 158.)"""
     data = _coco().data[["ISO3", "ISOnumeric"]].dropna()
-    table = {int(num): str(iso3) for iso3, num in zip(data["ISO3"], data["ISOnumeric"],
-                                                      strict=True)}
-    table.update(UNDESA_NON_ISO_M49)
-    return table
+    return {int(num): str(iso3) for iso3, num in zip(data["ISO3"], data["ISOnumeric"],
+                                                     strict=True)}
 
 
 @contextlib.contextmanager

@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from analysis import rawfiles
+from analysis import providers, rawfiles, rawstore
 from analysis.errors import DataError
+from analysis.paths import Paths
 from analysis.rawstore import Staging
 
 
@@ -64,8 +65,21 @@ def record_checked(staging: Staging, name: str, origin: str, params: dict) -> pd
     never replaces good raw files; then note it for the manifest."""
     path = staging.path(name)
     try:
-        frame = rawfiles.read_raw(path, rawfiles.spec(staging.provider, name))
+        frame = rawfiles.read_raw(path, providers.get(staging.provider).raw_spec(name))
     except DataError as exc:
         raise exc.at(f"{staging.provider}/{name} as parsed from {origin}") from None
     staging.record(name, origin=origin, params=params)
     return frame
+
+
+def stage_file(paths: Paths, provider: str, name: str, table: pd.DataFrame, origin: str,
+               params: dict, vintage: dict,
+               latest_year: Callable[[pd.DataFrame], int | None]) -> Summary:
+    """A provider whose live source is one file: write its parsed table as the raw file, check
+    and record it, and replace data/raw/<provider>/ and its manifest entry, the vintage given
+    plus today's access date and the latest year of the checked rows."""
+    with rawstore.stage(paths, provider, mode="live") as staging:
+        write_csv(table, staging.path(name))
+        frame = record_checked(staging, name, origin, params)
+        staging.vintage = {**vintage, "date_accessed": today(), "latest_year": latest_year(frame)}
+    return Summary(provider, {name: len(table)})

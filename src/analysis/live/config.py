@@ -1,7 +1,8 @@
 """Settings of a live fetch: where each provider lives and how patiently we ask.
 
 Base URLs come from the environment (so tests and mirrors can point elsewhere) and default to
-the providers' real addresses. Everything else has production defaults that tests shrink.
+the providers' real addresses; each provider module declares its own (`UrlSetting`). Everything
+else has production defaults that tests shrink.
 """
 
 from __future__ import annotations
@@ -13,16 +14,30 @@ from dataclasses import dataclass, field
 from analysis import rawfiles
 from analysis.errors import AnalysisError
 
-DEFAULT_URLS = {
-    "WORLDBANK_API_URL": "https://api.worldbank.org/v2",
-    "UNHCR_API_URL": "https://api.unhcr.org/population/v1",
-    "UNDESA_STOCK_URL": (
-        "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files/"
-        "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx"),
-    "MMP_CSV_URL": (
-        "https://missingmigrants.iom.int/sites/g/files/tmzbdl601/files/report-migrant-incident/"
-        "Missing_Migrants_Global_Figures_allData.csv"),
-}
+
+@dataclass(frozen=True)
+class UrlSetting:
+    """One endpoint of a provider (declared in its module): the environment variable that sets
+    it and the provider's real address used without one."""
+
+    env: str  # e.g. WORLDBANK_API_URL
+    default: str
+    api_base: bool = False  # paths are appended to it: kept without a trailing slash
+
+    def resolve(self, environ) -> str:
+        value = (environ.get(self.env) or self.default).strip()
+        if not value.startswith(("http://", "https://")):
+            raise AnalysisError(f"{self.env}={value!r}: not an http(s) URL; unset it to use "
+                                f"{self.default}")
+        return value.rstrip("/") if self.api_base else value
+
+
+def provider_urls(environ) -> dict[str, str]:
+    """Every provider's endpoints, environment variable -> URL, each checked."""
+    from analysis import providers  # not at the top: provider modules import this one
+
+    return {setting.env: setting.resolve(environ)
+            for provider in providers.all_providers() for setting in provider.live_urls}
 
 
 @dataclass(frozen=True)
@@ -42,10 +57,8 @@ def _this_year() -> int:
 
 @dataclass(frozen=True)
 class LiveConfig:
-    worldbank_url: str = DEFAULT_URLS["WORLDBANK_API_URL"]
-    unhcr_url: str = DEFAULT_URLS["UNHCR_API_URL"]
-    undesa_stock_url: str = DEFAULT_URLS["UNDESA_STOCK_URL"]
-    mmp_csv_url: str = DEFAULT_URLS["MMP_CSV_URL"]
+    # Environment variable -> URL, for every provider's endpoints (UrlSetting).
+    urls: dict[str, str] = field(default_factory=lambda: provider_urls({}))
     http: HttpPolicy = field(default_factory=HttpPolicy)
     # World Bank: the snapshot's extraction starts in 1990; the API takes a year range.
     worldbank_first_year: int = 1990
@@ -56,23 +69,13 @@ class LiveConfig:
     last_year: int = field(default_factory=_this_year)
     progress: bool | None = None  # tqdm bars; None: only when stderr is a terminal
 
+    def url(self, env: str) -> str:
+        """The URL a provider's endpoint variable (e.g. WORLDBANK_API_URL) points to."""
+        return self.urls[env]
+
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> LiveConfig:
         env = os.environ if environ is None else environ
-
-        def url(name: str) -> str:
-            value = (env.get(name) or DEFAULT_URLS[name]).strip()
-            if not value.startswith(("http://", "https://")):
-                raise AnalysisError(f"{name}={value!r}: not an http(s) URL; unset it to use "
-                                    f"{DEFAULT_URLS[name]}")
-            return value
-
-        values = {
-            # API bases without a trailing slash: paths are appended to them
-            "worldbank_url": url("WORLDBANK_API_URL").rstrip("/"),
-            "unhcr_url": url("UNHCR_API_URL").rstrip("/"),
-            "undesa_stock_url": url("UNDESA_STOCK_URL"),
-            "mmp_csv_url": url("MMP_CSV_URL"),
-        }
+        values = {"urls": provider_urls(env)}
         values.update(overrides)
         return cls(**values)

@@ -170,6 +170,22 @@ def describe_body(content: bytes) -> str:
     return f"a body starting {_squeeze(_text(content), 120)!r}"
 
 
+def expect_body(response: requests.Response, kind: str, what: str,
+                expected: str | None = None) -> bytes:
+    """The body if it is of `kind` (as `body_kind` names them). An HTML page or an empty body
+    instead is transient (outage and redirect pages pass); any other body is refused for good.
+    `what` names the body wanted ("a CSV file"); `expected`, if given, replaces it in the
+    refusal."""
+    content = response.content
+    found = body_kind(content)
+    if found == kind:
+        return content
+    if found in ("html", "empty"):
+        raise Transient(f"{describe_body(content)} instead of {what}")
+    raise FetchError(f"{response.url}: expected {expected or what}, got "
+                     f"{describe_body(content)}")
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
     if value is None or not value.strip():

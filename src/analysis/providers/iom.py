@@ -1,8 +1,10 @@
-"""IOM Missing Migrants Project global CSV -> data/raw/iom/missing_migrants.csv.
+"""IOM Missing Migrants Project: records of migrants dead and missing,
+data/raw/iom/missing_migrants.csv, processed into their own table
+(data/processed/missing_migrants.parquet, one row per record).
 
-The download names its columns in words ("Total Number of Dead and Missing") and its countries
-by name; the raw file takes the snapshot's short column names and ISO3 codes. Blank counts stay
-blank (unknown, not zero).
+Live, the global CSV: the download names its columns in words ("Total Number of Dead and
+Missing") and its countries by name; the raw file takes the snapshot's short column names and
+ISO3 codes. Blank counts stay blank (unknown, not zero).
 """
 
 from __future__ import annotations
@@ -15,18 +17,34 @@ import re
 import pandas as pd
 import requests
 
-from analysis import rawstore
+from analysis.errors import AnalysisError, DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient, Transient, body_kind, describe_body
+from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.config import LiveConfig, UrlSetting
+from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
 from analysis.progress import Progress
+from analysis.providers.base import ProcessedTable, Provider
+from analysis.rawfiles import RawData, RawSpec
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("analysis.live.iom")  # with the other fetch messages
 
 PROVIDER_ID = "iom"
 FILE = "missing_migrants.csv"
+
+RAW_SPEC = RawSpec(
+    PROVIDER_ID, FILE,
+    ("date", "record_type", "route", "incident_iso3", "cause", "origin_iso3"),
+    # survivors can be negative in IOM's own file: a later record corrects an earlier one when
+    # a rescued person dies (e.g. "-1" in hospital follow-ups).
+    ("dead_and_missing", "survivors"), nonnegative=("dead_and_missing",),
+    iso3_columns=("incident_iso3",), iso3_list_columns=("origin_iso3",), year_column=None)
+
+CSV_URL = UrlSetting(
+    "MMP_CSV_URL",
+    "https://missingmigrants.iom.int/sites/g/files/tmzbdl601/files/report-migrant-incident/"
+    "Missing_Migrants_Global_Figures_allData.csv")
+
 COLUMNS = ["date", "record_type", "route", "incident_iso3", "dead_and_missing", "cause",
            "survivors", "origin_iso3", "location", "lon", "lat"]
 
@@ -56,13 +74,7 @@ VINTAGE = {
 
 
 def download(response: requests.Response) -> bytes:
-    content = response.content
-    kind = body_kind(content)
-    if kind in ("html", "empty"):
-        raise Transient(f"{describe_body(content)} instead of a CSV file")
-    if kind != "text":
-        raise FetchError(f"{response.url}: expected a CSV file, got {describe_body(content)}")
-    return content
+    return expect_body(response, "text", "a CSV file")
 
 
 def _columns(frame: pd.DataFrame, url: str) -> dict[str, str | None]:
@@ -187,18 +199,60 @@ def parse_csv(content: bytes, url: str) -> pd.DataFrame:
     return table
 
 
-def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
-    url = config.mmp_csv_url
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+    url = config.url(CSV_URL.env)
     content, last_updated = download_file(client, url, download)
     progress.step("csv")
     table = parse_csv(content, url)
-    with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
-        write_csv(table, staging.path(FILE))
-        record_checked(staging, FILE, url, {})
-        years = pd.to_datetime(table["date"], errors="coerce").dt.year.dropna()
-        staging.vintage = {
-            **VINTAGE, "date_accessed": today(),
-            "last_updated": last_updated,
-            "latest_year": int(years.max()) if len(years) else None,
-        }
-    return Summary(PROVIDER_ID, {FILE: len(table)})
+    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
+                      {**VINTAGE, "last_updated": last_updated}, _latest_year)
+
+
+def _latest_year(frame: pd.DataFrame) -> int | None:
+    years = pd.to_datetime(frame["date"], errors="coerce").dt.year.dropna()
+    return int(years.max()) if len(years) else None
+
+
+# -- processed table -----------------------------------------------------------------------
+
+
+def records(raw: RawData) -> pd.DataFrame:
+    """IOM records, one row each, with the year taken from the incident date. Blank counts are
+    unknown (NaN), not zero."""
+    rows = raw.get(PROVIDER_ID, FILE)
+    date = pd.to_datetime(rows["date"], errors="coerce", format="ISO8601")
+    table = pd.DataFrame({
+        "date": date,
+        "year": date.dt.year.astype("Int64"),
+        "record_type": rows["record_type"],
+        "route": rows["route"],
+        "incident_iso3": rows["incident_iso3"],
+        "origin_iso3": rows["origin_iso3"],
+        "cause": rows["cause"],
+        "dead_and_missing": rows["dead_and_missing"],
+        "survivors": rows["survivors"],
+    }).reset_index(drop=True)
+    bad = table["date"].isna() & (rows["date"].reset_index(drop=True) != "")
+    if bad.any():
+        row = int(rows.index[bad.to_numpy()][0])
+        raise DataError(raw.path(PROVIDER_ID, FILE), "not a date (YYYY-MM-DD)",
+                        column="date", row=row + 2, value=rows.at[row, "date"])
+    return table
+
+
+def check_counts(raw: RawData, table: pd.DataFrame) -> None:
+    if table["dead_and_missing"].isna().any():
+        raise AnalysisError(f"{raw.path(PROVIDER_ID, FILE)}: column 'dead_and_missing' has "
+                            "blank cells; every record needs a count")
+
+
+PROVIDER = Provider(
+    id=PROVIDER_ID,
+    name="IOM Missing Migrants Project",
+    files=(FILE,),
+    raw_specs=(RAW_SPEC,),
+    fetch_live=fetch_live,
+    live_urls=(CSV_URL,),
+    tables=(ProcessedTable("missing_migrants", "Missing Migrants records", records,
+                           check_counts),),
+)

@@ -1,7 +1,10 @@
-"""World Bank Indicators API v2 -> data/raw/worldbank/indicators.csv.
+"""World Bank: World Development Indicators, data/raw/worldbank/indicators.csv (one long file of
+series: indicator, iso3, year, value). A catalogue indicator of provider "worldbank" is the
+series its `code` names; SP.POP.TOTL is fetched too, for UN DESA's population fallback.
 
-One request per indicator per page: every catalogue state in one `;`-joined country path
-segment, `format=json`, a page size large enough that one page is the rule.
+Live, from the Indicators API v2: one request per indicator per page, every catalogue state in
+one `;`-joined country path segment, `format=json`, a page size large enough that one page is
+the rule.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 import requests
 
-from analysis import catalogue, rawstore
+from analysis import catalogue, rawstore, transform
+from analysis.catalogue import Indicator
 from analysis.live.common import Summary, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
+from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import (
     FetchError,
     HttpClient,
@@ -26,12 +30,20 @@ from analysis.live.http import (
 )
 from analysis.paths import Paths
 from analysis.progress import Progress
+from analysis.providers.base import Provider
+from analysis.rawfiles import RawData, RawSpec
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("analysis.live.worldbank")  # with the other fetch messages
 
 PROVIDER_ID = "worldbank"
 FILE = "indicators.csv"
 COLUMNS = ["indicator", "iso3", "year", "value"]
+
+RAW_SPEC = RawSpec(PROVIDER_ID, FILE, ("indicator", "iso3"), ("year", "value"),
+                   key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
+                   covers_states=("iso3",), series_column="indicator")
+
+API_URL = UrlSetting("WORLDBANK_API_URL", "https://api.worldbank.org/v2", api_base=True)
 
 # Provenance, as the snapshot's sources.json describes this provider.
 VINTAGE = {
@@ -152,7 +164,7 @@ def fetch_indicator(client: HttpClient, config: LiveConfig, code: str, states: l
     if len(segment) > MAX_SEGMENT:
         raise FetchError(f"{len(states)} country codes make a {len(segment)}-character path "
                          f"segment; the World Bank API takes at most {MAX_SEGMENT}")
-    url = f"{config.worldbank_url}/country/{segment}/indicator/{code}"
+    url = f"{config.url(API_URL.env)}/country/{segment}/indicator/{code}"
     params = {"format": "json", "per_page": config.worldbank_per_page,
               "date": f"{config.worldbank_first_year}:{config.last_year}", "page": 1}
     if len(requests.Request("GET", url, params=params).prepare().url) > MAX_URL:
@@ -206,7 +218,7 @@ def _check_no_repeats(page: Page, shown: str, seen: dict[tuple, int]) -> None:
         seen[(iso3, year)] = page.page
 
 
-def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     states = catalogue.state_codes()
     codes = indicator_codes()
     all_rows, last_updated = [], {}
@@ -220,7 +232,7 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
     table = table.dropna(subset=["value"]).sort_values(["indicator", "iso3", "year"])
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
         write_csv(table, staging.path(FILE))
-        origin = f"{config.worldbank_url}/country/{';'.join(states)}/indicator/{{code}}"
+        origin = f"{config.url(API_URL.env)}/country/{';'.join(states)}/indicator/{{code}}"
         record_checked(staging, FILE, origin, {
             "indicators": codes, "format": "json", "per_page": config.worldbank_per_page,
             "date": f"{config.worldbank_first_year}:{config.last_year}",
@@ -228,9 +240,36 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
         dates = [d for d in last_updated.values() if d]
         staging.vintage = {
             **VINTAGE,
-            "api": config.worldbank_url + "/",
+            "api": config.url(API_URL.env) + "/",
             "date_accessed": today(),
             "last_updated": max(dates) if dates else None,
             "latest_year": int(table["year"].max()) if len(table) else None,
         }
     return Summary(PROVIDER_ID, {FILE: len(table)})
+
+
+# -- processed rows ------------------------------------------------------------------------
+
+
+def series_rows(raw: RawData, ind: Indicator, code: str | None = None,
+                source: str | None = None) -> pd.DataFrame:
+    """Rows for one indicator from the series `code` (the indicator's own by default)."""
+    wb = raw.get(PROVIDER_ID, FILE)
+    rows = wb[wb["indicator"] == (code or ind.code)]
+    return transform.indicator_rows(rows, ind, "iso3", "value", source)
+
+
+def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    return series_rows(raw, ind)
+
+
+PROVIDER = Provider(
+    id=PROVIDER_ID,
+    name="World Bank",
+    files=(FILE,),
+    raw_specs=(RAW_SPEC,),
+    fetch_live=fetch_live,
+    live_urls=(API_URL,),
+    live_steps=lambda: len(indicator_codes()),
+    indicator_rows=indicator_rows,
+)

@@ -1,6 +1,15 @@
-"""UNHCR Refugee Population Statistics API v1 -> data/raw/unhcr/<endpoint>.csv.
+"""UNHCR: Refugee Population Statistics Database, data/raw/unhcr/<endpoint>.csv, one file per
+API endpoint (population, asylum applications and decisions, solutions, IDMC's IDP figures), in
+the API's own fields: origin `coo_iso`, asylum country `coa_iso`, year, counts.
 
-Only the rows the catalogue can use are fetched: those whose origin or asylum country is a
+Processed rows: a catalogue indicator of provider "unhcr" sums one field over every partner
+country, by the state as asylum (`by="coa"`) or origin (`by="coo"`) country; the decision
+indicators are the substantive decisions on a state's nationals and the rates UNHCR publishes
+from them. A corridor measure is one field by origin -> asylum country.
+
+Live, from the API v1: only the rows the catalogue can use are fetched: those whose origin or
+asylum country is a catalogue state. Two queries per endpoint give them with every partner
+country broken out: the catalogue can use are fetched: those whose origin or asylum country is a
 catalogue state. Two queries per endpoint give them with every partner country broken out:
 
     coo=<states>&coa_all=true   the states as origin, every asylum country
@@ -21,25 +30,54 @@ from dataclasses import dataclass
 import pandas as pd
 import requests
 
-from analysis import catalogue, rawfiles, rawstore
+from analysis import catalogue, rawstore, transform
+from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.live.common import Summary, record_checked, today, write_csv
-from analysis.live.config import LiveConfig
-from analysis.live.http import (
-    FetchError,
-    HttpClient,
-    Transient,
-    body_kind,
-    describe_body,
-    full_url,
-)
+from analysis.live.config import LiveConfig, UrlSetting
+from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
 from analysis.paths import Paths
 from analysis.progress import Progress
+from analysis.providers.base import Provider
+from analysis.rawfiles import RawData, RawSpec
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("analysis.live.unhcr")  # with the other fetch messages
 
 PROVIDER_ID = "unhcr"
 DROPPED_FIELDS = ("coo_id", "coa_id")  # the API's internal ids; the snapshot drops them too
 NOT_APPLICABLE = "-"  # the API's "not applicable / not collected": missing, never 0
+
+DIMENSIONS = ("coo_iso", "coa_iso")  # origin, asylum country
+BY_COLUMN = {"coo": "coo_iso", "coa": "coa_iso"}  # an indicator's `by` -> the state's column
+
+
+def _spec(name: str, values: tuple[str, ...], extra_key: tuple[str, ...] = ()) -> RawSpec:
+    return RawSpec(
+        PROVIDER_ID, name,
+        text_columns=DIMENSIONS + extra_key,
+        numeric_columns=("year",) + values,
+        key=("year",) + DIMENSIONS + extra_key,
+        nonnegative=values,
+        iso3_columns=DIMENSIONS,
+        missing_markers=("", NOT_APPLICABLE),
+        covers_states=DIMENSIONS if name == "population.csv" else (),
+    )
+
+
+RAW_SPECS = (
+    _spec("population.csv", ("refugees", "asylum_seekers", "returned_refugees", "idps",
+                             "returned_idps", "stateless")),
+    _spec("asylum_applications.csv", ("applied",),
+          ("procedure_type", "app_type", "dec_level", "app_pc")),
+    _spec("asylum_decisions.csv",
+          ("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
+          ("procedure_type", "dec_level", "dec_pc")),
+    _spec("solutions.csv", ("returned_refugees", "resettlement", "naturalisation",
+                            "returned_idps")),
+    _spec("idmc.csv", ("total",)),
+)
+FILES = tuple(spec.name for spec in RAW_SPECS)
+
+API_URL = UrlSetting("UNHCR_API_URL", "https://api.unhcr.org/population/v1", api_base=True)
 
 VINTAGE = {
     "producer": "UNHCR",
@@ -56,17 +94,13 @@ def endpoint(file_name: str) -> str:
     return file_name.removesuffix(".csv").replace("_", "-")
 
 
-def files() -> tuple[str, ...]:
-    return catalogue.provider(PROVIDER_ID).files
-
-
 def queries(states: list[str]) -> list[dict]:
     codes = ",".join(states)
     return [{"coo": codes, "coa_all": "true"}, {"coa": codes, "coo_all": "true"}]
 
 
 def planned_steps() -> int:
-    return len(files()) * len(queries(catalogue.state_codes()))
+    return len(FILES) * len(queries(catalogue.state_codes()))
 
 
 @dataclass
@@ -78,12 +112,7 @@ class Page:
 
 def parse_page(response: requests.Response) -> Page:
     url = response.url
-    content = response.content
-    kind = body_kind(content)
-    if kind in ("html", "empty"):
-        raise Transient(f"{describe_body(content)} instead of JSON")
-    if kind != "json":
-        raise FetchError(f"{url}: expected JSON, got {describe_body(content)}")
+    content = expect_body(response, "json", "JSON")
     try:
         body = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:
@@ -118,8 +147,8 @@ class ItemCheck:
     row may come twice (rows moved between pages: counted twice, another one perhaps lost)."""
 
     def __init__(self, name: str, expected: set[str] | None = None):
-        self.key = rawfiles.spec(PROVIDER_ID, name).key
-        self.columns = rawfiles.spec(PROVIDER_ID, name).columns
+        self.key = PROVIDER.raw_spec(name).key
+        self.columns = PROVIDER.raw_spec(name).columns
         self.expected = expected
         self.seen: dict[tuple, int] = {}
 
@@ -155,7 +184,7 @@ def fetch_query(client: HttpClient, config: LiveConfig, name: str, query: dict,
     """Every page of one query, refused if the pages do not fit together (`fields` carries
     the fields another query's items had)."""
     fields = fields or ItemCheck(name)
-    url = f"{config.unhcr_url}/{endpoint(name)}/"
+    url = f"{config.url(API_URL.env)}/{endpoint(name)}/"
     params = {**query, "cf_type": "ISO",
               # yearFrom and yearTo only work together: one alone is silently ignored
               "yearFrom": config.unhcr_first_year, "yearTo": config.last_year,
@@ -197,7 +226,7 @@ def _cell(value):
 def to_table(name: str, items: list[dict], url: str) -> pd.DataFrame:
     """Items of both queries -> the raw table: the API's own field names (ids dropped), `-` as
     an empty cell, each row once, in key order."""
-    spec = rawfiles.spec(PROVIDER_ID, name)
+    spec = PROVIDER.raw_spec(name)
     fields = list(dict.fromkeys(k for item in items for k in item))
     if not items:
         fields = list(spec.columns)
@@ -220,13 +249,13 @@ def to_table(name: str, items: list[dict], url: str) -> pd.DataFrame:
     return order.drop(columns="_year").reset_index(drop=True)
 
 
-def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     states = catalogue.state_codes()
     summary = Summary(PROVIDER_ID)
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
         latest = None
-        for name in files():
-            url = f"{config.unhcr_url}/{endpoint(name)}/"
+        for name in FILES:
+            url = f"{config.url(API_URL.env)}/{endpoint(name)}/"
             items = []
             expected = None  # both queries' items carry the same fields
             for query in queries(states):
@@ -242,6 +271,71 @@ def fetch(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progre
             summary.rows[name] = len(frame)
             if len(frame) and name == "population.csv":
                 latest = int(frame["year"].max())
-        staging.vintage = {**VINTAGE, "api": config.unhcr_url + "/", "date_accessed": today(),
-                           "latest_year": latest}
+        staging.vintage = {**VINTAGE, "api": config.url(API_URL.env) + "/",
+                           "date_accessed": today(), "latest_year": latest}
     return summary
+
+
+# -- processed rows ------------------------------------------------------------------------
+
+
+def totals(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Sum a UNHCR field over every partner country (unknown origin `UNK` included, as DESIGN
+    asks), grouped by the state as asylum or origin country. A total of only missing cells
+    stays missing (min_count=1), never 0."""
+    col = BY_COLUMN[ind.by]
+    frame = transform.only_rows(frame, ind.only)
+    sums = frame.groupby([col, "year"], as_index=False)[ind.field].sum(min_count=1)
+    return transform.indicator_rows(sums, ind, col, ind.field)
+
+
+DECISION_PARTS = ["dec_recognized", "dec_other", "dec_rejected"]
+# Numerators of the decision indicators; the denominator is always every substantive decision.
+DECISION_NUMERATORS = {
+    "asylum_decisions_abroad": DECISION_PARTS,
+    "refugee_recognition_rate_abroad": ["dec_recognized"],
+    "total_protection_rate_abroad": ["dec_recognized", "dec_other"],
+}
+
+
+def asylum_decisions(decisions: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Substantive decisions on a state's nationals (recognised + complementary/other +
+    rejected; closed cases are not decisions on the claim), and the two rates UNHCR publishes:
+    refugee recognition (Convention status only) and total protection (refugee status or
+    complementary protection), each over substantive decisions * 100. All decision rows count
+    (persons and cases, every level), as UNHCR's own totals do. A rate from fewer than
+    MIN_DECISIONS_FOR_RATE decisions is flagged U."""
+    sums = decisions.groupby(["coo_iso", "year"], as_index=False)[DECISION_PARTS] \
+        .sum(min_count=1)
+    total = sums[DECISION_PARTS].sum(axis=1, min_count=1)
+    numerator = sums[DECISION_NUMERATORS[ind.id]].sum(axis=1, min_count=1)
+    if ind.id == "asylum_decisions_abroad":
+        sums["value"] = total
+        return transform.indicator_rows(sums, ind, "coo_iso", "value")
+    sums["value"] = (numerator / total * 100).where(total > 0)
+    few = (total < catalogue.MIN_DECISIONS_FOR_RATE).map({True: "U", False: ""})
+    return transform.indicator_rows(sums, ind, "coo_iso", "value", flag=few)
+
+
+def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    if ind.id in DECISION_NUMERATORS:
+        return asylum_decisions(raw.get(PROVIDER_ID, "asylum_decisions.csv"), ind)
+    return totals(raw.get(PROVIDER_ID, f"{ind.dataset}.csv"), ind)
+
+
+def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
+    return transform.corridor_rows(raw.get(PROVIDER_ID, f"{measure.dataset}.csv"), measure,
+                                   "coo_iso", "coa_iso")
+
+
+PROVIDER = Provider(
+    id=PROVIDER_ID,
+    name="UNHCR",
+    files=FILES,
+    raw_specs=RAW_SPECS,
+    fetch_live=fetch_live,
+    live_urls=(API_URL,),
+    live_steps=planned_steps,
+    indicator_rows=indicator_rows,
+    corridor_rows=corridor_rows,
+)

@@ -1,0 +1,58 @@
+"""The provider interface: each module in analysis.providers fills it in, and everything the
+catalogue names a provider for can be built by that provider."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from analysis import catalogue, providers
+
+
+@pytest.mark.parametrize("provider_id", providers.IDS)
+def test_each_provider_module_defines_its_provider(provider_id):
+    provider = providers.get(provider_id)
+    assert provider.id == provider_id
+    assert provider.name and provider.files
+    assert [s.name for s in provider.raw_specs] == list(provider.all_files)
+    assert callable(provider.fetch_live) and provider.live_steps() >= 1
+    assert all(s.env.endswith("_URL") for s in provider.live_urls)
+
+
+def test_unknown_provider_is_named():
+    with pytest.raises(KeyError, match="unknown provider 'imf'; known: worldbank, unhcr"):
+        providers.get("imf")
+
+
+def test_every_catalogue_entry_has_a_provider_that_builds_it():
+    for ind in catalogue.INDICATORS:
+        if ind.provider != "derived":
+            assert providers.get(ind.provider).indicator_rows is not None, ind.id
+    for measure in catalogue.CORRIDOR_MEASURES:
+        assert providers.get(measure.provider).corridor_rows is not None, measure.id
+    for record in catalogue.RECORD_MEASURES:
+        assert providers.get(record.provider).tables, record.id
+
+
+def test_endpoint_variables_and_table_names_are_unique():
+    envs = [s.env for p in providers.all_providers() for s in p.live_urls]
+    tables = [t.name for p in providers.all_providers() for t in p.tables]
+    assert len(envs) == len(set(envs)) and len(tables) == len(set(tables))
+
+
+def test_catalogue_json_lists_the_providers():
+    exported = catalogue.to_dict()["providers"]
+    assert [p["id"] for p in exported] == list(providers.IDS)
+    assert all(set(p) == {"id", "name", "files", "optional_files"} for p in exported)
+
+
+def test_commands_needing_only_provider_ids_stay_light():
+    """Lock recovery and --source checks run before every command: no pandas, no HTTP client."""
+    code = ("import sys; from analysis import cli, swap; from analysis.paths import project_paths;"
+            " swap.recover(project_paths(sys.argv[1])); cli._providers('iom,unhcr');"
+            " print(sorted(m for m in ('pandas', 'requests') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, "/nonexistent-root"], check=True,
+                         capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
