@@ -43,3 +43,28 @@ def test_refetching_an_unchanged_snapshot_changes_nothing(fresh_copy, snapshot_d
     forced = _run(fresh_copy.root, "fetch", "--snapshot", str(snapshot_dir), "--source", "iom",
                   "--refresh")
     assert forced.returncode == 0 and "unchanged" not in forced.stderr
+
+
+BAD_OPTIONS = [
+    ("fetch", "--source", "imf"),
+    ("fetch", "--source", ","),
+    ("fetch", "--snapshot", "/no/such/folder"),
+    ("fetch", "--max-age", "-1"),
+    ("build", "--wait", "-3"),
+    ("report", "--themes", "nope"),
+    ("report", "--years", "2020:2010"),
+    ("report", "--formats", "gif"),
+    ("report", "--jobs", "0"),
+    ("report", "--out", "../../etc"),
+]
+
+
+@pytest.mark.parametrize("args", BAD_OPTIONS, ids=[" ".join(a) for a in BAD_OPTIONS])
+def test_a_bad_option_exits_2_in_one_line_and_locks_nothing(tmp_path, args):
+    """The README's contract, for every command: a bad option is one line naming it, exit 2,
+    and nothing written (not even the run lock) in the project."""
+    result = _run(tmp_path, *args)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {args[1]}"), lines
+    assert not (tmp_path / "data").exists() and not (tmp_path / "reports").exists()

@@ -10,38 +10,26 @@ import logging
 import sys
 import time
 
-from analysis import catalogue, lock, logs, providers, swap
+from analysis import catalogue, lock, logs, options, providers, swap
 from analysis.errors import AnalysisError
 from analysis.paths import project_paths
 
 log = logging.getLogger("analysis")
 
 
-def _providers(value: str | None) -> list[str]:
-    known = list(providers.IDS)
-    if value is None:
-        return known
-    chosen = [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [v for v in chosen if v not in known]
-    if unknown or not chosen:
-        raise AnalysisError(f"--source {value!r}: unknown provider(s) {', '.join(unknown)}; "
-                            f"choose from {', '.join(known)}")
-    return chosen
-
-
 def cmd_fetch(args) -> int:
     from analysis import snapshot
 
     paths = project_paths()
-    providers = _providers(args.source)
-    if args.snapshot is None:
+    chosen = args.providers  # checked by options.check
+    if args.snapshot_dir is None:
         from analysis import live
 
-        return live.fetch_all(paths, providers, refresh=args.refresh, max_age=args.max_age)
-    snapshot_dir = snapshot.check_snapshot_dir(args.snapshot)
+        return live.fetch_all(paths, chosen, refresh=args.refresh, max_age=args.max_age)
+    snapshot_dir = args.snapshot_dir
     sources = snapshot.read_sources_json(snapshot_dir)
     failed = []
-    for provider_id in providers:
+    for provider_id in chosen:
         start = time.perf_counter()
         try:
             files, copied = snapshot.fetch_provider(paths, snapshot_dir, provider_id, sources,
@@ -57,9 +45,9 @@ def cmd_fetch(args) -> int:
                  time.perf_counter() - start)
     if failed:
         log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
-                  len(failed), len(providers), ", ".join(failed))
+                  len(failed), len(chosen), ", ".join(failed))
         return 1
-    logs.summary(log, "fetch: %d source(s) from snapshot %s", len(providers), snapshot_dir)
+    logs.summary(log, "fetch: %d source(s) from snapshot %s", len(chosen), snapshot_dir)
     return 0
 
 
@@ -187,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logs.SUMMARY if args.quiet else logging.INFO,
                         format="%(message)s", stream=sys.stderr)
+    try:
+        # Every option first: a bad one runs, writes and locks nothing (exit 2).
+        options.check(args)
+    except options.UsageError as exc:
+        log.error("error: %s", exc)
+        return 2
     try:
         if args.command == "catalog":
             return args.func(args)

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from analysis import providers, rawfiles, rawstore
-from analysis.errors import AnalysisError, DataError
+from analysis.errors import DataError
 from analysis.paths import Paths
 
 log = logging.getLogger(__name__)
@@ -31,14 +31,6 @@ def read_sources_json(snapshot_dir: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DataError(path, f"not valid JSON ({exc})") from None
-
-
-def check_snapshot_dir(snapshot_dir: str | Path) -> Path:
-    snapshot_dir = Path(snapshot_dir).expanduser().resolve()
-    if not snapshot_dir.is_dir():
-        raise AnalysisError(f"--snapshot {snapshot_dir}: folder not found (expected a folder "
-                            "laid out like ../shared/data/snapshot)")
-    return snapshot_dir
 
 
 def _unchanged_entry(paths: Paths, provider_id: str, source_dir: Path,
