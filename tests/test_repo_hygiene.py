@@ -44,8 +44,10 @@ def test_data_folders_are_kept_and_ignored():
     assert ignored == ["data/raw/x.csv", "data/processed/x.parquet", "reports/index.html"]
 
 
-def test_every_catalogue_notebook_is_in_the_repo():
+def test_notebooks_are_exactly_the_catalogues():
+    """Every notebook the catalogue names is here, and nothing else: a stray notebook is
+    never run by the report and would only mislead a reader."""
     from analysis import catalogue
 
     expected = {t.notebook for t in catalogue.THEMES} | {catalogue.COUNTRY_PROFILE_NOTEBOOK}
-    assert expected <= set(_notebooks())
+    assert set(_notebooks()) == expected
