@@ -140,12 +140,6 @@ def test_complete_years_drops_the_partial_year():
     assert metrics.complete_years(SERIES, None) is SERIES
 
 
-def test_trailing_zeros_finds_flat_zero_tails():
-    rows = frame([("IRN", y, 0.0) for y in range(2010, 2016)]
-                 + [("TJK", 2014, 1.0), ("TJK", 2015, 0.0)])
-    assert metrics.trailing_zeros(rows) == {"IRN": 2010}
-
-
 CORRIDORS = pd.DataFrame({
     "year": [2020, 2024, 2024, 2024, 2024],
     "origin_iso3": ["TJK", "TJK", "TJK", "KGZ", "TJK"],
@@ -186,14 +180,6 @@ def test_involving_flags_incidents_and_nationals():
     assert len(out) == 4  # the record in Mexico involves none of them
     assert list(out["in_states"]) == [True, False, True, True]
     assert list(out["nationals"]) == [False, True, False, False]
-
-
-def test_dead_and_missing_in_a_state_and_of_its_nationals_are_separate():
-    nationals = metrics.dead_and_missing_for(RECORDS, "AFG", by="origin")
-    assert nationals.set_index("year")["value"].to_dict() == {2023: 5.0, 2025: 1.0}
-    in_iran = metrics.dead_and_missing_for(RECORDS, "IRN", by="incident")
-    assert in_iran.set_index("year")["value"].to_dict() == {2023: 3.0, 2025: 1.0}
-    assert metrics.dead_and_missing_for(RECORDS, "IRN", by="origin").empty
 
 
 def test_by_origin_counts_shared_records_for_each_state():

@@ -135,22 +135,6 @@ def series_breaks(frame: pd.DataFrame, factor: float = 2.0, min_value: float = 1
     return out[["iso3", "year", "previous", "value", "ratio"]].reset_index(drop=True)
 
 
-def trailing_zeros(frame: pd.DataFrame, min_years: int = 5) -> dict[str, int]:
-    """States whose series ends in at least `min_years` years of exactly zero, with the first
-    year of that run. A flat published zero often means "not reported"; notebooks say so."""
-    out = {}
-    for iso3, rows in frame.dropna(subset=["value"]).sort_values("year").groupby("iso3"):
-        values = rows["value"].to_numpy()
-        run = 0
-        for v in values[::-1]:
-            if v != 0:
-                break
-            run += 1
-        if run >= min_years:
-            out[str(iso3)] = int(rows["year"].iloc[len(values) - run])
-    return out
-
-
 def partial_year(vintage_entry: dict) -> int | None:
     """The latest year of a source if it had not ended when the provider last updated the data
     (UNHCR's mid-year figures, an IOM file updated in June): that year is incomplete."""
@@ -237,22 +221,6 @@ def records_partial_year(records: pd.DataFrame) -> int | None:
     if pd.isna(last):
         return None
     return int(last.year) if last.month < 12 else None
-
-
-def dead_and_missing_for(records: pd.DataFrame, iso3: str, by: str) -> pd.DataFrame:
-    """Per year: dead and missing recorded in the state (`by="incident"`) or of its nationals
-    (`by="origin"`, a record listing several origins counting for each). The two are separate
-    measures, never added (catalogue.RECORD_MEASURES)."""
-    rows = involving(records, [iso3])
-    if by == "incident":
-        rows = rows[rows["in_states"]]
-    elif by == "origin":
-        rows = rows[rows["nationals"]]
-    else:
-        raise ValueError(f"by={by!r}: 'incident' or 'origin'")
-    return (rows.groupby("year", as_index=False)["dead_and_missing"].sum()
-            .rename(columns={"dead_and_missing": "value"})
-            .assign(iso3=iso3)[["iso3", "year", "value"]])
 
 
 def dead_and_missing_by(records: pd.DataFrame, column: str) -> pd.Series:
