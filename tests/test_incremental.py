@@ -34,6 +34,8 @@ def _statuses(result) -> dict[str, str]:
 def _summary_without_timings(out: Path) -> dict:
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     data.pop("generated_at")
+    # The same data, compared with no earlier report or with the last one: no change either way.
+    assert data.pop("data_changes")["changes"] == []
     for entry in data["themes"] + data["countries"]:
         entry.pop("duration_s")
         entry.pop("up_to_date")

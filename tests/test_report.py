@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from claimcheck import check_summary
 
-from analysis import catalogue, cli, report, summary
+from analysis import catalogue, cli, options, report, summary
 from analysis.paths import Paths, project_paths
 
 PROFILED = ("TJK", "TKM")  # a data-rich and a data-poor state: the profile must run for both
@@ -323,7 +323,9 @@ def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
     notebooks.mkdir()
     _notebook(notebooks / catalogue.theme("overview").notebook, BROKEN)
     _notebook(notebooks / catalogue.theme("remittances").notebook, WORKING)
+    # The options are checked (options.py) and the report run (report.py) in this root.
     monkeypatch.setattr(report, "project_paths", lambda: Paths(paths.root, notebooks))
+    monkeypatch.setattr(options, "project_paths", lambda: Paths(paths.root, notebooks))
     out = paths.root / "out"
     cwd = Path.cwd()
     with caplog.at_level(logging.INFO, logger="analysis"):

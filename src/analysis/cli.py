@@ -160,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--force", action="store_true",
                         help="run every notebook, even those whose notebook, parameters, data "
                              "and code are unchanged since their last successful run")
+    report.add_argument("--revision-threshold", metavar="PCT",
+                        help="list a value as revised in the page's 'What is new' and "
+                             "summary.json's data_changes when it moved by more than PCT %% "
+                             "since the last successful report (default 0.5)")
     report.add_argument("--notebooks", metavar="DIR",
                         help="run the notebooks in DIR instead of the repository's notebooks/")
     report.set_defaults(func=cmd_report)

@@ -38,6 +38,15 @@ def _plain(text: str) -> str:
     return re.sub(r"\*\*|__", "", text)
 
 
+def _change_counts(changes: list[dict]) -> dict[str, dict[str, int]]:
+    """{dataset: {kind: n}} for the "What is new" box."""
+    out: dict[str, dict[str, int]] = {}
+    for change in changes:
+        kinds = out.setdefault(change["dataset"], {})
+        kinds[change["kind"]] = kinds.get(change["kind"], 0) + 1
+    return out
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("analysis", "templates"),
@@ -48,6 +57,8 @@ def environment() -> jinja2.Environment:
     env.filters["state_name"] = _state_name
     env.filters["flag_meaning"] = lambda code: catalogue.FLAG_MEANINGS.get(code, code)
     env.filters["plain"] = _plain
+    env.filters["change_counts"] = _change_counts
+    env.filters["plain_number"] = lambda x: "-" if x is None else fmt.number(x)
     env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     return env
 

@@ -48,6 +48,7 @@ class Options:
     reentry_bans: Path | None = None
     jobs: int | None = None  # runs at once; None: one per CPU
     force: bool = False  # run every notebook, whatever its fingerprint
+    revision_threshold: float = 0.5  # % move that counts as a revision in data_changes
 
 
 def _split(value: str) -> list[str]:
@@ -169,7 +170,22 @@ def options_from_args(args, paths: Paths) -> Options:
         reentry_bans=bans,
         jobs=jobs,
         force=bool(getattr(args, "force", False)),
+        revision_threshold=parse_threshold(getattr(args, "revision_threshold", None)),
     )
+
+
+def parse_threshold(value) -> float:
+    """`--revision-threshold PCT`: how far (in %) a value must move to be listed as revised."""
+    if value is None:
+        return 0.5
+    try:
+        pct = float(str(value).strip())
+    except ValueError:
+        pct = -1.0
+    if not math.isfinite(pct) or pct < 0:
+        raise UsageError(f"--revision-threshold {value!r}: expected a percentage, 0 or more "
+                         "(e.g. 0.5)")
+    return pct
 
 
 def notebooks_from_args(args) -> Path | None:

@@ -57,7 +57,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
 # The files the summary, page and briefing are made with, besides the run records.
 ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "plotting.py",
-                 "fmt.py", "catalogue.py", "templates/index.html.j2", "house.mplstyle")
+                 "fmt.py", "catalogue.py", "templates/index.html.j2", "house.mplstyle",
+                 "changes.py")
 
 
 # ---------------------------------------------------------------------------
@@ -442,6 +443,8 @@ def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Pa
         "options": fingerprint.canonical({k: str(v) for k, v in vars(options).items()
                                           if k not in ("jobs", "force")}),
         "vintage": fingerprint.sha256_file(paths.vintage_json),
+        "tables": {p.name: fingerprint.sha256_file(p) for p in (paths.indicators,
+                                                              paths.corridors)},
         "runs": runs,
         "code": {name: fingerprint.sha256_file(fingerprint.PACKAGE / name)
                  for name in ASSEMBLY_CODE},
@@ -531,11 +534,14 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
                 _handle(result, planned[result.task.stem], done, staging)
         results = [done[task.stem] for task in tasks]
 
-        from analysis import briefing, htmlpage, summary
+        from analysis import briefing, changes, htmlpage, summary
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
-        data = summary.build(results, options, _read_vintage(paths))
+        data = summary.build(results, options, _read_vintage(paths),
+                             changes.since_last(staging, paths, options.revision_threshold))
+        if data["status"] == "ok":  # the next report compares with the last successful one
+            changes.keep(staging, paths, data["generated_at"])
         summary.write(data, staging / "summary.json")
         htmlpage.write(data, staging / "index.html")
         briefing.write(data, staging, staging / "briefing.pdf")
@@ -580,6 +586,16 @@ def _relocate(task: Task, final: Path, staging: Path) -> Task:
                                out=staging)
 
 
+def _changes_phrase(data: dict | None) -> str:
+    """'; 12 data change(s) since 2026-11-21T05:17:03Z' for the scheduler's one log line."""
+    if not data:
+        return ""
+    found = data["data_changes"]
+    if found["since"] is None:
+        return "; first report here: no earlier data to compare with"
+    return f"; {len(found['changes'])} data change(s) since {found['since']}"
+
+
 def main(args) -> int:
     paths = project_paths()
     start = time.perf_counter()
@@ -598,8 +614,9 @@ def main(args) -> int:
         return EXIT_USAGE
     result = run_report(options, paths, notebooks=notebooks)
     # The one line --quiet keeps (a scheduler's log).
-    logs.summary(log, "report: %d notebook(s): %d ran, %d up to date, %d failed -> %s (%.1fs)",
+    logs.summary(log, "report: %d notebook(s): %d ran, %d up to date, %d failed -> %s (%.1fs)%s",
                  len(result.results), len(result.ran) - len(result.failed),
                  len(result.results) - len(result.ran), len(result.failed),
-                 result.out / "index.html", time.perf_counter() - start)
+                 result.out / "index.html", time.perf_counter() - start,
+                 _changes_phrase(result.summary))
     return EXIT_FAILED if result.failed else EXIT_OK

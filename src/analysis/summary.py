@@ -120,11 +120,27 @@ _RUN = {
     "duration_s": {"type": ["number", "null"]},
     "up_to_date": {"type": "boolean"},
 }
+_CHANGE = {
+    "type": "object",
+    "required": ["dataset", "year", "before", "after", "kind"],
+    "properties": {
+        "dataset": {"enum": ["indicators", "corridors"]},
+        "indicator": {"type": "string"}, "iso3": {"type": "string"},
+        "measure": {"type": "string"}, "origin_iso3": {"type": "string"},
+        "destination_iso3": {"type": "string"},
+        "year": {"type": "integer"},
+        "before": {"type": ["number", "null"]},
+        "after": {"type": ["number", "null"]},
+        "kind": {"enum": ["new_year", "new_state", "new_corridor", "revised", "withdrawn"]},
+    },
+    "oneOf": [{"required": ["indicator", "iso3"]},
+              {"required": ["measure", "origin_iso3", "destination_iso3"]}],
+}
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["format", "generated_at", "status", "data_vintage", "options", "themes",
-                 "countries"],
+                 "countries", "data_changes"],
     "properties": {
         "format": {"const": FORMAT},
         "generated_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
@@ -157,6 +173,15 @@ SCHEMA = {
                     **_RUN,
                 },
             },
+        },
+        # What changed in the data since the last successful report (analysis.changes);
+        # `since` null: the first report, nothing to compare with.
+        "data_changes": {
+            "type": "object",
+            "required": ["since", "threshold_pct", "changes"],
+            "properties": {"since": {"type": ["string", "null"]},
+                           "threshold_pct": {"type": ["number", "null"]},
+                           "changes": {"type": "array", "items": _CHANGE}},
         },
         "countries": {
             "type": "array",
@@ -208,8 +233,9 @@ def theme_entry(theme_id: str, result, out: Path) -> dict:
     return entry
 
 
-def build(results, options, vintage: dict) -> dict:
-    """The summary of one report run (`results`: TaskResults; themes not run are skipped)."""
+def build(results, options, vintage: dict, data_changes: dict | None = None) -> dict:
+    """The summary of one report run (`results`: TaskResults; themes not run are skipped;
+    `data_changes` from analysis.changes.since_last)."""
     themes_run = {r.task.id: r for r in results if r.task.kind == "theme"}
     countries_run = {r.task.id: r for r in results if r.task.kind == "country"}
     themes = [theme_entry(theme.id, themes_run.get(theme.id), options.out)
@@ -235,6 +261,7 @@ def build(results, options, vintage: dict) -> dict:
         },
         "themes": themes,
         "countries": countries,
+        "data_changes": data_changes or {"since": None, "threshold_pct": None, "changes": []},
     }
 
 
