@@ -236,6 +236,31 @@ def test_page_shows_remarks_key_figures_and_sources(report_run):
     assert "Key figures" in html
 
 
+def test_every_chart_has_its_definitions_and_caveats_on_the_page(report_run):
+    """Issue 13, point 2: what each chart counts, collapsed under the chart; the flags' caveats
+    with it; methods and sources; pipeline details at the end."""
+    paths, _result = report_run
+    data = _summary(paths)
+    html = (paths.reports / "index.html").read_text(encoding="utf-8")
+    charts = [c for e in data["themes"] + data["countries"] for c in e["charts"]]
+    for chart in charts:
+        # The re-entry-ban chart has no catalogue series: no open dataset exists.
+        assert chart["definitions"] or chart["name"] == "reentry_bans", chart["name"]
+        for d in chart["definitions"]:
+            assert d["label"] and d["unit"] and d["definition"]
+    with_caveats = [c for c in charts if c["caveats"]]
+    assert with_caveats, "flagged data (breaks, gaps) must come with caveats"
+    assert html.count("<summary>Definitions and caveats</summary>") == sum(
+        1 for e in data["themes"] for c in e["charts"] if c["definitions"] or c["caveats"])
+    per_1000 = next(c for e in data["themes"] for c in e["charts"]
+                    if c["name"] == "refugees_per_1000_residents")
+    assert "Break in series (Iran, 2022)" in per_1000["caveats"]
+    assert {d["id"] for d in per_1000["definitions"]} >= {"refugees_hosted", "population"}
+    sections = [html.index(f'id="{s}"') for s in ("sources", "reproducibility")]
+    assert sections == sorted(sections) and "Methods and sources" in html
+    assert html.index('id="reproducibility"') > html.index('id="countries"')
+
+
 def test_briefing_pdf_has_a_page_per_theme_figure(report_run):
     paths, _result = report_run
     pdf = (paths.reports / "briefing.pdf").read_bytes()

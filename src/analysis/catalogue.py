@@ -672,3 +672,40 @@ def measure_label_unit(id_: str) -> tuple[str, str]:
     measure = record_measure(id_)
     return measure.label, measure.unit
 
+
+def definitions(indicators=(), measures=(), records=()) -> list[dict]:
+    """What each named series counts, for a chart's "Definitions and caveats": label, unit
+    and where it comes from (provider and code, or the formula of a derived indicator, whose
+    inputs are defined too), plus a corridor measure's orientation note."""
+    out, seen = [], set()
+
+    def add(entry: dict) -> None:
+        if entry["id"] not in seen:
+            seen.add(entry["id"])
+            out.append(entry)
+
+    def add_indicator(id_: str) -> None:
+        ind = indicator(id_)
+        if ind.provider == "derived":
+            num, den = indicator(ind.numerator), indicator(ind.denominator)
+            how = f"{num.label} / {den.label} x {ind.factor:g}"
+        else:
+            how = f"{provider(ind.provider).name}: {ind.code}"
+        add({"id": ind.id, "label": ind.label, "unit": ind.unit, "definition": how})
+        if ind.provider == "derived":
+            add_indicator(ind.numerator)
+            add_indicator(ind.denominator)
+
+    for id_ in indicators:
+        add_indicator(id_)
+    for id_ in measures:
+        m = corridor_measure(id_)
+        how = f"{provider(m.provider).name}: {m.dataset}.{m.field}"
+        add({"id": m.id, "label": m.label, "unit": m.unit,
+             "definition": f"{how}; {m.note}" if m.note else how})
+    for id_ in records:
+        r = record_measure(id_)
+        add({"id": r.id, "label": r.label, "unit": r.unit,
+             "definition": f"{provider(r.provider).name}: {r.code}"})
+    return out
+

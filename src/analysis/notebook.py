@@ -161,8 +161,12 @@ class Session:
               ) -> plotting.Chart:
         """A new chart whose footer names the sources of the given indicators, corridor
         measures or record measures (or `source`, for an analyst's file)."""
+        indicators, measures, records = list(indicators), list(measures), list(records)
         footer = source or self.source(indicators, measures, records, note)
-        return plotting.new_chart(title, subtitle, footer, **kwargs)
+        chart = plotting.new_chart(title, subtitle, footer, **kwargs)
+        chart.definitions = catalogue.definitions(indicators, measures, records)
+        chart.caveats = note
+        return chart
 
     def claims(self) -> Ledger:
         """A new ledger for the numbers of one caption or finding (see `analysis.claims`)."""
@@ -186,6 +190,8 @@ class Session:
             "alt": alt or f"{chart.kind}: {chart.title} ({chart.subtitle}). {finding}",
             "files": files,
             "claims": recorded,
+            "definitions": chart.definitions,
+            "caveats": chart.caveats,
         })
         self._write_record()
         _show_saved(chart.fig, written)

@@ -190,6 +190,8 @@ class Chart:
     source: str
     kind: str  # for alt text: "Line chart", "Bar chart", ...
     notes: list[str] = field(default_factory=list)
+    definitions: list[dict] = field(default_factory=list)  # what each series counts
+    caveats: str | None = None  # breaks, gaps, estimates: the footer's note
 
     @property
     def ax(self):
