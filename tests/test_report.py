@@ -9,6 +9,7 @@ import logging
 import re
 import shutil
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -202,9 +203,43 @@ class _Links(HTMLParser):
             self.images.append(attrs)
 
 
+def _check_links(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    for target in [i["src"] for i in parser.images] + parser.links:
+        parts = urlsplit(target)
+        assert not parts.scheme and not target.startswith("/"), f"not relative: {target}"
+        if parts.path:
+            assert (page.parent / unquote(parts.path)).is_file(), f"{page}: missing {target}"
+    for image in parser.images:
+        assert image.get("alt", "").strip(), f"image without alt text: {image['src']}"
+    return parser
+
+
+def test_each_profiled_state_has_its_own_page(report_run):
+    """Issue 13, point 4: reports/countries/<ISO3>/index.html with full-size charts, captions,
+    key figures and the same data links; the main page links to each."""
+    paths, _result = report_run
+    data = _summary(paths)
+    main = (paths.reports / "index.html").read_text(encoding="utf-8")
+    for country in data["countries"]:
+        page = paths.reports / "countries" / country["iso3"] / "index.html"
+        assert f'href="countries/{country["iso3"]}/index.html"' in main
+        parser = _check_links(page)
+        html = page.read_text(encoding="utf-8")
+        assert f"<h1>{country['name']}</h1>" in html
+        for chart in country["charts"]:
+            assert f'src="../../{chart["files"]["png"]}"' in html  # full size, not a thumbnail
+            assert chart["caption"] in unescape(html)
+        for kf in country["key_figures"]:
+            assert f"Key figures for {kf['year']}" in html
+        assert "../../index.html" in parser.links
+
+
 def test_every_link_and_image_on_the_page_resolves_to_a_file(report_run):
     paths, _result = report_run
     page = paths.reports / "index.html"
+    _check_links(page)
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     assert parser.images and parser.links

@@ -67,5 +67,21 @@ def render(summary: dict) -> str:
     return environment().get_template("index.html.j2").render(s=summary)
 
 
+def render_country(summary: dict, country: dict) -> str:
+    return environment().get_template("country.html.j2").render(s=summary, c=country)
+
+
+def write_countries(summary: dict, report_dir: Path) -> list[Path]:
+    """reports/countries/<ISO3>/index.html for every profiled state: full-size charts with
+    their captions, definitions and files, and the key figures."""
+    written = []
+    for country in summary["countries"]:
+        target = Path(report_dir) / "countries" / country["iso3"] / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(target, render_country(summary, country))
+        written.append(target)
+    return written
+
+
 def write(summary: dict, target: Path) -> None:
     atomic.write_text(target, render(summary))

@@ -58,7 +58,8 @@ OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
 # The files the summary, page and briefing are made with, besides the run records.
 ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "plotting.py",
                  "fmt.py", "catalogue.py", "templates/index.html.j2", "house.mplstyle",
-                 "changes.py")
+                 "changes.py", "templates/country.html.j2", "templates/macros.html.j2",
+                 "templates/style.html.j2")
 
 
 # ---------------------------------------------------------------------------
@@ -544,6 +545,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
             changes.keep(staging, paths, data["generated_at"])
         summary.write(data, staging / "summary.json")
         htmlpage.write(data, staging / "index.html")
+        htmlpage.write_countries(data, staging)
         briefing.write(data, staging, staging / "briefing.pdf")
         fingerprint.save(staging, "_assembly", assembly, time.perf_counter() - start)
     return ReportResult(results, data, final)
