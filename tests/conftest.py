@@ -26,7 +26,8 @@ def snapshot_dir() -> Path:
 
 def fetch_snapshot(paths: Paths, snapshot_path: Path) -> None:
     sources = snapshot.read_sources_json(snapshot_path)
-    for provider in ("worldbank", "unhcr", "undesa", "iom"):
+    for provider in ("worldbank", "unhcr", "undesa", "iom",
+                     "unodc", "eurostat", "frontex", "idmc"):  # issue 12
         snapshot.fetch_provider(paths, snapshot_path, provider, sources)
 
 
