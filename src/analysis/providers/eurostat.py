@@ -11,7 +11,8 @@ destination_iso3, citizenship_iso3, sex, applicants).
 - Sexes (male, female, unknown) are added: the three are the whole.
 
 Live: no client yet (Eurostat's JSON-stat API from `EUROSTAT_API_URL` is issue 12's second
-step); a live fetch says so and keeps the previous raw file.
+step); a live fetch skips it with one line and keeps the
+previous raw file; fetch it with --snapshot.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ import pandas as pd
 from analysis import transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
-from analysis.live.common import Summary
-from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient
-from analysis.paths import Paths
-from analysis.progress import Progress
 from analysis.providers.base import Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -67,18 +63,13 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
     return transform.corridor_rows(members, measure, "citizenship_iso3", "destination_iso3")
 
 
-def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress
-               ) -> Summary:
-    raise FetchError("eurostat: no live client yet for migr_asyappctza; the previous raw file "
-                     "is kept (use --snapshot for Eurostat data)")
-
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="Eurostat",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=fetch_live,
+    fetch_live=None,  # no live client yet (module docstring)
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
 )

@@ -22,11 +22,6 @@ import pandas as pd
 from analysis import transform
 from analysis.catalogue import FIRST_YEAR, Indicator
 from analysis.errors import DataError
-from analysis.live.common import Summary
-from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient
-from analysis.paths import Paths
-from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -98,18 +93,13 @@ def check_routes(raw: RawData, table: pd.DataFrame) -> None:
     validate.check_table(table, validate.frontex_routes_schema(), "frontex_routes")
 
 
-def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress
-               ) -> Summary:
-    raise FetchError("frontex: no live client yet for the detections workbook; the previous "
-                     "raw file is kept (use --snapshot for Frontex data)")
-
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="Frontex",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=fetch_live,
+    fetch_live=None,  # no live client yet (module docstring)
     indicator_rows=indicator_rows,
     tables=(ProcessedTable("frontex_routes", "Frontex detections by route", routes,
                            check_routes),),

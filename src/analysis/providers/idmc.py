@@ -10,7 +10,8 @@ new_displacements).
   It is no state and is left out of the breakdown table (adding it to either would take a side).
 
 Live: no client yet (the GIDD API from `IDMC_API_URL` with `IDMC_CLIENT_ID` is issue 12's second
-step); a live fetch says so and keeps the previous raw file.
+step); a live fetch skips it with one line and keeps the
+previous raw file; fetch it with --snapshot.
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ import pandas as pd
 from analysis import transform
 from analysis.catalogue import Indicator
 from analysis.errors import DataError
-from analysis.live.common import Summary
-from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient
-from analysis.paths import Paths
-from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -82,18 +78,13 @@ def check_by_cause(raw: RawData, table: pd.DataFrame) -> None:
     validate.check_table(table, validate.displacement_by_cause_schema(), "displacement_by_cause")
 
 
-def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress
-               ) -> Summary:
-    raise FetchError("idmc: no live client yet for the GIDD; the previous raw file is kept "
-                     "(use --snapshot for IDMC data)")
-
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="IDMC",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=fetch_live,
+    fetch_live=None,  # no live client yet (module docstring)
     indicator_rows=indicator_rows,
     tables=(ProcessedTable("displacement_by_cause", "IDMC new displacements by cause", by_cause,
                            check_by_cause),),

@@ -40,11 +40,6 @@ from analysis import catalogue, countries, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary
-from analysis.live.config import LiveConfig
-from analysis.live.http import FetchError, HttpClient
-from analysis.paths import Paths
-from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -226,18 +221,13 @@ def check_breakdowns(raw: RawData, table: pd.DataFrame) -> None:
                          "trafficking_breakdowns")
 
 
-def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress
-               ) -> Summary:
-    raise FetchError("unodc: no live client yet for the GLOTIP workbook; the previous raw "
-                     "file is kept (use --snapshot for GLOTIP data)")
-
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="UNODC GLOTIP",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=fetch_live,
+    fetch_live=None,  # no live client yet (module docstring)
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
     tables=(ProcessedTable("trafficking_breakdowns", "GLOTIP rows (totals and breakdowns)",
