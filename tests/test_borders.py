@@ -229,3 +229,17 @@ def test_refugee_arrivals_abroad_sum_refugees_refugee_like_and_oip(indicators, s
     assert blank.any()
     for iso3, year in blank[blank].index:
         assert got[(got.iso3 == iso3) & (got.year == year)].empty
+
+
+# -- loaders --------------------------------------------------------------------------------
+
+
+def test_breakdown_tables_load_by_state_and_year(built_root):
+    from analysis import load
+
+    forms = load.trafficking_breakdowns(["KAZ"], (2019, 2019), paths=built_root)
+    assert set(forms.iso3) == {"KAZ"} and set(forms.year) == {2019}
+    routes = load.frontex_routes("AFG", (2023, 2023), paths=built_root)
+    assert set(routes.nationality_iso3) == {"AFG"} and len(routes) > 1
+    hazards = load.displacement_by_cause(["PAK"], (2022, 2022), paths=built_root)
+    assert "flood" in set(hazards.cause)

@@ -11,8 +11,8 @@ destination_iso3, citizenship_iso3, sex, applicants).
 - Sexes (male, female, unknown) are added: the three are the whole.
 
 Live: no client yet (Eurostat's JSON-stat API from `EUROSTAT_API_URL` is issue 12's second
-step); a live fetch skips it with one line and keeps the
-previous raw file; fetch it with --snapshot.
+step): a live fetch skips the provider with one line and keeps its raw file; bring it in with
+--snapshot.
 """
 
 from __future__ import annotations

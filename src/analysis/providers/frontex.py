@@ -9,8 +9,8 @@ type, nationality_iso3, detections).
 - `frontex_routes` (data/processed/frontex_routes.parquet): annual detections by nationality,
   route and border type, every nationality.
 
-Live: no client yet (the monthly workbook from `FRONTEX_URL` is issue 12's second step); a live
-fetch says so and keeps the previous raw file.
+Live: no client yet (the monthly workbook from `FRONTEX_URL` is issue 12's second step): a live
+fetch skips the provider with one line and keeps its raw file; bring it in with --snapshot.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ new_displacements).
 - `AB9` is the Abyei Area, disputed between Sudan and South Sudan: IDMC reports it on its own.
   It is no state and is left out of the breakdown table (adding it to either would take a side).
 
-Live: no client yet (the GIDD API from `IDMC_API_URL` with `IDMC_CLIENT_ID` is issue 12's second
-step); a live fetch skips it with one line and keeps the
-previous raw file; fetch it with --snapshot.
+Live: no client yet (the GIDD API from `IDMC_API_URL` with `IDMC_CLIENT_ID` is issue 12's
+second step): a live fetch skips the provider with one line and keeps its raw file; bring it in
+with --snapshot.
 """
 
 from __future__ import annotations

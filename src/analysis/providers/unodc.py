@@ -26,8 +26,8 @@ How it is read (each decision with its reason):
   corridors (they are no origin country); they stay, with their text, in the breakdown table.
   Victims detected in their own country are domestic victims, not a corridor: left out too.
 
-Live: no client yet (the GLOTIP workbook from `GLOTIP_URL` is issue 12's second step); a live
-fetch says so and keeps the previous raw file.
+Live: no client yet (the GLOTIP workbook from `GLOTIP_URL` is issue 12's second step): a live
+fetch skips the provider with one line and keeps its raw file; bring it in with --snapshot.
 """
 
 from __future__ import annotations
