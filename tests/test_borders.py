@@ -243,3 +243,12 @@ def test_breakdown_tables_load_by_state_and_year(built_root):
     assert set(routes.nationality_iso3) == {"AFG"} and len(routes) > 1
     hazards = load.displacement_by_cause(["PAK"], (2022, 2022), paths=built_root)
     assert "flood" in set(hazards.cause)
+
+
+def test_rule_flags_give_their_own_reason(indicators):
+    suppressed = indicators[(indicators.indicator == "trafficking_convictions")
+                            & (indicators.flag == "M")].iloc[0]
+    reason = catalogue.flag_reason("trafficking_convictions", suppressed.iso3,
+                                   int(suppressed.year), "M")
+    assert "'<5'" in reason and "not zero" in reason
+    assert "running year" in catalogue.flag_reason("eu_irregular_crossings", "AFG", 2025, "P")

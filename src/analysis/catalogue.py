@@ -656,6 +656,17 @@ RULE_REASONS: dict[str, str] = {
 }
 
 
+# Why a provider module's rule flags an indicator (set beside the code, not by a note on single
+# observations): (indicator, flag) -> reason. Borders, trafficking and emergencies (issue 12).
+_GLOTIP_SUPPRESSED = ("UNODC publishes counts under five as '<5' (suppressed for "
+                      "confidentiality): not zero and not a number, so no value")
+INDICATOR_RULE_REASONS: dict[tuple[str, str], str] = {
+    ("trafficking_victims_detected", "M"): _GLOTIP_SUPPRESSED,
+    ("trafficking_convictions", "M"): _GLOTIP_SUPPRESSED,
+    ("eu_irregular_crossings", "P"): "Frontex's running year: only the months published so far",
+}
+
+
 def observation_notes(indicator: str | None = None, iso3: str | None = None, *,
                       measure: str | None = None) -> list[ObservationNote]:
     """The reviewed notes for an indicator (and state) or a corridor measure."""
@@ -683,7 +694,8 @@ def flag_reason(indicator: str, iso3: str, year: int, flag: str) -> str | None:
         notes.sort(key=lambda n: n.iso3 is None)
         if notes:
             return notes[0].reason
-    return RULE_REASONS.get(flag) or FLAG_MEANINGS.get(flag)
+    return INDICATOR_RULE_REASONS.get((indicator, flag)) or RULE_REASONS.get(flag) \
+        or FLAG_MEANINGS.get(flag)
 
 
 def break_label(indicator: str, iso3: str, year: int) -> str | None:
