@@ -4,7 +4,8 @@ destination_iso3, citizenship_iso3, sex, applicants).
 
 - `EU27` is Eurostat's own aggregate of the member states (`geo=EU27_2020`). The indicator
   `eu_asylum_applicants` takes it as published; it is never added to its members, and the
-  members are never summed into it.
+  members are never summed into it: in the snapshot the EU27 rows start in 2013, so 2011 and
+  2012 have no indicator value (the corridors have them).
 - EU+ also holds non-members (CHE, NOR, ISL, LIE, MNE; GBR to 2019): the corridor measure
   `eu_asylum_applicants` has one row per EU+ destination, members and non-members, never the
   EU27 aggregate, so a sum over destinations is larger than EU27.
