@@ -161,6 +161,11 @@ def test_afghans_first_time_eu_applications_2024_come_from_eu27_rows(indicators,
     deu = afg[afg.destination_iso3 == "DEU"].applicants.sum()
     assert afg_got[afg_got.destination_iso3 == "DEU"].value.tolist() == [deu]
     assert {"CHE", "NOR"} <= set(afg_got.destination_iso3)  # EU+ non-members are kept
+    # years without Eurostat's own EU27 rows have no value: members are never summed into one
+    no_eu27 = sorted(set(eu.year) - set(eu.loc[eu.destination_iso3 == "EU27", "year"]))
+    assert no_eu27
+    got_years = set(indicators.loc[indicators.indicator == "eu_asylum_applicants", "year"])
+    assert not got_years & set(no_eu27)
 
 
 # -- Frontex --------------------------------------------------------------------------------
