@@ -24,9 +24,11 @@ def snapshot_dir() -> Path:
     return path
 
 
-def fetch_snapshot(paths: Paths, snapshot_path: Path) -> None:
+def fetch_snapshot(paths: Paths, snapshot_path: Path, ids: tuple[str, ...] | None = None
+                   ) -> None:
     sources = snapshot.read_sources_json(snapshot_path)
-    for provider in ("worldbank", "unhcr", "undesa", "iom"):
+    for provider in ids or ("worldbank", "unhcr", "undesa", "iom",
+                            "unodc", "eurostat", "frontex", "idmc"):  # issue 12
         snapshot.fetch_provider(paths, snapshot_path, provider, sources)
 
 

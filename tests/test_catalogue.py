@@ -21,9 +21,14 @@ DESIGN_INDICATORS = {
     "returned_refugees", "refugees_hosted_per_1000", "immigrant_stock", "emigrant_stock",
     "immigrants_pct_population", "emigrants_pct_population", "asylum_applications_abroad",
     "asylum_decisions_abroad", "refugee_recognition_rate_abroad", "total_protection_rate_abroad",
+    # borders, trafficking and emergencies (issue 12)
+    "trafficking_victims_detected", "trafficking_convictions", "eu_asylum_applicants",
+    "eu_irregular_crossings", "new_displacements_conflict", "new_displacements_disaster",
+    "refugee_arrivals_abroad",
 }
 DESIGN_MEASURES = {"migrant_stock", "refugees", "asylum_seekers", "asylum_applications",
-                   "resettlement", "returned_refugees"}
+                   "resettlement", "returned_refugees",
+                   "trafficking_victims", "eu_asylum_applicants"}  # issue 12
 
 
 def test_states_and_roles_follow_the_design():

@@ -27,13 +27,15 @@ def _latest_years(table: pd.DataFrame, key: str, provider_of: dict[str, str]) ->
     return {str(p): int(y) for p, y in years.items()}
 
 
-def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = None
-                     ) -> pd.DataFrame:
-    """Every catalogue indicator. Flags from the reviewed notes and from a provider's part year
-    (`last_updated`: provider id -> the provider's update date) are set on the base series
-    before the derived ones are computed, so a ratio inherits them."""
+def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = None,
+                     skip: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Every catalogue indicator (but those of the providers in `skip`, see `absent_providers`).
+    Flags from the reviewed notes and from a provider's part year (`last_updated`: provider id
+    -> the provider's update date) are set on the base series before the derived ones are
+    computed, so a ratio inherits them."""
     parts = [providers.get(ind.provider).indicator_rows(raw, ind)
-             for ind in catalogue.INDICATORS if ind.provider != "derived"]
+             for ind in catalogue.INDICATORS
+             if ind.provider != "derived" and ind.provider not in skip]
     base = pd.concat(parts, ignore_index=True)
     provider_of = {i.id: i.provider for i in catalogue.INDICATORS}
     partial = transform.partial_years(_latest_years(base, "indicator", provider_of),
@@ -45,10 +47,10 @@ def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = 
     return table.sort_values(["indicator", "iso3", "year"], ignore_index=True)
 
 
-def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = None
-                    ) -> pd.DataFrame:
+def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = None,
+                    skip: frozenset[str] = frozenset()) -> pd.DataFrame:
     parts = [providers.get(measure.provider).corridor_rows(raw, measure)
-             for measure in catalogue.CORRIDOR_MEASURES]
+             for measure in catalogue.CORRIDOR_MEASURES if measure.provider not in skip]
     table = pd.concat(parts, ignore_index=True)
     provider_of = {m.id: m.provider for m in catalogue.CORRIDOR_MEASURES}
     partial = transform.partial_years(_latest_years(table, "measure", provider_of),
@@ -58,19 +60,20 @@ def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = N
                              ignore_index=True)
 
 
-def provider_tables() -> list[tuple[str, ProcessedTable]]:
+def provider_tables(skip: frozenset[str] = frozenset()) -> list[tuple[str, ProcessedTable]]:
     """(provider id, table) for each provider's processed tables of its own (records,
     breakdowns), written beside indicators and corridors."""
     return [(provider.id, table) for provider in providers.all_providers()
-            for table in provider.tables]
+            for table in provider.tables if provider.id not in skip]
 
 
-def build_tables(raw: RawData) -> dict[str, pd.DataFrame]:
-    return {table.name: table.build(raw) for _, table in provider_tables()}
+def build_tables(raw: RawData, skip: frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
+    return {table.name: table.build(raw) for _, table in provider_tables(skip)}
 
 
-def check_tables(raw: RawData, tables: dict[str, pd.DataFrame]) -> None:
-    for _, table in provider_tables():
+def check_tables(raw: RawData, tables: dict[str, pd.DataFrame],
+                 skip: frozenset[str] = frozenset()) -> None:
+    for _, table in provider_tables(skip):
         if table.check is not None:
             table.check(raw, tables[table.name])
 
@@ -105,6 +108,8 @@ def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFra
         provider = catalogue.corridor_measure(measure_id).provider
         latest[provider] = max(latest.get(provider, 0), int(year))
     for provider_id, table in provider_tables():
+        if table.name not in tables:
+            continue  # a provider left out of this build (absent_providers)
         years = tables[table.name].get("year")
         if years is not None and years.notna().any():
             latest[provider_id] = max(latest.get(provider_id, 0), int(years.max()))
@@ -149,20 +154,34 @@ class BuildResult:
     warnings: list[str]
 
 
+def absent_providers(paths: Paths) -> frozenset[str]:
+    """Providers with no live client yet whose raw files were never fetched (a live-only data
+    folder): the build leaves their indicators, measures and tables out, saying so. A provider
+    with a live client must be present."""
+    sources = rawstore.load_manifest(paths)["sources"]
+    return frozenset(p.id for p in providers.all_providers()
+                     if not p.has_live_client and p.id not in sources)
+
+
 def run_build(paths: Paths) -> BuildResult:
-    manifest, warnings = rawstore.verify(paths, list(providers.IDS))
+    skip = absent_providers(paths)
+    manifest, warnings = rawstore.verify(paths, [p for p in providers.IDS if p not in skip])
+    if skip:
+        warnings = [*warnings, f"build: no raw data for {', '.join(sorted(skip))} (no live "
+                    "client yet; fetch them with --snapshot): their indicators, corridor "
+                    "measures and tables are left out"]
     for warning in warnings:
         log.warning(warning)
     raw = RawData(paths)
     updated = last_updated(manifest)
-    indicators = build_indicators(raw, updated)
-    corridors = build_corridors(raw, updated)
-    tables = build_tables(raw)
+    indicators = build_indicators(raw, updated, skip)
+    corridors = build_corridors(raw, updated, skip)
+    tables = build_tables(raw, skip)
 
     validate.check_table(indicators, validate.indicators_schema(), str(paths.indicators))
     validate.check_indicator_bounds(indicators, str(paths.indicators))
     validate.check_table(corridors, validate.corridors_schema(), str(paths.corridors))
-    check_tables(raw, tables)
+    check_tables(raw, tables, skip)
 
     # Everything is checked: only now replace the processed folder, as a whole.
     with swap.replace_dir(paths.processed) as staging:
@@ -174,5 +193,5 @@ def run_build(paths: Paths) -> BuildResult:
         _write_json(catalogue.to_dict(), staging / paths.catalogue_json.name)
         _write_json(data_vintage(manifest, indicators, corridors, tables),
                     staging / paths.vintage_json.name)
-    rows = {table.label: len(tables[table.name]) for _, table in provider_tables()}
+    rows = {table.label: len(tables[table.name]) for _, table in provider_tables(skip)}
     return BuildResult(len(indicators), len(corridors), rows, warnings)

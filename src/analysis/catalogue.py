@@ -65,6 +65,12 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
     "ANT": "Netherlands Antilles (former, World Bank)",
     "CHI": "Channel Islands (World Bank)",
     "XKX": "Kosovo (World Bank)",
+    # -- borders, trafficking and emergencies (issue 12) --
+    "EU27": "European Union, 27 member states (Eurostat's own aggregate; never added to them)",
+    "STL": "Stateless (Eurostat, Frontex)",
+    "STA": "Stateless (UNHCR flows)",
+    "UKN": "Unknown or other origin (UNHCR flows)",
+    "OOS": "Nationality not specified (Frontex)",
 }
 
 # ---------------------------------------------------------------------------
@@ -203,6 +209,38 @@ INDICATORS: tuple[Indicator, ...] = (
               "asylum_decisions: (dec_recognized + dec_other) / (dec_recognized + dec_other + "
               "dec_rejected) * 100 by origin country",
               dataset="asylum_decisions", by="coo", max_value=100.0),
+    # -- borders, trafficking and emergencies (issue 12) -------------------------------------
+    # UNODC GLOTIP: `code` is GLOTIP's indicator name; the state's total (Dimension, Sex and Age
+    # all `Total`). `<5` is a suppressed small count: null with flag M. Detections measure the
+    # authorities' response, not how many people are trafficked.
+    Indicator("trafficking_victims_detected", "Detected victims of trafficking in persons",
+              "victims", "unodc", "Detected trafficking victims", dataset="glotip.csv"),
+    Indicator("trafficking_convictions", "Persons convicted of trafficking in persons",
+              "persons", "unodc", "Persons convicted", dataset="glotip.csv"),
+    # Eurostat: the source's own EU27 aggregate, both sexes and unknown sex summed.
+    Indicator("eu_asylum_applicants",
+              "First-time asylum applicants in the EU27 who are the country's nationals",
+              "applicants", "eurostat", "migr_asyappctza applicant=FRST age=TOTAL geo=EU27_2020",
+              dataset="asylum_applicants.csv"),
+    # Frontex counts detections, not people: one person crossing twice is detected twice.
+    Indicator("eu_irregular_crossings",
+              "Detections of the country's nationals crossing EU external borders irregularly "
+              "(detections, not people)", "detections", "frontex",
+              "illegal border-crossings, annual sum of monthly detections by nationality",
+              dataset="illegal_border_crossings.csv"),
+    # IDMC: new displacements are events, not people (one person displaced twice counts twice).
+    Indicator("new_displacements_conflict", "New internal displacements by conflict and violence",
+              "displacements", "idmc", "GIDD new displacements, cause conflict",
+              dataset="new_displacements.csv"),
+    Indicator("new_displacements_disaster",
+              "New internal displacements by disasters (all natural hazards)", "displacements",
+              "idmc", "GIDD new displacements, sum of every natural-hazard cause",
+              dataset="new_displacements.csv"),
+    Indicator("refugee_arrivals_abroad",
+              "The country's nationals newly arriving abroad as refugees, in refugee-like "
+              "situations or as other people in need of international protection", "people",
+              "unhcr", "flows: refugees + refugee_like + oip by origin country",
+              dataset="flows", by="coo"),
 )
 
 # The last year the WPP projection supplies as a denominator: the year of the latest migrant
@@ -249,6 +287,16 @@ CORRIDOR_MEASURES: tuple[CorridorMeasure, ...] = (
     CorridorMeasure("returned_refugees", "Refugees returned", "people", "unhcr", "solutions",
                     "returned_refugees",
                     "origin = the country returned to, destination = the asylum country left"),
+    # -- borders, trafficking and emergencies (issue 12) -------------------------------------
+    CorridorMeasure("trafficking_victims", "Detected victims of trafficking, by citizenship",
+                    "victims", "unodc", "glotip.csv", "txtVALUE",
+                    "origin = the victims' citizenship, destination = the country that detected "
+                    "them; domestic victims, regional and unknown citizenships left out; <5 is "
+                    "null with flag M"),
+    CorridorMeasure("eu_asylum_applicants", "First-time asylum applicants in the EU+",
+                    "applicants", "eurostat", "asylum_applicants.csv", "applicants",
+                    "origin = citizenship, destination = each EU+ country (members and "
+                    "non-members), never the EU27 aggregate"),
 )
 
 # ---------------------------------------------------------------------------
@@ -608,6 +656,17 @@ RULE_REASONS: dict[str, str] = {
 }
 
 
+# Why a provider module's rule flags an indicator (set beside the code, not by a note on single
+# observations): (indicator, flag) -> reason. Borders, trafficking and emergencies (issue 12).
+_GLOTIP_SUPPRESSED = ("UNODC publishes counts under five as '<5' (suppressed for "
+                      "confidentiality): not zero and not a number, so no value")
+INDICATOR_RULE_REASONS: dict[tuple[str, str], str] = {
+    ("trafficking_victims_detected", "M"): _GLOTIP_SUPPRESSED,
+    ("trafficking_convictions", "M"): _GLOTIP_SUPPRESSED,
+    ("eu_irregular_crossings", "P"): "Frontex's running year: only the months published so far",
+}
+
+
 def observation_notes(indicator: str | None = None, iso3: str | None = None, *,
                       measure: str | None = None) -> list[ObservationNote]:
     """The reviewed notes for an indicator (and state) or a corridor measure."""
@@ -635,7 +694,8 @@ def flag_reason(indicator: str, iso3: str, year: int, flag: str) -> str | None:
         notes.sort(key=lambda n: n.iso3 is None)
         if notes:
             return notes[0].reason
-    return RULE_REASONS.get(flag) or FLAG_MEANINGS.get(flag)
+    return INDICATOR_RULE_REASONS.get((indicator, flag)) or RULE_REASONS.get(flag) \
+        or FLAG_MEANINGS.get(flag)
 
 
 def break_label(indicator: str, iso3: str, year: int) -> str | None:

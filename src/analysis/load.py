@@ -122,6 +122,40 @@ def missing_migrants(states: Iterable[str] | None = None, *,
     return frame.reset_index(drop=True)
 
 
+# -- breakdown tables of borders, trafficking and emergencies (issue 12) ---------------------
+
+
+def _breakdown(name: str, column: str, states, years: Years, paths: Paths | None
+               ) -> pd.DataFrame:
+    paths = paths or project_paths()
+    filters = _year_filters(years)
+    if states is not None:
+        filters.append((column, "in", _as_list(states)))
+    return _read(paths.processed / f"{name}.parquet", filters=filters).reset_index(drop=True)
+
+
+def trafficking_breakdowns(states: Iterable[str] | None = None, years: Years = None, *,
+                           paths: Paths | None = None) -> pd.DataFrame:
+    """UNODC GLOTIP rows of the states that reported them (`iso3`): totals and breakdowns by
+    sex and age, form of exploitation, citizenship and country of repatriation. Never sum
+    across dimensions; `<5` is null with flag M; `part` numbers labels the export repeats."""
+    return _breakdown("trafficking_breakdowns", "iso3", states, years, paths)
+
+
+def frontex_routes(nationalities: Iterable[str] | None = None, years: Years = None, *,
+                   paths: Paths | None = None) -> pd.DataFrame:
+    """Frontex detections (not people) by nationality, route and border type, per year; the
+    running year flagged P."""
+    return _breakdown("frontex_routes", "nationality_iso3", nationalities, years, paths)
+
+
+def displacement_by_cause(states: Iterable[str] | None = None, years: Years = None, *,
+                          paths: Paths | None = None) -> pd.DataFrame:
+    """IDMC new internal displacements (movements, not people) by cause: `kind` conflict or
+    disaster, `cause` the hazard."""
+    return _breakdown("displacement_by_cause", "iso3", states, years, paths)
+
+
 def vintage(*, paths: Paths | None = None) -> dict:
     """Per source: retrieval time, provider's last update, latest year present, licence."""
     paths = paths or project_paths()

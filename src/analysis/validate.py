@@ -103,3 +103,69 @@ def check_indicator_bounds(frame: pd.DataFrame, table: str) -> None:
                 f"{ind.id} outside [{ind.min_value}, {ind.max_value}] for {row['iso3']} "
                 f"{row['year']} (source: {row['source']})",
                 column="value", value=row["value"])
+
+
+# -- breakdown tables of borders, trafficking and emergencies (issue 12) ---------------------
+
+
+def _codes_column() -> pa.Column:
+    return pa.Column(str, pa.Check.isin(sorted(countries.known_codes())))
+
+
+def trafficking_breakdowns_schema() -> pa.DataFrameSchema:
+    """UNODC GLOTIP rows: <5 is null with flag M; repeated labels numbered by `part`."""
+    from analysis.providers import unodc
+
+    return pa.DataFrameSchema(
+        {
+            "iso3": _codes_column(),
+            "year": _year_column(),
+            "indicator": pa.Column(str, pa.Check.isin(list(unodc.INDICATOR_IDS.values()))),
+            "dimension": pa.Column(str, pa.Check.isin(list(unodc.DIMENSIONS))),
+            "category": pa.Column(str),
+            "category_iso3": pa.Column(str, pa.Check.isin(["", *sorted(countries.known_codes())])),
+            "sex": pa.Column(str),
+            "age": pa.Column(str),
+            "part": pa.Column("int64", pa.Check.ge(1)),
+            "value": pa.Column("float64", pa.Check.ge(0), nullable=True),
+            "flag": pa.Column(str, pa.Check.isin(["", "M"])),
+        },
+        checks=_null_only_when_missing(),
+        unique=["iso3", "year", "indicator", "dimension", "category", "sex", "age", "part"],
+        strict=True,
+        ordered=True,
+    )
+
+
+def frontex_routes_schema() -> pa.DataFrameSchema:
+    """Frontex annual detections (not people) by nationality, route and border type."""
+    return pa.DataFrameSchema(
+        {
+            "year": _year_column(),
+            "nationality_iso3": _codes_column(),
+            "route": pa.Column(str),
+            "type": pa.Column(str, pa.Check.isin(["Sea", "Land"])),
+            "detections": pa.Column("float64", pa.Check.ge(0)),
+            "flag": pa.Column(str, pa.Check.isin(["", "P"])),
+        },
+        unique=["year", "nationality_iso3", "route", "type"],
+        strict=True,
+        ordered=True,
+    )
+
+
+def displacement_by_cause_schema() -> pa.DataFrameSchema:
+    """IDMC new displacements (movements, not people) by cause; Abyei (AB9) is no state."""
+    return pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, [pa.Check.isin(sorted(countries.known_codes())),
+                                    pa.Check.ne("AB9")]),
+            "year": _year_column(),
+            "kind": pa.Column(str, pa.Check.isin(["conflict", "disaster"])),
+            "cause": pa.Column(str),
+            "new_displacements": pa.Column("float64", pa.Check.ge(0), nullable=True),
+        },
+        unique=["iso3", "year", "cause"],
+        strict=True,
+        ordered=True,
+    )

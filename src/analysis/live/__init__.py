@@ -48,6 +48,9 @@ def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
     """Fetch one source into data/raw; returns (Summary, requests sent). Raises on failure,
     leaving the source's previous raw files as they were."""
     provider = registry.get(provider_id)
+    if not provider.has_live_client:
+        raise AnalysisError(f"fetch {provider_id}: no live client yet; take it from a snapshot "
+                            f"(fetch --snapshot DIR --source {provider_id})")
     own_client = client is None
     client = client or HttpClient(provider_id, config.http)
     enabled = on_terminal() if config.progress is None else config.progress
@@ -78,6 +81,14 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
         else:
             fetching.append(provider_id)
 
+    # Providers with no live client yet keep their raw files (from a snapshot) as they are.
+    no_client = [p for p in fetching if not registry.get(p).has_live_client]
+    for provider_id in no_client:
+        log.warning("fetch %s: no live client yet; data/raw/%s kept as it is (take it from a "
+                    "snapshot: fetch --snapshot DIR --source %s)", provider_id, provider_id,
+                    provider_id)
+    fetching = [p for p in fetching if p not in no_client]
+
     failed = []
     for provider_id in fetching:
         start = time.perf_counter()
@@ -104,5 +115,5 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
                   len(failed), len(fetching), ", ".join(failed))
         return 1
     logs.summary(log, "fetch: %d source(s) fetched live, %d kept as fresh", len(fetching),
-                 len(providers) - len(fetching))
+                 len(providers) - len(fetching) - len(no_client))
     return 0

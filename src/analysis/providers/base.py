@@ -51,7 +51,9 @@ class Provider:
     files: tuple[str, ...]  # raw files under data/raw/<id>/, named as in the snapshot
     raw_specs: tuple[RawSpec, ...]  # what each raw file must hold (one per file)
     # Live fetch into data/raw/<id>/ through rawstore.stage; raises, keeping the previous files.
-    fetch_live: Callable[[Paths, LiveConfig, HttpClient, Progress], Summary]
+    # None: no live client yet (snapshot only): a live fetch skips the provider with one line,
+    # and a build without its raw files leaves its indicators, measures and tables out.
+    fetch_live: Callable[[Paths, LiveConfig, HttpClient, Progress], Summary] | None
     optional_files: tuple[str, ...] = ()  # used when present (snapshot only, say)
     live_urls: tuple[UrlSetting, ...] = ()  # its endpoints, each from an environment variable
     live_steps: Callable[[], int] = _one_step  # progress steps a live fetch plans for
@@ -67,6 +69,10 @@ class Provider:
                 s.provider != self.id for s in self.raw_specs):
             raise ValueError(f"provider {self.id}: raw specs {specs} do not match its files "
                              f"{list(self.all_files)} one to one")
+
+    @property
+    def has_live_client(self) -> bool:
+        return self.fetch_live is not None
 
     @property
     def all_files(self) -> tuple[str, ...]:

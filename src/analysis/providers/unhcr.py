@@ -77,6 +77,14 @@ RAW_SPECS = (
 )
 FILES = tuple(spec.name for spec in RAW_SPECS)
 
+# New arrivals abroad in the year (UNHCR's flows download): snapshot only for now, since the
+# population API v1 has no flows endpoint. A blank is not reported (missing, never 0).
+FLOWS_FILE = "flows.csv"
+FLOWS_SPEC = _spec(FLOWS_FILE, ("refugees", "asylum_seekers", "refugee_like", "oip"))
+# refugee_arrivals_abroad: new refugees (prima facie or temporary protection), people in a
+# refugee-like situation, and other people in need of international protection.
+ARRIVAL_FIELDS = ["refugees", "refugee_like", "oip"]
+
 API_URL = UrlSetting("UNHCR_API_URL", "https://api.unhcr.org/population/v1", api_base=True)
 
 VINTAGE = {
@@ -317,7 +325,22 @@ def asylum_decisions(decisions: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return transform.indicator_rows(sums, ind, "coo_iso", "value", flag=few)
 
 
+def refugee_arrivals(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    """refugees + refugee_like + oip by origin, over every asylum country (unknown included).
+    A sum of only blank cells stays missing (min_count=1): no row, never 0. Without the flows
+    file (a live fetch) there are no rows."""
+    if not raw.has(PROVIDER_ID, FLOWS_FILE):
+        return transform.indicator_rows(pd.DataFrame({"coo_iso": [], "year": [], "value": []}),
+                                        ind, "coo_iso", "value")
+    flows = raw.get(PROVIDER_ID, FLOWS_FILE)
+    flows = flows.assign(value=flows[ARRIVAL_FIELDS].sum(axis=1, min_count=1))
+    sums = flows.groupby(["coo_iso", "year"], as_index=False)["value"].sum(min_count=1)
+    return transform.indicator_rows(sums, ind, "coo_iso", "value")
+
+
 def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
+    if ind.id == "refugee_arrivals_abroad":
+        return refugee_arrivals(raw, ind)
     if ind.id in DECISION_NUMERATORS:
         return asylum_decisions(raw.get(PROVIDER_ID, "asylum_decisions.csv"), ind)
     return totals(raw.get(PROVIDER_ID, f"{ind.dataset}.csv"), ind)
@@ -332,7 +355,8 @@ PROVIDER = Provider(
     id=PROVIDER_ID,
     name="UNHCR",
     files=FILES,
-    raw_specs=RAW_SPECS,
+    optional_files=(FLOWS_FILE,),
+    raw_specs=(*RAW_SPECS, FLOWS_SPEC),
     fetch_live=fetch_live,
     live_urls=(API_URL,),
     live_steps=planned_steps,
