@@ -63,11 +63,11 @@ def _replace_line(text: str, line_no: int, fn) -> str:
 
 def test_missing_snapshot_folder_is_one_clear_line(tmp_path):
     result = run_cli(tmp_path, "fetch", "--snapshot", str(tmp_path / "nowhere"))
-    assert result.returncode == 1
+    assert result.returncode == 2  # a bad option (README): exit 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "nowhere" in lines[0] and "folder not found" in lines[0]
-    assert not (tmp_path / "data" / "raw" / "manifest.json").exists()
+    assert "nowhere" in lines[0] and "not found" in lines[0]
+    assert not (tmp_path / "data").exists()
 
 
 def test_missing_file_keeps_previous_raw_data(fresh_copy, snapshot_dir, tmp_path):
@@ -132,7 +132,7 @@ def test_one_failing_source_does_not_stop_the_others(fresh_copy, snapshot_dir, t
 
 def test_unknown_source_name(tmp_path, snapshot_dir):
     result = run_cli(tmp_path, "fetch", "--snapshot", str(snapshot_dir), "--source", "imf")
-    assert result.returncode == 1
+    assert result.returncode == 2  # a bad option (README): exit 2
     assert "--source 'imf': unknown provider(s) imf" in result.stderr
 
 

@@ -50,9 +50,10 @@ def test_catalogue_json_lists_the_providers():
 
 
 def test_commands_needing_only_provider_ids_stay_light():
-    """Lock recovery and --source checks run before every command: no pandas, no HTTP client."""
-    code = ("import sys; from analysis import cli, swap; from analysis.paths import project_paths;"
-            " swap.recover(project_paths(sys.argv[1])); cli._providers('iom,unhcr');"
+    """Lock recovery and option checks run before every command: no pandas, no HTTP client."""
+    code = ("import sys; from analysis import cli, swap, options; "
+            "from analysis.paths import project_paths;"
+            " swap.recover(project_paths(sys.argv[1])); options.parse_sources('iom,unhcr');"
             " print(sorted(m for m in ('pandas', 'requests') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, "/nonexistent-root"], check=True,
                          capture_output=True, text=True).stdout
