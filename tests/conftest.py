@@ -26,7 +26,8 @@ def snapshot_dir() -> Path:
 
 def fetch_snapshot(paths: Paths, snapshot_path: Path) -> None:
     sources = snapshot.read_sources_json(snapshot_path)
-    for provider in ("worldbank", "unhcr", "undesa", "iom"):
+    for provider in ("worldbank", "unhcr", "undesa", "iom",
+                     "knomad", "rpw"):  # money and work (issue 11)
         snapshot.fetch_provider(paths, snapshot_path, provider, sources)
 
 

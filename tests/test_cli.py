@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from analysis import providers
+
 
 def _run(root, *args):
     env = {**os.environ, "ANALYSIS_ROOT": str(root)}
@@ -27,7 +29,8 @@ def test_quiet_build_prints_one_summary_line(fresh_copy, args):
 def test_quiet_fetch_prints_one_summary_line_and_verbose_one_per_source(tmp_path, snapshot_dir):
     quiet = _run(tmp_path, "fetch", "-q", "--snapshot", str(snapshot_dir))
     assert quiet.returncode == 0, quiet.stderr
-    assert quiet.stderr.strip().splitlines() == [f"fetch: 4 source(s) from snapshot {snapshot_dir}"]
+    assert quiet.stderr.strip().splitlines() == [
+        f"fetch: {len(providers.IDS)} source(s) from snapshot {snapshot_dir}"]
     verbose = _run(tmp_path, "fetch", "--snapshot", str(snapshot_dir), "--source", "iom")
     assert [line.split(":")[0] for line in verbose.stderr.strip().splitlines()] == [
         "fetch iom", "fetch"]
@@ -38,7 +41,7 @@ def test_refetching_an_unchanged_snapshot_changes_nothing(fresh_copy, snapshot_d
     before = fresh_copy.manifest.read_bytes()
     again = _run(fresh_copy.root, "fetch", "--snapshot", str(snapshot_dir))
     assert again.returncode == 0, again.stderr
-    assert again.stderr.count("unchanged since the last fetch") == 4
+    assert again.stderr.count("unchanged since the last fetch") == len(providers.IDS)
     assert fresh_copy.manifest.read_bytes() == before
     forced = _run(fresh_copy.root, "fetch", "--snapshot", str(snapshot_dir), "--source", "iom",
                   "--refresh")

@@ -19,7 +19,11 @@ from analysis.providers.base import ProcessedTable, Provider
 __all__ = ["IDS", "ProcessedTable", "Provider", "all_providers", "get"]
 
 # Every provider, in the order fetch, build and the manifest take them.
-IDS: tuple[str, ...] = ("worldbank", "unhcr", "undesa", "iom")
+IDS: tuple[str, ...] = (
+    "worldbank", "unhcr", "undesa", "iom",
+    # -- money and work (issue 11) --
+    "knomad", "rpw",
+)
 
 
 def get(id_: str) -> Provider:
