@@ -193,3 +193,20 @@ def test_bad_rpw_snapshot_file_keeps_previous_raw_data(fresh_copy, snapshot_dir,
         snapshot.fetch_provider(project_paths(fresh_copy.root), bad, "rpw", sources,
                                 refresh=True)
     assert fresh_copy.raw_file("rpw", "corridor_costs.csv").read_bytes() == before
+
+
+def test_rpw_year_the_file_ends_in_is_provisional(corridors, snapshot_dir):
+    """The snapshot ends in 2020Q3: 2020 means are of the quarters published so far (P);
+    earlier years are complete as published."""
+    costs = _csv(snapshot_dir, "rpw/corridor_costs.csv")
+    last = costs.quarter.max()
+    assert last == "2020Q3"
+    got = corridors[corridors.measure == "remittance_cost_pct"]
+    assert (got.loc[got.year == 2020, "flag"] == "P").all()
+    assert (got.loc[got.year < 2020, "flag"] == "").all()
+
+
+def test_channel_islands_get_the_world_banks_code():
+    rows = pd.DataFrame({"sender_iso3": ["", "RUS"], "sender_name": ["Channel Islands",
+                                                                    "Russian Federation"]})
+    assert list(knomad._codes(rows, "sender")) == ["CHI", "RUS"]
