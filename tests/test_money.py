@@ -210,3 +210,28 @@ def test_channel_islands_get_the_world_banks_code():
     rows = pd.DataFrame({"sender_iso3": ["", "RUS"], "sender_name": ["Channel Islands",
                                                                     "Russian Federation"]})
     assert list(knomad._codes(rows, "sender")) == ["CHI", "RUS"]
+
+
+def test_footers_carry_each_files_own_vintage(built_root, snapshot_dir):
+    """The World Bank folder mixes releases: health and education spending come from a later
+    bulk download with its own dates (sources.json `file_vintage`); the other series keep the
+    folder's."""
+    import json
+
+    from analysis import plotting
+
+    sources = json.loads((snapshot_dir / "sources.json").read_text(encoding="utf-8"))
+    own = sources["worldbank"]["file_vintage"]["wdi_social_spending.csv"]
+    health = plotting.source_note(["health_expenditure_pct_gdp"], paths=built_root)
+    assert f"released {own['date_published']['SH.XPD.CHEX.GD.ZS']}" in health
+    assert f"retrieved {own['date_accessed']}" in health
+    both = plotting.source_note(["health_expenditure_pct_gdp", "education_expenditure_pct_gdp",
+                                 "fdi_inflows_usd"], paths=built_root)
+    assert (f"released {own['date_published']['SH.XPD.CHEX.GD.ZS']} (SH.XPD.CHEX.GD.ZS), "
+            f"{own['date_published']['SE.XPD.TOTL.GD.ZS']} (SE.XPD.TOTL.GD.ZS)") in both
+    # FDI comes from indicators.csv: its own part, with the folder's access date
+    assert "World Bank (BX.KLT.DINV.CD.WD), " in both
+    assert f"retrieved {sources['worldbank']['date_accessed']}" in both
+    knomad_note = plotting.source_note(measures=["remittances_estimated_usd"], paths=built_root)
+    assert knomad_note.startswith("Source: World Bank / KNOMAD (")
+    assert f"released {sources['knomad']['date_published']}" in knomad_note

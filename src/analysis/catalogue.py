@@ -265,12 +265,12 @@ CORRIDOR_MEASURES: tuple[CorridorMeasure, ...] = (
     # -- money and work (issue 11): money flows destination -> origin, the migrants' direction
     # kept (origin = the country receiving the money, destination = the country sending it) --
     CorridorMeasure("remittances_estimated_usd", "Bilateral remittances, modelled estimate",
-                    "current US$", "knomad", "bilateral_remittances.csv", "usd_million",
+                    "current US$", "knomad", "bilateral_remittances", "usd_million",
                     "KNOMAD model from migrant stocks and incomes (US$ million x 1e6), flag E; "
                     "origin = receiving country, destination = sending country; estimates "
                     "need not add up to recorded receipts"),
     CorridorMeasure("remittance_cost_pct", "Average total cost of sending US$200",
-                    "% of amount sent", "rpw", "corridor_costs.csv", "avg_total_cost_pct",
+                    "% of amount sent", "rpw", "corridor_costs", "avg_total_cost_pct",
                     "mean of the year's surveyed quarters; origin = receiving country, "
                     "destination = sending country; SDG target 10.c: 3%"),
 )

@@ -85,7 +85,7 @@ def _codes(rows: pd.DataFrame, side: str) -> pd.Series:
 
 
 def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
-    rows = raw.get(PROVIDER_ID, measure.dataset)
+    rows = raw.get(PROVIDER_ID, f"{measure.dataset}.csv")
     frame = pd.DataFrame({
         "year": rows["year"],
         "origin": _codes(rows, "receiver"),  # where the money goes: the migrants' origin

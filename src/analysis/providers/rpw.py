@@ -76,7 +76,7 @@ RAW_SPEC = RawSpec(
 
 
 def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
-    rows = raw.get(PROVIDER_ID, measure.dataset)
+    rows = raw.get(PROVIDER_ID, f"{measure.dataset}.csv")
     rows = rows.assign(year=rows["quarter"].str[:4].astype("int64"))  # checked: YYYYQn
     states = catalogue.state_codes()
     rows = rows[rows["sender_iso3"].isin(states) | rows["receiver_iso3"].isin(states)]
@@ -87,7 +87,7 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
     # only in part: its means are of the quarters published so far and may move when the rest
     # come, so they are provisional (P, catalogue.RULE_REASONS). Read from the data, not from a
     # release date, so that a snapshot and a live fetch of the same file flag alike.
-    last = raw.get(PROVIDER_ID, measure.dataset)["quarter"].max()
+    last = raw.get(PROVIDER_ID, f"{measure.dataset}.csv")["quarter"].max()
     part_year = int(last[:4]) if last and not last.endswith("Q4") else None
     return pd.DataFrame({
         "year": means["year"].astype("int64"),
