@@ -31,6 +31,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from live_server import (  # noqa: E402  (the helper lives beside the tests)
     FakeProviders,
     iom_csv,
+    money_wire,
+    social_spending,
     undesa_workbook,
     unhcr_items,
 )
@@ -42,7 +44,8 @@ from analysis.paths import project_paths  # noqa: E402
 from analysis.progress import Progress  # noqa: E402
 from analysis.providers import unhcr  # noqa: E402
 
-PREFIXES = {"worldbank": "/wb/", "unhcr": "/unhcr/", "undesa": "/undesa/", "iom": "/iom/"}
+PREFIXES = {"worldbank": "/wb/", "unhcr": "/unhcr/", "undesa": "/undesa/", "iom": "/iom/",
+            "knomad": "/knomad/", "rpw": "/rpw/"}
 
 
 class Lines(logging.Handler):
@@ -59,7 +62,8 @@ class Lines(logging.Handler):
 def wire_tables(snapshot: Path) -> dict:
     """The whole snapshot in the providers' wire formats (every country, every year)."""
     wb_codes = [i.code for i in catalogue.INDICATORS if i.provider == "worldbank"]
-    wb = pd.read_csv(snapshot / "worldbank" / "indicators.csv")
+    wb = pd.concat([pd.read_csv(snapshot / "worldbank" / "indicators.csv"),
+                    social_spending(snapshot)])
     wb = wb[wb.indicator.isin(wb_codes)]
     # The snapshot has no SP.POP.TOTL; serve WPP values under that code so the request is real.
     wpp = pd.read_csv(snapshot / "undesa" / "population_wpp2024.csv")
@@ -73,7 +77,8 @@ def wire_tables(snapshot: Path) -> dict:
     mm = pd.read_csv(snapshot / "iom" / "missing_migrants.csv", dtype=str,
                      keep_default_na=False)
     return {"worldbank": wb[["indicator", "iso3", "year", "value"]], "unhcr": items,
-            "undesa_xlsx": undesa_workbook(stock), "iom_csv": iom_csv(mm)}
+            "undesa_xlsx": undesa_workbook(stock), "iom_csv": iom_csv(mm),
+            **money_wire(snapshot)}
 
 
 def per_source(server: FakeProviders) -> dict[str, int]:

@@ -552,3 +552,22 @@ def knomad_workbook(rows: pd.DataFrame, *, title: str | None = None,
 
 def rpw_csv(rows: pd.DataFrame) -> bytes:
     return rows.to_csv(index=False).encode("utf-8")
+
+
+def money_wire(snapshot, states: list[str] | None = None) -> dict:
+    """The KNOMAD workbooks (one per year) and the RPW CSV from the snapshot's rows, those
+    touching `states` (all rows without), as FakeProviders keyword arguments."""
+    kn = pd.read_csv(snapshot / "knomad" / "bilateral_remittances.csv", keep_default_na=False)
+    costs = pd.read_csv(snapshot / "rpw" / "corridor_costs.csv", keep_default_na=False)
+    if states is not None:
+        kn = kn[kn.sender_iso3.isin(states) | kn.receiver_iso3.isin(states)]
+        costs = costs[costs.sender_iso3.isin(states) | costs.receiver_iso3.isin(states)]
+    return {"knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
+                            for year, rows in kn.groupby("year")},
+            "rpw_csv": rpw_csv(costs)}
+
+
+def social_spending(snapshot, states: list[str] | None = None) -> pd.DataFrame:
+    """World Bank health and education spending rows (the API serves them like any series)."""
+    social = pd.read_csv(snapshot / "worldbank" / "wdi_social_spending.csv")
+    return social if states is None else social[social.iso3.isin(states)]
