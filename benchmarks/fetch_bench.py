@@ -88,9 +88,11 @@ def per_source(server: FakeProviders) -> dict[str, int]:
 def naive_requests() -> dict[str, int]:
     """One request per state per indicator (one page each: a lower bound), and one per file."""
     states = len(catalogue.state_codes())
-    wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1  # + SP.POP.TOTL
+    # + SP.POP.TOTL and the two live-only remittance-cost series
+    wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1 + 2
     un = len([i for i in catalogue.INDICATORS if i.provider == "unhcr"])
-    return {"worldbank": wb * states, "unhcr": un * states, "undesa": 1, "iom": 1}
+    return {"worldbank": wb * states, "unhcr": un * states, "undesa": 1, "iom": 1,
+            "knomad": 2, "rpw": 1}  # one per workbook (2017, 2021) and file
 
 
 def unhcr_full_table(server: FakeProviders, config) -> tuple[int, int, int]:
@@ -158,7 +160,7 @@ def main() -> None:
     print("\nlast run, per source:")
     for message in lines.messages:
         print("  " + message)
-    print(f"\nfull live fetch of all four sources from the local server: median "
+    print(f"\nfull live fetch of all {len(PREFIXES)} sources from the local server: median "
           f"{statistics.median(walls):.2f}s over {args.repeat} runs (min {min(walls):.2f}s, "
           f"max {max(walls):.2f}s)")
 
