@@ -31,6 +31,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from live_server import (  # noqa: E402  (the helper lives beside the tests)
     FakeProviders,
     iom_csv,
+    money_wire,
+    social_spending,
     undesa_workbook,
     unhcr_items,
 )
@@ -42,7 +44,8 @@ from analysis.paths import project_paths  # noqa: E402
 from analysis.progress import Progress  # noqa: E402
 from analysis.providers import unhcr  # noqa: E402
 
-PREFIXES = {"worldbank": "/wb/", "unhcr": "/unhcr/", "undesa": "/undesa/", "iom": "/iom/"}
+PREFIXES = {"worldbank": "/wb/", "unhcr": "/unhcr/", "undesa": "/undesa/", "iom": "/iom/",
+            "knomad": "/knomad/", "rpw": "/rpw/"}
 
 
 class Lines(logging.Handler):
@@ -59,7 +62,8 @@ class Lines(logging.Handler):
 def wire_tables(snapshot: Path) -> dict:
     """The whole snapshot in the providers' wire formats (every country, every year)."""
     wb_codes = [i.code for i in catalogue.INDICATORS if i.provider == "worldbank"]
-    wb = pd.read_csv(snapshot / "worldbank" / "indicators.csv")
+    wb = pd.concat([pd.read_csv(snapshot / "worldbank" / "indicators.csv"),
+                    social_spending(snapshot)])
     wb = wb[wb.indicator.isin(wb_codes)]
     # The snapshot has no SP.POP.TOTL; serve WPP values under that code so the request is real.
     wpp = pd.read_csv(snapshot / "undesa" / "population_wpp2024.csv")
@@ -73,7 +77,8 @@ def wire_tables(snapshot: Path) -> dict:
     mm = pd.read_csv(snapshot / "iom" / "missing_migrants.csv", dtype=str,
                      keep_default_na=False)
     return {"worldbank": wb[["indicator", "iso3", "year", "value"]], "unhcr": items,
-            "undesa_xlsx": undesa_workbook(stock), "iom_csv": iom_csv(mm)}
+            "undesa_xlsx": undesa_workbook(stock), "iom_csv": iom_csv(mm),
+            **money_wire(snapshot)}
 
 
 def per_source(server: FakeProviders) -> dict[str, int]:
@@ -83,9 +88,11 @@ def per_source(server: FakeProviders) -> dict[str, int]:
 def naive_requests() -> dict[str, int]:
     """One request per state per indicator (one page each: a lower bound), and one per file."""
     states = len(catalogue.state_codes())
-    wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1  # + SP.POP.TOTL
+    # + SP.POP.TOTL and the two live-only remittance-cost series
+    wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1 + 2
     un = len([i for i in catalogue.INDICATORS if i.provider == "unhcr"])
-    return {"worldbank": wb * states, "unhcr": un * states, "undesa": 1, "iom": 1}
+    return {"worldbank": wb * states, "unhcr": un * states, "undesa": 1, "iom": 1,
+            "knomad": 2, "rpw": 1}  # one per workbook (2017, 2021) and file
 
 
 def unhcr_full_table(server: FakeProviders, config) -> tuple[int, int, int]:
@@ -153,7 +160,7 @@ def main() -> None:
     print("\nlast run, per source:")
     for message in lines.messages:
         print("  " + message)
-    print(f"\nfull live fetch of all four sources from the local server: median "
+    print(f"\nfull live fetch of all {len(PREFIXES)} sources from the local server: median "
           f"{statistics.median(walls):.2f}s over {args.repeat} runs (min {min(walls):.2f}s, "
           f"max {max(walls):.2f}s)")
 

@@ -28,7 +28,8 @@ def fetch_snapshot(paths: Paths, snapshot_path: Path, ids: tuple[str, ...] | Non
                    ) -> None:
     sources = snapshot.read_sources_json(snapshot_path)
     for provider in ids or ("worldbank", "unhcr", "undesa", "iom",
-                            "unodc", "eurostat", "frontex", "idmc"):  # issue 12
+                            "unodc", "eurostat", "frontex", "idmc",  # issue 12
+                            "knomad", "rpw"):  # money and work (issue 11)
         snapshot.fetch_provider(paths, snapshot_path, provider, sources)
 
 

@@ -38,6 +38,9 @@ WB_PREFIX = "/wb/v2"
 UNHCR_PREFIX = "/unhcr/population/v1"
 UNDESA_PATH = "/undesa/undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx"
 IOM_PATH = "/iom/Missing_Migrants_Global_Figures_allData.csv"
+# money and work (issue 11)
+KNOMAD_PREFIX = "/knomad/"  # + one workbook name per vintage
+RPW_PATH = "/rpw/corridor_averages.csv"
 
 FAST_HTTP = HttpPolicy(timeout=(2.0, 5.0), attempts=3, backoff=0.01, backoff_max=1.0,
                        deadline=10.0)
@@ -81,6 +84,7 @@ class FakeProviders:
                  wb_lastupdated: str = "2025-07-01", wb_meta_as_strings: bool = False,
                  unhcr: dict | None = None,
                  undesa_xlsx: bytes | None = None, iom_csv: bytes | None = None,
+                 knomad_xlsx: dict[str, bytes] | None = None, rpw_csv: bytes | None = None,
                  last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT"):
         self.worldbank = worldbank if worldbank is not None else pd.DataFrame(
             columns=["indicator", "iso3", "year", "value"])
@@ -89,6 +93,8 @@ class FakeProviders:
         self.unhcr = unhcr or {}  # endpoint -> DataFrame of items (API fields, ids included)
         self.undesa_xlsx = undesa_xlsx
         self.iom_csv = iom_csv
+        self.knomad_xlsx = knomad_xlsx or {}  # workbook name -> bytes, served in this order
+        self.rpw_csv = rpw_csv
         self.last_modified = last_modified
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict, dict]] = []
@@ -131,7 +137,10 @@ class FakeProviders:
         return {"WORLDBANK_API_URL": self.url + WB_PREFIX,
                 "UNHCR_API_URL": self.url + UNHCR_PREFIX,
                 "UNDESA_STOCK_URL": self.url + UNDESA_PATH,
-                "MMP_CSV_URL": self.url + IOM_PATH}
+                "MMP_CSV_URL": self.url + IOM_PATH,
+                "KNOMAD_MATRIX_URLS": ",".join(self.url + KNOMAD_PREFIX + name
+                                               for name in self.knomad_xlsx or ["none.xlsx"]),
+                "RPW_URL": self.url + RPW_PATH}
 
     def config(self, **overrides) -> LiveConfig:
         overrides.setdefault("http", FAST_HTTP)
@@ -174,6 +183,14 @@ class FakeProviders:
                            {"Last-Modified": self.last_modified})
             elif path == IOM_PATH and self.iom_csv is not None:
                 self._send(handler, 200, self.iom_csv, "text/csv; charset=utf-8",
+                           {"Last-Modified": self.last_modified})
+            elif (path.startswith(KNOMAD_PREFIX)
+                  and path.removeprefix(KNOMAD_PREFIX) in self.knomad_xlsx):
+                self._send(handler, 200, self.knomad_xlsx[path.removeprefix(KNOMAD_PREFIX)],
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           {"Last-Modified": self.last_modified})
+            elif path == RPW_PATH and self.rpw_csv is not None:
+                self._send(handler, 200, self.rpw_csv, "text/csv; charset=utf-8",
                            {"Last-Modified": self.last_modified})
             else:
                 self._send(handler, 404, html_page("404 Not Found"), "text/html")
@@ -489,3 +506,68 @@ def iom_csv(records: pd.DataFrame) -> bytes:
     }, columns=IOM_HEADER)
     out.columns = [f" {c}" if c == "Cause of Death" else c for c in out.columns]
     return out.to_csv(index=False).encode("utf-8-sig")
+
+
+# -- money and work (issue 11) -----------------------------------------------------------------
+
+
+def knomad_workbook(rows: pd.DataFrame, *, title: str | None = None,
+                    header: list[str] | None = None, with_totals: bool = True) -> bytes:
+    """Snapshot-layout KNOMAD rows of one year -> the matrix workbook: a title row naming the
+    year and version, a blank row, a header row of receiving countries (their names as the
+    snapshot spells them), one row per sending country with `-` where there is no estimate, a
+    WORLD total row and column, and footnotes. `header` replaces the receiving countries' names
+    (a changed header)."""
+    from openpyxl import Workbook
+
+    year = int(rows["year"].iloc[0])
+    version = rows["version"].iloc[0]
+    receivers = sorted(rows["receiver_name"].unique())
+    senders = sorted(rows["sender_name"].unique())
+    amounts = {(s, r): v for s, r, v in zip(rows["sender_name"], rows["receiver_name"],
+                                             rows["usd_million"], strict=True)}
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Bilateral Remittances")
+    sheet.append([title or f"Bilateral Remittance Estimates for {year} using Migrant Stocks, "
+                  f"Host Country Incomes, and Origin Country Incomes (millions of US$) "
+                  f"({version} Version)"])
+    sheet.append([])
+    names = header or receivers
+    sheet.append(["Remittance-sending country (down) / Remittance-receiving country (across)",
+                  *names, *(["WORLD"] if with_totals else [])])
+    for sender in senders:
+        cells = [amounts.get((sender, r), "-") for r in receivers]
+        total = sum(c for c in cells if c != "-")
+        sheet.append([sender, *cells, *([total] if with_totals else [])])
+    if with_totals:
+        sheet.append(["WORLD", *[sum(amounts.get((s, r), 0) for s in senders)
+                                 for r in receivers], rows["usd_million"].sum()])
+    sheet.append([])
+    sheet.append(["Notes: estimates using migrant stocks and incomes; - no estimate."])
+    sheet.append(["Source: World Bank / KNOMAD."])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rpw_csv(rows: pd.DataFrame) -> bytes:
+    return rows.to_csv(index=False).encode("utf-8")
+
+
+def money_wire(snapshot, states: list[str] | None = None) -> dict:
+    """The KNOMAD workbooks (one per year) and the RPW CSV from the snapshot's rows, those
+    touching `states` (all rows without), as FakeProviders keyword arguments."""
+    kn = pd.read_csv(snapshot / "knomad" / "bilateral_remittances.csv", keep_default_na=False)
+    costs = pd.read_csv(snapshot / "rpw" / "corridor_costs.csv", keep_default_na=False)
+    if states is not None:
+        kn = kn[kn.sender_iso3.isin(states) | kn.receiver_iso3.isin(states)]
+        costs = costs[costs.sender_iso3.isin(states) | costs.receiver_iso3.isin(states)]
+    return {"knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
+                            for year, rows in kn.groupby("year")},
+            "rpw_csv": rpw_csv(costs)}
+
+
+def social_spending(snapshot, states: list[str] | None = None) -> pd.DataFrame:
+    """World Bank health and education spending rows (the API serves them like any series)."""
+    social = pd.read_csv(snapshot / "worldbank" / "wdi_social_spending.csv")
+    return social if states is None else social[social.iso3.isin(states)]

@@ -32,7 +32,7 @@ def make_snapshot(snapshot_dir: Path, target: Path, edits: dict[str, callable] |
     edits = edits or {}
     (target).mkdir(parents=True)
     (target / "sources.json").symlink_to(snapshot_dir / "sources.json")
-    for provider in ("worldbank", "unhcr", "undesa", "iom"):
+    for provider in ("worldbank", "unhcr", "undesa", "iom", "knomad", "rpw"):
         (target / provider).mkdir()
         for src in (snapshot_dir / provider).iterdir():
             rel = f"{provider}/{src.name}"
@@ -127,7 +127,7 @@ def test_one_failing_source_does_not_stop_the_others(fresh_copy, snapshot_dir, t
     assert manifest["sources"]["iom"] == manifest_before["sources"]["iom"]
     assert manifest["sources"]["worldbank"]["retrieved_at"] >= \
         manifest_before["sources"]["worldbank"]["retrieved_at"]
-    assert "fetch worldbank: 1 file(s)" in result.stderr
+    assert "fetch worldbank: 2 file(s)" in result.stderr
 
 
 def test_unknown_source_name(tmp_path, snapshot_dir):

@@ -18,6 +18,8 @@ from live_server import (
     WB_PREFIX,
     FakeProviders,
     iom_csv,
+    knomad_workbook,
+    rpw_csv,
     undesa_workbook,
     unhcr_items,
 )
@@ -54,6 +56,11 @@ def mini(snapshot_dir, tmp_path_factory):
     wb = pd.concat([wb, pop], ignore_index=True)[["indicator", "iso3", "year", "value"]]
     (folder / "worldbank").mkdir()
     wb.to_csv(folder / "worldbank" / "indicators.csv", index=False)
+    # health and education spending: their own file in the snapshot, the same API live
+    social = pd.read_csv(snapshot_dir / "worldbank" / "wdi_social_spending.csv")
+    social = social[social.iso3.isin(STATES) & social.year.between(*WB_YEARS)]
+    social.to_csv(folder / "worldbank" / "wdi_social_spending.csv", index=False)
+    wb = pd.concat([wb, social], ignore_index=True)
 
     unhcr = {}
     (folder / "unhcr").mkdir()
@@ -78,8 +85,22 @@ def mini(snapshot_dir, tmp_path_factory):
     (folder / "iom").mkdir()
     mm.to_csv(folder / "iom" / "missing_migrants.csv", index=False)
 
+    # money and work (issue 11): both KNOMAD vintages, RPW corridor costs
+    kn = pd.read_csv(snapshot_dir / "knomad" / "bilateral_remittances.csv",
+                     keep_default_na=False)
+    kn = kn[kn.sender_iso3.isin(STATES) | kn.receiver_iso3.isin(STATES)]
+    (folder / "knomad").mkdir()
+    kn.to_csv(folder / "knomad" / "bilateral_remittances.csv", index=False)
+    costs = pd.read_csv(snapshot_dir / "rpw" / "corridor_costs.csv", keep_default_na=False)
+    costs = costs[costs.sender_iso3.isin(STATES) | costs.receiver_iso3.isin(STATES)]
+    (folder / "rpw").mkdir()
+    costs.to_csv(folder / "rpw" / "corridor_costs.csv", index=False)
+
     wire = {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
-            "iom_csv": iom_csv(mm)}
+            "iom_csv": iom_csv(mm),
+            "knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
+                            for year, rows in kn.groupby("year")},
+            "rpw_csv": rpw_csv(costs)}
     return folder, wire
 
 
@@ -165,13 +186,14 @@ def test_one_failing_source_does_not_stop_the_others(server, tmp_path, caplog):
     server.requests.clear()
     assert fetch_all(paths, PROVIDERS, refresh=True, max_age=24, config=server.config()) == 1
     fetched = {path.split("/")[1] for path, _, _ in server.requests}
-    assert fetched == {"wb", "unhcr", "undesa", "iom"}  # the sources after unhcr still ran
+    assert fetched == {"wb", "unhcr", "undesa", "iom",  # the sources after unhcr still ran
+                       "knomad", "rpw"}
     assert {f.name: f.read_bytes() for f in (paths.raw / "unhcr").iterdir()} == before
     assert rawstore.load_manifest(paths)["sources"]["unhcr"] == entry
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert any(e.startswith("fetch unhcr failed: ") and "/solutions/" in e and "HTTP 503" in e
                for e in errors)
-    assert "1 of 4 source(s) failed: unhcr" in errors[-1]
+    assert f"1 of {len(PROVIDERS)} source(s) failed: unhcr" in errors[-1]
     assert not list(paths.raw.glob(".*new*"))  # no staging folder left behind
 
 
@@ -222,7 +244,9 @@ def test_requests_for_a_full_refresh(server, tmp_path):
     assert fetch_all(paths, PROVIDERS, refresh=True, max_age=24, config=server.config()) == 0
     wb = [p for p, _, _ in server.requests if p.startswith(WB_PREFIX)]
     unhcr = [p for p, _, _ in server.requests if p.startswith(UNHCR_PREFIX)]
-    n_wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1
+    # population and the two live-only remittance-cost series beside the catalogue's
+    n_wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1 + 2
     assert len(wb) == n_wb  # one page each at the default page size
     assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
-    assert len(server.requests) == n_wb + len(unhcr) + 2
+    # UN DESA and IOM one file each; KNOMAD one workbook per year; RPW one file
+    assert len(server.requests) == n_wb + len(unhcr) + 2 + len(server.knomad_xlsx) + 1

@@ -15,11 +15,24 @@ from live_server import WB_PREFIX, FakeProviders, html_page
 from analysis import catalogue, providers, rawfiles, rawstore
 from analysis.live import fetch_all
 from analysis.paths import project_paths
+from analysis.providers import worldbank
 
 YEARS = (2019, 2021)
 STATES = catalogue.state_codes()
 WB_CODES = [i.code for i in catalogue.INDICATORS if i.provider == "worldbank"]
 POP = catalogue.WORLDBANK_POPULATION_CODE
+LIVE_ONLY = list(worldbank.LIVE_ONLY_CODES)  # asked for; this server does not know them (175)
+SOCIAL = {i.code for i in catalogue.INDICATORS if i.dataset == worldbank.SOCIAL_FILE}
+
+
+def raw_series(paths) -> pd.DataFrame:
+    """Both raw World Bank files, each series in the file the build reads it from."""
+    frames = []
+    for name in providers.get("worldbank").files:
+        frame = pd.read_csv(paths.raw_file("worldbank", name))
+        assert set(frame.indicator).isdisjoint(SOCIAL) == (name != worldbank.SOCIAL_FILE), name
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +40,8 @@ def served(snapshot_dir) -> pd.DataFrame:
     """Real snapshot rows for the states (and Germany, which nobody asks for), three years;
     WPP population values stand in for SP.POP.TOTL (the snapshot has no such series); two
     values blanked, as the API sends nulls."""
-    wb = pd.read_csv(snapshot_dir / "worldbank" / "indicators.csv")
+    wb = pd.concat([pd.read_csv(snapshot_dir / "worldbank" / "indicators.csv"),
+                    pd.read_csv(snapshot_dir / "worldbank" / "wdi_social_spending.csv")])
     wb = wb[wb.indicator.isin(WB_CODES) & wb.iso3.isin([*STATES, "DEU"])
             & wb.year.between(*YEARS)]
     wpp = pd.read_csv(snapshot_dir / "undesa" / "population_wpp2024.csv")
@@ -57,11 +71,11 @@ def test_every_indicator_in_one_request_per_page_with_all_states(served, tmp_pat
     assert code == 0
     requests = wb_requests(server)
     states_segment = ";".join(STATES)
-    expected_codes = [*WB_CODES, POP]
+    expected_codes = [*WB_CODES, POP, *LIVE_ONLY]
     expected = 0
     for indicator in expected_codes:
         rows = served[(served.indicator == indicator) & served.iso3.isin(STATES)]
-        pages = math.ceil(len(rows) / per_page)
+        pages = max(1, math.ceil(len(rows) / per_page))  # one ask for a code not served
         mine = [q for p, q in requests
                 if p == f"{WB_PREFIX}/country/{states_segment}/indicator/{indicator}"]
         assert sorted(int(q["page"]) for q in mine) == list(range(1, pages + 1)), indicator
@@ -71,7 +85,7 @@ def test_every_indicator_in_one_request_per_page_with_all_states(served, tmp_pat
     # one request per indicator per page, and nothing else
     assert len(requests) == expected
 
-    raw = pd.read_csv(paths.raw_file("worldbank", "indicators.csv"))
+    raw = raw_series(paths)
     assert list(raw.columns) == ["indicator", "iso3", "year", "value"]
     want = served[served.iso3.isin(STATES)].dropna(subset=["value"])
     got = raw.sort_values(["indicator", "iso3", "year"], ignore_index=True)
@@ -92,7 +106,11 @@ def test_lastupdated_and_provenance_kept_in_the_manifest(served, tmp_path):
     assert entry["vintage"]["latest_year"] == YEARS[1]
     assert entry["vintage"]["licence"] == "CC BY 4.0"
     recorded = entry["files"]["indicators.csv"]
-    assert recorded["params"]["lastupdated"] == {c: "2025-12-16" for c in [*WB_CODES, POP]}
+    in_main = [c for c in WB_CODES if c not in SOCIAL]
+    assert recorded["params"]["lastupdated"] == {**{c: "2025-12-16" for c in [*in_main, POP]},
+                                                 **{c: None for c in LIVE_ONLY}}
+    social = entry["files"][worldbank.SOCIAL_FILE]["params"]["lastupdated"]
+    assert social == {c: "2025-12-16" for c in WB_CODES if c in SOCIAL}
     assert recorded["origin"].startswith(server.url + WB_PREFIX + "/country/AFG;")
 
 
@@ -135,7 +153,7 @@ def test_html_page_once_then_data(served, tmp_path):
         server.add_fault(WB_PREFIX, body=html_page("Redirecting"))
         code, _ = fetch_worldbank(server, tmp_path)
     assert code == 0
-    assert len(wb_requests(server)) == len(WB_CODES) + 1 + 1
+    assert len(wb_requests(server)) == len(WB_CODES) + 1 + len(LIVE_ONLY) + 1
 
 
 def test_truncated_json_is_fetched_again(served, tmp_path):
@@ -144,7 +162,7 @@ def test_truncated_json_is_fetched_again(served, tmp_path):
         server.add_fault(WB_PREFIX, body=whole[:30].encode())  # complete response, cut JSON
         code, paths = fetch_worldbank(server, tmp_path)
     assert code == 0
-    assert len(wb_requests(server)) == len(WB_CODES) + 1 + 1
+    assert len(wb_requests(server)) == len(WB_CODES) + 1 + len(LIVE_ONLY) + 1
     assert paths.raw_file("worldbank", "indicators.csv").exists()
 
 
@@ -166,7 +184,7 @@ def test_an_empty_result_is_no_data_not_an_error(served, tmp_path, caplog):
         code, paths = fetch_worldbank(server, tmp_path)
     assert code == 0
     assert f"{empty} has no data" in caplog.text
-    raw = pd.read_csv(paths.raw_file("worldbank", "indicators.csv"))
+    raw = raw_series(paths)
     assert empty not in set(raw.indicator)
     assert set(raw.indicator) == set(WB_CODES + [POP]) - {empty}
 
@@ -182,4 +200,4 @@ def test_population_series_is_always_fetched(served, tmp_path):
         assert fetch_all(paths, ["worldbank"], refresh=True, max_age=24,
                          config=server.config()) == 0
         asked = {p.rsplit("/", 1)[1] for p, _ in wb_requests(server)}
-    assert asked == {*WB_CODES, POP}
+    assert asked == {*WB_CODES, POP, *LIVE_ONLY}

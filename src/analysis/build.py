@@ -132,6 +132,8 @@ def data_vintage(manifest: dict, indicators: pd.DataFrame, corridors: pd.DataFra
             "licence": vintage.get("licence"),
             "citation": vintage.get("citation"),
             "url": vintage.get("url_main") or vintage.get("api"),
+            # raw files of a later (or earlier) release than the rest: their own dates
+            "files": vintage.get("file_vintage") or {},
         }
     return out
 

@@ -71,6 +71,8 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
     "STA": "Stateless (UNHCR flows)",
     "UKN": "Unknown or other origin (UNHCR flows)",
     "OOS": "Nationality not specified (Frontex)",
+    # -- money and work (issue 11) --
+    "KSV": "Kosovo (Remittance Prices Worldwide)",
 }
 
 # ---------------------------------------------------------------------------
@@ -241,6 +243,17 @@ INDICATORS: tuple[Indicator, ...] = (
               "situations or as other people in need of international protection", "people",
               "unhcr", "flows: refugees + refugee_like + oip by origin country",
               dataset="flows", by="coo"),
+    # -- money and work (issue 11): World Bank series; `dataset` names the raw file when it is
+    # not worldbank/indicators.csv --
+    # Net inflows: disinvestment can exceed new investment, so they can be negative.
+    _wb("fdi_inflows_usd", "Foreign direct investment, net inflows", "current US$",
+        "BX.KLT.DINV.CD.WD", min_value=None),
+    _wb("age_dependency_ratio", "Age dependency ratio (dependants per 100 of working age)",
+        "% of working-age population", "SP.POP.DPND"),
+    _wb("health_expenditure_pct_gdp", "Current health expenditure", "% of GDP",
+        "SH.XPD.CHEX.GD.ZS", dataset="wdi_social_spending.csv", max_value=100.0),
+    _wb("education_expenditure_pct_gdp", "Government expenditure on education", "% of GDP",
+        "SE.XPD.TOTL.GD.ZS", dataset="wdi_social_spending.csv", max_value=100.0),
 )
 
 # The last year the WPP projection supplies as a denominator: the year of the latest migrant
@@ -297,6 +310,17 @@ CORRIDOR_MEASURES: tuple[CorridorMeasure, ...] = (
                     "applicants", "eurostat", "asylum_applicants.csv", "applicants",
                     "origin = citizenship, destination = each EU+ country (members and "
                     "non-members), never the EU27 aggregate"),
+    # -- money and work (issue 11): money flows destination -> origin, the migrants' direction
+    # kept (origin = the country receiving the money, destination = the country sending it) --
+    CorridorMeasure("remittances_estimated_usd", "Bilateral remittances, modelled estimate",
+                    "current US$", "knomad", "bilateral_remittances", "usd_million",
+                    "KNOMAD model from migrant stocks and incomes (US$ million x 1e6), flag E; "
+                    "origin = receiving country, destination = sending country; estimates "
+                    "need not add up to recorded receipts"),
+    CorridorMeasure("remittance_cost_pct", "Average total cost of sending US$200",
+                    "% of amount sent", "rpw", "corridor_costs", "avg_total_cost_pct",
+                    "mean of the year's surveyed quarters; origin = receiving country, "
+                    "destination = sending country; SDG target 10.c: 3%"),
 )
 
 # ---------------------------------------------------------------------------

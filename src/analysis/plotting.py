@@ -139,24 +139,55 @@ def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
     for r in records:
         rm = catalogue.record_measure(r)
         entries.append((rm.provider, rm.code, None))
-    codes: dict[str, list[str]] = {}
-    years: dict[str, list[int | None]] = {}
-    for provider, code, year in entries:
-        codes.setdefault(provider, [])
-        if code not in codes[provider]:
-            codes[provider].append(code)
-        years.setdefault(provider, []).append(year)
     vintage = load.vintage(paths=paths)
+    # A series from a raw file with a vintage of its own (a folder mixing releases) gets its
+    # own footer part with that file's dates; the rest of a provider's series share one.
+    file_of = {(i.provider, i.code): i.dataset for i in catalogue.INDICATORS if i.dataset}
+    file_of.update({(m.provider, f"{m.dataset}.{m.field}"): m.dataset
+                    for m in catalogue.CORRIDOR_MEASURES})
+    codes: dict[tuple[str, str | None], list[str]] = {}
+    years: dict[tuple[str, str | None], list[int | None]] = {}
+    for provider, code, year in entries:
+        file = file_of.get((provider, code))
+        key = (provider, file if file in vintage.get(provider, {}).get("files", {}) else None)
+        codes.setdefault(key, [])
+        if code not in codes[key]:
+            codes[key].append(code)
+        years.setdefault(key, []).append(year)
     parts = []
-    for provider, provider_codes in codes.items():
+    for (provider, file), provider_codes in codes.items():
         entry = dict(vintage.get(provider, {}))
-        if None not in years[provider]:  # every series' own latest year is known
-            entry["latest_year_present"] = max(years[provider])
+        if file is not None:
+            entry.update(_file_vintage(entry["files"][file], provider_codes))
+        if None not in years[(provider, file)]:  # every series' own latest year is known
+            entry["latest_year_present"] = max(years[(provider, file)])
         name = entry.get("provider") or catalogue.provider(provider).name
         parts.append(f"{name} ({'; '.join(provider_codes)}), "
                      f"{vintage_phrase(entry)}")
     text = "Source: " + ". ".join(parts) + "."
     return f"{text} {note}" if note else text
+
+
+def _file_vintage(file: dict, codes: list[str]) -> dict:
+    """A raw file's own vintage (sources.json `file_vintage`) as vintage.json fields: its
+    release date (one per series code where the provider dates them apart), access date and
+    latest year."""
+    out = {}
+    published = file.get("date_published")
+    if isinstance(published, dict):
+        dates = {published[c] for c in codes if c in published}
+        if len(dates) == 1:
+            out["last_updated"] = dates.pop()
+        elif dates:
+            out["last_updated"] = ", ".join(f"{published[c]} ({c})" for c in codes
+                                            if c in published)
+    elif published:
+        out["last_updated"] = published
+    if file.get("date_accessed"):
+        out["retrieved_at"] = file["date_accessed"]
+    if file.get("latest_year"):
+        out["latest_year_present"] = file["latest_year"]
+    return out
 
 
 def vintage_phrase(entry: dict) -> str:

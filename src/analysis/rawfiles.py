@@ -10,6 +10,7 @@ column and the row (as a spreadsheet numbers it: the header is row 1, the first 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,11 @@ class RawSpec:
     series_column: str | None = None
     # How far past the current year a year may lie: 1 for observations, to 2100 for projections.
     years_ahead: int = 1
+    # Codes this file may carry in its iso3 columns besides countries (WDI's aggregates).
+    other_codes: tuple[str, ...] = ()
+    # A provider's own checks of the read frame (path, checked frame, frame as read), for what
+    # the fields above cannot say (a quarter's form); raises DataError naming column and row.
+    extra_check: Callable[[Path, pd.DataFrame, pd.DataFrame], None] | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -103,13 +109,15 @@ def read_raw(path: Path, raw_spec: RawSpec) -> pd.DataFrame:
     if raw_spec.year_column:
         _check_years(path, out, frame, raw_spec.year_column, raw_spec.years_ahead)
     for col in raw_spec.iso3_columns:
-        _check_codes(path, out[col], col, frame)
+        _check_codes(path, out[col], col, frame, raw_spec.other_codes)
     for col in raw_spec.iso3_list_columns:
         codes = out[col].str.split(",").explode().str.strip()
-        _check_codes(path, codes, col, frame)
+        _check_codes(path, codes, col, frame, raw_spec.other_codes)
     _check_coverage(path, out, raw_spec.covers_states)
     if raw_spec.series_column:
         _check_series_bounds(path, out, frame, raw_spec)
+    if raw_spec.extra_check is not None:
+        raw_spec.extra_check(path, out, frame)
     if raw_spec.key:
         dup = out.duplicated(list(raw_spec.key), keep="first")
         if dup.any():
@@ -143,8 +151,9 @@ def _check_years(path: Path, out: pd.DataFrame, frame: pd.DataFrame, col: str,
                         column=col, row=_line(row), value=frame.at[row, col])
 
 
-def _check_codes(path: Path, codes: pd.Series, col: str, frame: pd.DataFrame) -> None:
-    known = countries.known_codes()
+def _check_codes(path: Path, codes: pd.Series, col: str, frame: pd.DataFrame,
+                 other_codes: tuple[str, ...] = ()) -> None:
+    known = countries.known_codes() | frozenset(other_codes)
     present = codes[codes != ""]
     bad = ~present.isin(known)
     if bad.any():

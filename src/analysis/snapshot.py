@@ -19,7 +19,10 @@ log = logging.getLogger(__name__)
 
 # sources.json keys copied into the manifest's vintage for each provider
 VINTAGE_KEYS = ("producer", "title", "version_producer", "date_published", "date_accessed",
-                "latest_year", "licence", "citation", "url_main", "api")
+                "latest_year", "licence", "citation", "url_main", "api",
+                # a folder that mixes releases: file name -> that file's own dates (the
+                # publication date may be one per series code)
+                "file_vintage", "latest_period")
 
 
 def read_sources_json(snapshot_dir: Path) -> dict:

@@ -28,12 +28,16 @@ import pandas as pd
 import pytest
 from live_server import (
     IOM_PATH,
+    KNOMAD_PREFIX,
+    RPW_PATH,
     UNDESA_PATH,
     UNHCR_PREFIX,
     WB_PREFIX,
     FakeProviders,
     html_page,
     iom_csv,
+    money_wire,
+    social_spending,
     undesa_workbook,
     unhcr_items,
 )
@@ -54,7 +58,8 @@ BUDGET = POLICY.deadline + POLICY.timeout[1] + 2.0
 WB_PER_PAGE = 20  # 13 states x 3 years: two pages per indicator
 UNHCR_LIMIT = 200  # one year of population rows: four pages, then two
 UNHCR_POP = UNHCR_PREFIX + "/population/"
-PATHS = {"worldbank": WB_PREFIX, "unhcr": UNHCR_POP, "undesa": UNDESA_PATH, "iom": IOM_PATH}
+PATHS = {"worldbank": WB_PREFIX, "unhcr": UNHCR_POP, "undesa": UNDESA_PATH, "iom": IOM_PATH,
+         "knomad": KNOMAD_PREFIX, "rpw": RPW_PATH}
 
 
 # ---------------------------------------------------------------------------
@@ -67,7 +72,8 @@ def wire(snapshot_dir) -> dict:
     """Real snapshot rows, a few years of each source: enough for every check the raw reader
     makes (each state present), and for more than one page of World Bank and UNHCR data."""
     wb_codes = [i.code for i in catalogue.INDICATORS if i.provider == "worldbank"]
-    wb = pd.read_csv(snapshot_dir / "worldbank" / "indicators.csv")
+    wb = pd.concat([pd.read_csv(snapshot_dir / "worldbank" / "indicators.csv"),
+                    social_spending(snapshot_dir)])
     wb = wb[wb.indicator.isin(wb_codes) & wb.iso3.isin(STATES) & wb.year.between(2019, 2021)]
     wpp = pd.read_csv(snapshot_dir / "undesa" / "population_wpp2024.csv")
     pop = wpp[wpp.iso3.isin(STATES) & wpp.year.between(2019, 2021)]
@@ -88,7 +94,7 @@ def wire(snapshot_dir) -> dict:
                      keep_default_na=False)
     mm = mm[mm.date.str.startswith("2023")]
     return {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
-            "iom_csv": iom_csv(mm)}
+            "iom_csv": iom_csv(mm), **money_wire(snapshot_dir, STATES)}
 
 
 def config(server: FakeProviders):

@@ -23,6 +23,8 @@ IDS: tuple[str, ...] = (
     "worldbank", "unhcr", "undesa", "iom",
     # borders, trafficking and emergencies (issue 12)
     "unodc", "eurostat", "frontex", "idmc",
+    # -- money and work (issue 11) --
+    "knomad", "rpw",
 )
 
 

@@ -1,6 +1,10 @@
 """World Bank: World Development Indicators, data/raw/worldbank/indicators.csv (one long file of
 series: indicator, iso3, year, value). A catalogue indicator of provider "worldbank" is the
 series its `code` names; SP.POP.TOTL is fetched too, for UN DESA's population fallback.
+Health and education spending come in a second file of the same layout,
+data/raw/worldbank/wdi_social_spending.csv (the catalogue indicator's `dataset` names it): in
+the snapshot a WDI bulk download of a later release, holding WDI's regional and income
+aggregates (WLD, ECS, ...) beside the countries; only catalogue states become processed rows.
 
 Live, from the Indicators API v2: one request per indicator per page, every catalogue state in
 one `;`-joined country path segment, `format=json`, a page size large enough that one page is
@@ -43,6 +47,32 @@ RAW_SPEC = RawSpec(PROVIDER_ID, FILE, ("indicator", "iso3"), ("year", "value"),
                    key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
                    covers_states=("iso3",), series_column="indicator")
 
+# -- health and education spending (issue 11) ------------------------------------------------
+SOCIAL_FILE = "wdi_social_spending.csv"
+# WDI's regional, income and lending-group aggregates, as the bulk download carries them: not
+# countries, but valid codes in this raw file (never processed rows: those are catalogue states).
+WDI_AGGREGATES = (
+    "AFE", "AFW", "ARB", "CEB", "CSS", "EAP", "EAR", "EAS", "ECA", "ECS", "EMU", "EUU", "FCS",
+    "HIC", "HPC", "IBD", "IBT", "IDA", "IDB", "IDX", "INX", "LAC", "LCN", "LDC", "LIC", "LMC",
+    "LMY", "LTE", "MEA", "MIC", "MNA", "NAC", "OED", "OSS", "PRE", "PSS", "PST", "SAS", "SSA",
+    "SSF", "SST", "TEA", "TEC", "TLA", "TMN", "TSA", "TSS", "UMC", "WLD")
+SOCIAL_SPEC = RawSpec(PROVIDER_ID, SOCIAL_FILE, ("indicator", "iso3"), ("year", "value"),
+                      key=("indicator", "iso3", "year"), iso3_columns=("iso3",),
+                      covers_states=("iso3",), series_column="indicator",
+                      other_codes=WDI_AGGREGATES)
+
+# Fetched live only, into indicators.csv (the snapshot has neither; no catalogue indicator uses
+# them yet): the average cost of sending remittances to / from the country, %.
+LIVE_ONLY_CODES = ("SI.RMT.COST.IB.ZS", "SI.RMT.COST.OB.ZS")
+
+
+def file_of(code: str) -> str:
+    """The raw file a series lives in: the catalogue indicator's `dataset`, else indicators.csv."""
+    for ind in catalogue.INDICATORS:
+        if ind.provider == PROVIDER_ID and ind.code == code and ind.dataset:
+            return ind.dataset
+    return FILE
+
 API_URL = UrlSetting("WORLDBANK_API_URL", "https://api.worldbank.org/v2", api_base=True)
 
 # Provenance, as the snapshot's sources.json describes this provider.
@@ -67,7 +97,7 @@ def indicator_codes() -> list[str]:
     that a live build has population whatever the UN DESA folder holds; the build prefers UN
     WPP when its file is present."""
     codes = [i.code for i in catalogue.INDICATORS if i.provider == PROVIDER_ID]
-    return [*codes, catalogue.WORLDBANK_POPULATION_CODE]
+    return [*codes, catalogue.WORLDBANK_POPULATION_CODE, *LIVE_ONLY_CODES]
 
 
 @dataclass
@@ -223,20 +253,37 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     codes = indicator_codes()
     all_rows, last_updated = [], {}
     for code in codes:
-        rows, updated = fetch_indicator(client, config, code, states, progress)
+        try:
+            rows, updated = fetch_indicator(client, config, code, states, progress)
+        except FetchError as exc:
+            # A live-only extra that the API no longer has (error 175: not found or archived)
+            # costs nothing the build needs: say so and go on. Any other failure stops the fetch.
+            if code not in LIVE_ONLY_CODES or "API error 175" not in str(exc):
+                raise
+            log.warning("%s: %s skipped (used by no catalogue indicator): %s", PROVIDER_ID,
+                        code, exc)
+            rows, updated = [], None
         all_rows.extend(rows)
         last_updated[code] = updated
 
     table = pd.DataFrame(all_rows, columns=COLUMNS)
     # A null value is a row in the API but no observation; the snapshot carries none.
     table = table.dropna(subset=["value"]).sort_values(["indicator", "iso3", "year"])
+    # Each series goes to the raw file the build reads it from (as the snapshot lays them out).
+    file_of_row = table["indicator"].map({code: file_of(code) for code in codes})
+    rows_written = {}
     with rawstore.stage(paths, PROVIDER_ID, mode="live") as staging:
-        write_csv(table, staging.path(FILE))
         origin = f"{config.url(API_URL.env)}/country/{';'.join(states)}/indicator/{{code}}"
-        record_checked(staging, FILE, origin, {
-            "indicators": codes, "format": "json", "per_page": config.worldbank_per_page,
-            "date": f"{config.worldbank_first_year}:{config.last_year}",
-            "lastupdated": last_updated})
+        for name in PROVIDER.files:
+            in_file = [c for c in codes if file_of(c) == name]
+            part = table[file_of_row == name]
+            write_csv(part, staging.path(name))
+            record_checked(staging, name, origin, {
+                "indicators": in_file, "format": "json",
+                "per_page": config.worldbank_per_page,
+                "date": f"{config.worldbank_first_year}:{config.last_year}",
+                "lastupdated": {c: last_updated[c] for c in in_file}})
+            rows_written[name] = len(part)
         dates = [d for d in last_updated.values() if d]
         staging.vintage = {
             **VINTAGE,
@@ -245,7 +292,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
             "last_updated": max(dates) if dates else None,
             "latest_year": int(table["year"].max()) if len(table) else None,
         }
-    return Summary(PROVIDER_ID, {FILE: len(table)})
+    return Summary(PROVIDER_ID, rows_written)
 
 
 # -- processed rows ------------------------------------------------------------------------
@@ -254,8 +301,9 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
 def series_rows(raw: RawData, ind: Indicator, code: str | None = None,
                 source: str | None = None) -> pd.DataFrame:
     """Rows for one indicator from the series `code` (the indicator's own by default)."""
-    wb = raw.get(PROVIDER_ID, FILE)
-    rows = wb[wb["indicator"] == (code or ind.code)]
+    code = code or ind.code
+    wb = raw.get(PROVIDER_ID, file_of(code))
+    rows = wb[wb["indicator"] == code]
     return transform.indicator_rows(rows, ind, "iso3", "value", source)
 
 
@@ -266,8 +314,8 @@ def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="World Bank",
-    files=(FILE,),
-    raw_specs=(RAW_SPEC,),
+    files=(FILE, SOCIAL_FILE),
+    raw_specs=(RAW_SPEC, SOCIAL_SPEC),
     fetch_live=fetch_live,
     live_urls=(API_URL,),
     live_steps=lambda: len(indicator_codes()),
