@@ -74,6 +74,9 @@ def build_tables(raw: RawData, skip: frozenset[str] = frozenset()) -> dict[str, 
 def check_tables(raw: RawData, tables: dict[str, pd.DataFrame],
                  skip: frozenset[str] = frozenset()) -> None:
     for _, table in provider_tables(skip):
+        schema = validate.TABLE_SCHEMAS.get(table.name)
+        if schema is not None:
+            validate.check_table(tables[table.name], schema(), table.name)
         if table.check is not None:
             table.check(raw, tables[table.name])
 

@@ -52,27 +52,25 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, dataset: str,
                                            suffixes=("_before", "_after"))
     had = both["value_before"].notna()
     has = both["value_after"].notna()
-    old_series = set(map(tuple, before[series].drop_duplicates().itertuples(index=False)))
     moved = (both["value_after"] - both["value_before"]).abs()
     base = both["value_before"].abs()
     revised = had & has & (((base == 0) & (moved > 0))
                            | ((base > 0) & (moved / base.where(base > 0) * 100 > threshold_pct)))
+    # Only the rows that changed are looked at one by one (most rows of a rerun did not).
+    both["kind"] = None
+    both.loc[revised, "kind"] = "revised"
+    both.loc[had & ~has, "kind"] = "withdrawn"
+    added = has & ~had
+    known = both[series].merge(before[series].drop_duplicates(), on=series, how="left",
+                               indicator=True)["_merge"].eq("both").to_numpy()
+    both.loc[added & known, "kind"] = "new_year"
+    both.loc[added & ~known, "kind"] = NEW_SERIES[dataset]
     out = []
-    for row, is_revised, was, now in zip(both.itertuples(index=False), revised, had, has,
-                                         strict=True):
-        if is_revised:
-            kind = "revised"
-        elif was and not now:
-            kind = "withdrawn"
-        elif now and not was:
-            known = tuple(getattr(row, c) for c in series) in old_series
-            kind = "new_year" if known else NEW_SERIES[dataset]
-        else:
-            continue
+    for row in both[both["kind"].notna()].itertuples(index=False):
         change = {"dataset": dataset, id_col: getattr(row, id_col)}
         change.update({c: getattr(row, c) for c in series_cols})
         change.update({"year": int(row.year), "before": _number(row.value_before),
-                       "after": _number(row.value_after), "kind": kind})
+                       "after": _number(row.value_after), "kind": row.kind})
         out.append(change)
     return sorted(out, key=lambda c: (KINDS.index(c["kind"]), *[str(c[k]) for k in series],
                                       c["year"]))

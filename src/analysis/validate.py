@@ -169,3 +169,12 @@ def displacement_by_cause_schema() -> pa.DataFrameSchema:
         strict=True,
         ordered=True,
     )
+
+
+# The providers' own processed tables that have a schema, by table name: the build checks each
+# before anything is written, like indicators and corridors.
+TABLE_SCHEMAS = {
+    "trafficking_breakdowns": trafficking_breakdowns_schema,
+    "frontex_routes": frontex_routes_schema,
+    "displacement_by_cause": displacement_by_cause_schema,
+}

@@ -32,7 +32,8 @@ class ProcessedTable:
     label: str  # what its rows are, for the build's summary line ("Missing Migrants records")
     # From the checked raw frames; refuses a row it cannot read, naming the raw file and row.
     build: Callable[[RawData], pd.DataFrame]
-    # Run with the validation of the indicator and corridor tables, before anything is written.
+    # Run with the validation of the indicator and corridor tables, before anything is written
+    # (a pandera schema in validate.TABLE_SCHEMAS is checked too); for checks a schema can't say.
     check: Callable[[RawData, pd.DataFrame], None] | None = None
 
 

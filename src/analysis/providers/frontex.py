@@ -87,13 +87,6 @@ def routes(raw: RawData) -> pd.DataFrame:
     return sums.sort_values(["year", "nationality_iso3", "route", "type"], ignore_index=True)
 
 
-def check_routes(raw: RawData, table: pd.DataFrame) -> None:
-    from analysis import validate
-
-    validate.check_table(table, validate.frontex_routes_schema(), "frontex_routes")
-
-
-
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="Frontex",
@@ -101,6 +94,5 @@ PROVIDER = Provider(
     raw_specs=(RAW_SPEC,),
     fetch_live=None,  # no live client yet (module docstring)
     indicator_rows=indicator_rows,
-    tables=(ProcessedTable("frontex_routes", "Frontex detections by route", routes,
-                           check_routes),),
+    tables=(ProcessedTable("frontex_routes", "Frontex detections by route", routes),),
 )

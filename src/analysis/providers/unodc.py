@@ -214,14 +214,6 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
     })
 
 
-def check_breakdowns(raw: RawData, table: pd.DataFrame) -> None:
-    from analysis import validate
-
-    validate.check_table(table, validate.trafficking_breakdowns_schema(),
-                         "trafficking_breakdowns")
-
-
-
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="UNODC GLOTIP",
@@ -231,5 +223,5 @@ PROVIDER = Provider(
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
     tables=(ProcessedTable("trafficking_breakdowns", "GLOTIP rows (totals and breakdowns)",
-                           breakdowns, check_breakdowns),),
+                           breakdowns),),
 )
