@@ -14,6 +14,14 @@ from analysis.paths import REPO_ROOT, Paths, project_paths
 DEFAULT_SNAPSHOT = REPO_ROOT.parent / "shared" / "data" / "snapshot"
 
 
+def read_snapshot_csv(snapshot_dir: Path, rel: str):
+    """A snapshot CSV as the tests read it to compute expected values on their own: every
+    cell text, blanks missing (so "NA", Namibia, stays a code)."""
+    import pandas as pd
+
+    return pd.read_csv(snapshot_dir / rel, keep_default_na=False, na_values=[""])
+
+
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
     """The real published data. Missing is an error, not a skip: CI must have it."""

@@ -7,14 +7,11 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import read_snapshot_csv as _csv
 
 from analysis import build, catalogue, load
 
 STATES = ["AFG", "IRN", "KGZ", "TJK", "TUR", "UZB", "RUS"]
-
-
-def _csv(snapshot_dir, rel):
-    return pd.read_csv(snapshot_dir / rel, keep_default_na=False, na_values=[""])
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,10 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import read_snapshot_csv as _csv
 
 from analysis import catalogue, load, validate
 from analysis.errors import DataError
-
-
-def _csv(snapshot_dir, rel):
-    return pd.read_csv(snapshot_dir / rel, keep_default_na=False, na_values=[""])
 
 
 @pytest.fixture(scope="module")

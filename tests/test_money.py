@@ -8,15 +8,12 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import read_snapshot_csv as _csv
 
 from analysis import catalogue, rawfiles, snapshot
 from analysis.errors import DataError
 from analysis.paths import project_paths
 from analysis.providers import knomad, rpw, worldbank
-
-
-def _csv(snapshot_dir, rel):
-    return pd.read_csv(snapshot_dir / rel, keep_default_na=False, na_values=[""])
 
 
 @pytest.fixture(scope="module")
