@@ -82,7 +82,8 @@ def test_every_theme_yields_figures_in_all_three_formats(report_run):
                 assert (paths.reports / rel).stat().st_size > 1000
             assert chart["caption"] and chart["alt"] and chart["source"].startswith("Source:")
         assert sorted(theme["figures"]) == sorted(
-            p for c in theme["charts"] for p in c["files"].values())
+            [p for c in theme["charts"] for p in c["files"].values()]
+            + [c["data"]["csv"] for c in theme["charts"] if "data" in c])
 
 
 def test_country_profiles_go_to_their_own_folders(report_run):
