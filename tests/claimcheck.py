@@ -39,18 +39,31 @@ class ClaimCheckError(Exception):
     """A claim that cannot be recomputed (no cells, a zero denominator, a bad shape)."""
 
 
+# Breakdown tables: the column holding the state and the one holding the number (as written in
+# DESIGN.md and the docstrings of analysis.load; restated here on purpose).
+BREAKDOWNS = {"trafficking_breakdowns": ("iso3", "value"),
+              "frontex_routes": ("nationality_iso3", "detections"),
+              "displacement_by_cause": ("iso3", "new_displacements")}
+
+
 @dataclass(frozen=True)
 class Tables:
     indicators: pd.DataFrame
     corridors: pd.DataFrame
     records: pd.DataFrame
+    folder: Path | None = None  # where breakdown tables are read from, when a claim names one
 
     @classmethod
     def read(cls, processed_dir) -> Tables:
         folder = Path(processed_dir)
         return cls(pd.read_parquet(folder / "indicators.parquet"),
                    pd.read_parquet(folder / "corridors.parquet"),
-                   pd.read_parquet(folder / "missing_migrants.parquet"))
+                   pd.read_parquet(folder / "missing_migrants.parquet"), folder)
+
+    def breakdown(self, name: str) -> pd.DataFrame:
+        if name not in BREAKDOWNS or self.folder is None:
+            raise ClaimCheckError(f"unknown breakdown table {name!r} (or no processed folder)")
+        return _read_breakdown(self.folder / f"{name}.parquet")
 
 
 # ---------------------------------------------------------------------------
@@ -86,6 +99,29 @@ def _corridor_cells(df, measure, origins, destinations, years) -> pd.DataFrame:
                          "flag": rows["flag"].fillna("") if "flag" in rows else ""})
 
 
+_BREAKDOWN_CACHE: dict[Path, pd.DataFrame] = {}
+
+
+def _read_breakdown(path: Path) -> pd.DataFrame:
+    if path not in _BREAKDOWN_CACHE:
+        _BREAKDOWN_CACHE.clear()  # one report's tables at a time
+        _BREAKDOWN_CACHE[path] = pd.read_parquet(path)
+    return _BREAKDOWN_CACHE[path]
+
+
+def _table_cells(df, table, select, states, years) -> pd.DataFrame:
+    """One cell per row of the breakdown table matching `select`, the states and years."""
+    state_column, value_column = BREAKDOWNS[table]
+    rows = df[df["year"].isin(years) & df[state_column].isin(states)]
+    for column, wanted in (select or {}).items():
+        rows = rows[rows[column].isin(wanted if isinstance(wanted, list) else [wanted])]
+    flag = rows["flag"].fillna("").astype(str) if "flag" in rows else pd.Series("", rows.index)
+    keep = rows[value_column].notna() & (flag != "M")
+    rows, flag = rows[keep], flag[keep]
+    return pd.DataFrame({"key": rows[state_column], "year": rows["year"].astype(int),
+                         "value": rows[value_column].astype(float), "flag": flag})
+
+
 def _record_cells(df, record, states, years) -> pd.DataFrame:
     """One cell per year: the dead and missing of the records selected for `states`."""
     rows = df[df["year"].isin(years)]
@@ -104,7 +140,7 @@ def _record_cells(df, record, states, years) -> pd.DataFrame:
 
 
 def _cells(claim: dict, tables: Tables, *, id_=None, states=None, origins=None,
-           destinations=None, years=None, use_own=True) -> pd.DataFrame:
+           destinations=None, years=None, use_own=True, select=None) -> pd.DataFrame:
     """The cells of the claim's table for an id (default the claim's) and a selection (default
     the claim's own states or partners, and years)."""
     years = claim["years"] if years is None else years
@@ -119,7 +155,11 @@ def _cells(claim: dict, tables: Tables, *, id_=None, states=None, origins=None,
                                years)
     if "record" in claim:
         return _record_cells(tables.records, claim["record"], claim["states"], years)
-    raise ClaimCheckError("claim names no indicator, measure or record")
+    if "table" in claim:
+        select = claim.get("select") if use_own else (select or {})
+        return _table_cells(tables.breakdown(claim["table"]), claim["table"], select,
+                            claim["states"], years)
+    raise ClaimCheckError("claim names no indicator, measure, record or table")
 
 
 def _total(cells: pd.DataFrame, what: str) -> float:
@@ -134,9 +174,11 @@ def _total(cells: pd.DataFrame, what: str) -> float:
 
 
 def recompute(claim: dict, indicators_df: pd.DataFrame, corridors_df: pd.DataFrame,
-              records_df: pd.DataFrame) -> float:
-    """The claim's number, worked out again from the processed frames."""
-    tables = Tables(indicators_df, corridors_df, records_df)
+              records_df: pd.DataFrame, processed_dir=None) -> float:
+    """The claim's number, worked out again from the processed frames (breakdown tables are
+    read from `processed_dir`)."""
+    tables = Tables(indicators_df, corridors_df, records_df,
+                    None if processed_dir is None else Path(processed_dir))
     op = claim["op"]
     cells = _cells(claim, tables)
     if op == "value":
@@ -170,6 +212,12 @@ def recompute(claim: dict, indicators_df: pd.DataFrame, corridors_df: pd.DataFra
         if bottom == 0:
             raise ClaimCheckError("denominator is zero")
         return _total(cells, "the numerator") / bottom * claim.get("factor", 1)
+    if op == "share" and "table" in claim:
+        whole = _cells(claim, tables, use_own=False, select=claim.get("of_select"))
+        bottom = _total(whole, "the whole")
+        if bottom == 0:
+            raise ClaimCheckError("the whole is zero")
+        return _total(cells, "the part") / bottom * 100
     if op == "share":
         whole = _cells(claim, tables, states=claim.get("of_states"),
                        origins=claim.get("of_origins"),
@@ -235,7 +283,8 @@ def reformat(value: float, format_: dict) -> str:
 
 
 def _label(claim: dict) -> str:
-    id_ = claim.get("indicator") or claim.get("measure") or claim.get("record")
+    id_ = (claim.get("indicator") or claim.get("measure") or claim.get("record")
+           or claim.get("table"))
     return f"claim {claim.get('op')} of {id_} shown {claim.get('shown')!r}"
 
 
@@ -270,7 +319,8 @@ def check_text(text: str, claims: list[dict], tables: Tables) -> list[str]:
         if not shown or not re.search(_as_number(shown), text):
             problems.append(f"{label}: not in the text")
         try:
-            value = recompute(claim, tables.indicators, tables.corridors, tables.records)
+            value = recompute(claim, tables.indicators, tables.corridors, tables.records,
+                              tables.folder)
             again = reformat(value, claim["format"])
         except (ClaimCheckError, KeyError, TypeError, ValueError) as exc:
             problems.append(f"{label}: cannot recompute: {type(exc).__name__}: {exc}")

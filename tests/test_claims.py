@@ -47,6 +47,19 @@ RECORDS = [
     (2020, "GRC", "TUR", 7),
     (2020, "TUR", None, 1),
 ]
+# displacement_by_cause.parquet: iso3, year, kind, cause, new_displacements
+DISPLACEMENTS = [
+    ("PAK", 2022, "disaster", "flood", 8000.0), ("PAK", 2022, "disaster", "storm", 1000.0),
+    ("PAK", 2022, "conflict", "conflict", 500.0), ("PAK", 2021, "disaster", "flood", 200.0),
+    ("TUR", 2023, "disaster", "earthquake", 4000.0),
+]
+# frontex_routes.parquet: year, nationality_iso3, route, type, detections, flag
+ROUTES = [
+    (2023, "AFG", "Western Balkan Route", "Land", 300.0, ""),
+    (2023, "AFG", "Eastern Mediterranean Route", "Sea", 200.0, ""),
+    (2025, "AFG", "Eastern Mediterranean Route", "Sea", 50.0, "P"),
+    (2023, "PAK", "Central Mediterranean Route", "Sea", NAN, "M"),
+]
 
 
 def _write_tables(folder) -> None:
@@ -62,6 +75,10 @@ def _write_tables(folder) -> None:
     records["year"] = records["year"].astype("Int64")
     records["date"] = pd.to_datetime(records["year"].astype(str) + "-06-01")
     records.to_parquet(folder / "missing_migrants.parquet")
+    pd.DataFrame(DISPLACEMENTS, columns=["iso3", "year", "kind", "cause", "new_displacements"]
+                 ).to_parquet(folder / "displacement_by_cause.parquet")
+    pd.DataFrame(ROUTES, columns=["year", "nationality_iso3", "route", "type", "detections",
+                                  "flag"]).to_parquet(folder / "frontex_routes.parquet")
 
 
 @pytest.fixture
@@ -71,7 +88,7 @@ def tables(tmp_path) -> Tables:
 
 
 def _recompute(claim: dict, tables: Tables) -> float:
-    return recompute(claim, tables.indicators, tables.corridors, tables.records)
+    return recompute(claim, tables.indicators, tables.corridors, tables.records, tables.folder)
 
 
 EMI = {"indicator": "emigrant_stock"}
@@ -166,6 +183,28 @@ CASES = {
     "record_sum_years": ("sum", 21, "count", dict(record="missing_migrants_in_country",
                                                   states=["TUR", "IRN"], years=[2020, 2021]),
                          21, "{} died or went missing in Türkiye and Iran in 2020 and 2021."),
+    # Breakdown tables: rows matching `select`, other columns summed over.
+    "table_value": ("value", 8000, "count", dict(table="displacement_by_cause",
+                                                 select={"kind": "disaster", "cause": "flood"},
+                                                 states=["PAK"], years=[2022]), 8000,
+                    "Floods forced {} displacements in Pakistan in 2022."),
+    "table_sum": ("sum", 9000, "count", dict(table="displacement_by_cause",
+                                             select={"kind": "disaster"}, states=["PAK"],
+                                             years=[2022]), 9000,
+                  "Disasters forced {} displacements in Pakistan in 2022."),
+    "table_share": ("share", 8000 / 9000 * 100, "pct",
+                    dict(table="displacement_by_cause", select={"kind": "disaster",
+                                                                "cause": "flood"},
+                         of_select={"kind": "disaster"}, states=["PAK"], years=[2022]),
+                    8000 / 9000 * 100, "Floods caused {} of them."),
+    "table_change": ("change", 7800, "count", dict(table="displacement_by_cause",
+                                                   select={"cause": "flood"}, states=["PAK"],
+                                                   years=[2021, 2022]), 7800,
+                     "Flood displacements rose by {} from 2021 to 2022."),
+    # every route, the suppressed PAK row left out
+    "table_all_routes": ("sum", 500, "count", dict(table="frontex_routes", select={},
+                                                   states=["AFG", "PAK"], years=[2023]), 500,
+                         "{} detections of Afghans and Pakistanis in 2023."),
 }
 
 
@@ -416,3 +455,27 @@ def test_a_change_across_a_break_must_say_so(tmp_path):
     assert len(problems) == 1 and "series break (IRN 2022)" in problems[0]
     stated = silent[:-1] + ", mostly a reclassification (a break in the series)."
     assert check_text(stated, c.to_list(), tables) == []
+
+
+def test_table_claims_pin_columns_and_refuse_what_they_cannot_recompute(tables):
+    """A suppressed row is no cell; a whole narrower than its part and an unknown breakdown
+    column are refused when the claim is recorded."""
+    ledger = Ledger()
+    shown = ledger.value(1, "count", table="frontex_routes",
+                         select={"route": "Central Mediterranean Route"}, states=["PAK"],
+                         years=[2023])
+    problems = check_text(f"{shown} detection.", ledger.to_list(), tables)
+    assert any("cannot recompute" in p and "expected one cell, found 0" in p
+               for p in problems), problems
+    with pytest.raises(ClaimError, match="leaves out part of the select"):
+        Ledger().share(50, "pct", table="displacement_by_cause", select={"kind": "disaster"},
+                       of_select={"kind": "disaster", "cause": "flood"}, states=["PAK"],
+                       years=[2022])
+    with pytest.raises(ClaimError, match="not a breakdown column"):
+        Ledger().sum(1, "count", table="displacement_by_cause", select={"hazard": "flood"},
+                     states=["PAK"], years=[2022])
+    with pytest.raises(ClaimError, match="select= is for table claims"):
+        Ledger().value(1, "count", indicator="emigrant_stock", select={"kind": "x"},
+                       states=["TJK"], years=[2020])
+    with pytest.raises(ClaimError, match="unknown"):
+        Ledger().value(1, "count", table="glotip", states=["TJK"], years=[2020])

@@ -357,8 +357,8 @@ THEMES: tuple[Theme, ...] = (
         "02_labour_migration.ipynb",
         ("immigrant_stock", "emigrant_stock", "immigrants_pct_population",
          "emigrants_pct_population", "net_migration",
-         "unemployment_pct", "gdp_per_capita_ppp", "population"),
-        ("migrant_stock",),
+         "unemployment_pct", "gdp_per_capita_ppp", "population", "age_dependency_ratio"),
+        ("migrant_stock", "remittances_estimated_usd"),
         headline="emigrant_stock",
     ),
     Theme(
@@ -368,8 +368,9 @@ THEMES: tuple[Theme, ...] = (
         "safeguards for the vulnerable and for refugees.",
         "03_rights_irregular.ipynb",
         ("asylum_applications_abroad", "asylum_decisions_abroad",
-         "refugee_recognition_rate_abroad", "total_protection_rate_abroad", "returned_refugees"),
-        ("asylum_applications",),
+         "refugee_recognition_rate_abroad", "total_protection_rate_abroad", "returned_refugees",
+         "stateless", "eu_asylum_applicants", "eu_irregular_crossings"),
+        ("asylum_applications", "eu_asylum_applicants"),
         headline="asylum_applications_abroad",
     ),
     Theme(
@@ -377,7 +378,8 @@ THEMES: tuple[Theme, ...] = (
         "States reaffirmed regional cooperation against human trafficking, exploitation and "
         "migrant smuggling, including public information to prevent it.",
         "04_trafficking_smuggling.ipynb",
-        (),
+        ("trafficking_victims_detected", "trafficking_convictions"),
+        ("trafficking_victims",),
     ),
     Theme(
         "remittances", "Remittances", (8,),
@@ -385,7 +387,9 @@ THEMES: tuple[Theme, ...] = (
         "cooperation so that they can serve development, such as education and health.",
         "05_remittances.ipynb",
         ("remittances_received_usd", "remittances_received_pct_gdp", "remittances_paid_usd",
-         "gdp_usd", "emigrant_stock"),
+         "gdp_usd", "emigrant_stock", "fdi_inflows_usd", "health_expenditure_pct_gdp",
+         "education_expenditure_pct_gdp"),
+        ("remittances_estimated_usd", "remittance_cost_pct"),
         headline="remittances_received_pct_gdp",
     ),
     Theme(
@@ -416,7 +420,8 @@ THEMES: tuple[Theme, ...] = (
         "migrants and refugees are effective, with UNHCR and IOM support, and to keep regional "
         "dialogue on such flows.",
         "08_mixed_flows.ipynb",
-        ("idps", "idps_idmc", "asylum_applications_abroad", "refugees_abroad"),
+        ("idps", "idps_idmc", "asylum_applications_abroad", "refugees_abroad",
+         "new_displacements_conflict", "new_displacements_disaster", "refugee_arrivals_abroad"),
         ("asylum_applications", "refugees"),
         headline="idps",
     ),

@@ -14,8 +14,8 @@ the two must agree on the meaning written here.
 
 A claim is a JSON-ready dict: `value`, `shown` (the formatted text), `format` (`{name, args}`,
 a function of `analysis.fmt` and its keyword arguments), `op`, exactly one of `indicator`,
-`measure` or `record`, then `states` (indicators, records) or `origins` and `destinations`
-(corridors), `years` (ints), and what the op needs.
+`measure`, `record` or `table`, then `states` (indicators, records, tables) or `origins` and
+`destinations` (corridors), `years` (ints), `select` (tables) and what the op needs.
 
 Cells
 - `indicator`: data/processed/indicators.parquet; a cell is one state and year.
@@ -27,6 +27,11 @@ Cells
   `missing_migrants_in_country`: records whose `incident_iso3` is one of `states`;
   `missing_migrants_of_nationals`: records whose `origin_iso3` list includes one of `states`
   (a record naming two of them counts once). The two are never added together.
+- `table`: a breakdown table, data/processed/<table>.parquet (see `TABLES`): its rows of
+  `states` (catalogue states, in the table's state column) and `years` whose
+  columns equal `select` (`{column: value or list of values}`); columns not named are summed
+  over, so a claim pins every breakdown column it does not mean to add up (e.g. sex and age
+  "Total" in trafficking_breakdowns). A cell is one row.
 A null value (flag `M`) is no cell: never a zero.
 
 Ops (what the checker recomputes)
@@ -42,7 +47,9 @@ Ops (what the checker recomputes)
   the claim's own, `factor` (default 1). E.g. refugees per 1,000: indicator refugees_abroad,
   denominator population, factor 1000.
 - `share`: sum over states / sum over `of_states` * 100, same indicator and years. `of_states`
-  (corridors: `of_origins`, `of_destinations`) None means every one in the table.
+  (corridors: `of_origins`, `of_destinations`) None means every one in the table. Tables: the
+  whole is the rows of the same states and years matching `of_select` (default `{}`: every
+  row), which must not be narrower than `select`.
 - `rank`: indicators only; one state, one year; `among` (states, including it), `order`
   ("desc", default: 1 = the largest; "asc": 1 = the smallest). Rank = 1 + the number of cells
   of `among` that year strictly ahead of the state's. Cells flagged `U` (few cases) are left
@@ -78,12 +85,22 @@ _OPS_BY_KIND = {
     "indicator": OPS,
     "measure": tuple(op for op in OPS if op != "rank"),
     "record": ("value", "sum"),
+    "table": ("value", "sum", "change", "pct_change", "share"),
+}
+
+# Breakdown tables a claim can name: the column holding the state, the column holding the
+# number, and the columns `select` may pin (tables' schemas: analysis.validate.TABLE_SCHEMAS).
+TABLES = {
+    "trafficking_breakdowns": ("iso3", "value", ("indicator", "dimension", "category",
+                                                 "category_iso3", "sex", "age", "part")),
+    "frontex_routes": ("nationality_iso3", "detections", ("route", "type")),
+    "displacement_by_cause": ("iso3", "new_displacements", ("kind", "cause")),
 }
 # The keywords each op takes besides the common ones.
 _NEEDS = {
     "ratio": ("denominator", "denominator_states", "denominator_origins",
               "denominator_destinations", "denominator_years", "factor"),
-    "share": ("of_states", "of_origins", "of_destinations"),
+    "share": ("of_states", "of_origins", "of_destinations", "of_select"),
     "rank": ("among", "order"),
     "count": ("where", "than"),
 }
@@ -116,13 +133,15 @@ class Ledger:
                              f"text {text!r}: put each ledger's returned text in its sentence")
 
     def claim(self, value, fmt_name: str, op: str, *, indicator: str | None = None,
-              measure: str | None = None, record: str | None = None, states=None,
-              origins=None, destinations=None, years, fmt_args: dict | None = None,
-              **needs) -> str:
+              measure: str | None = None, record: str | None = None, table: str | None = None,
+              select: dict | None = None, states=None, origins=None, destinations=None, years,
+              fmt_args: dict | None = None, **needs) -> str:
         """Record one claim and return `value` formatted by `analysis.fmt.<fmt_name>`."""
         if op not in OPS:
             raise ClaimError(f"claim op {op!r}: unknown; choose from {', '.join(OPS)}")
-        kind, id_ = _table(indicator, measure, record)
+        kind, id_ = _table(indicator, measure, record, table)
+        if kind != "table" and select is not None:
+            raise ClaimError(f"claim {op} of {id_}: select= is for table claims")
         if op not in _OPS_BY_KIND[kind]:
             raise ClaimError(f"claim {op} on {kind} {id_!r}: a {kind} claim takes "
                              f"{', '.join(_OPS_BY_KIND[kind])}")
@@ -134,12 +153,19 @@ class Ledger:
                                  "not states")
             cells["origins"] = _codes(origins, f"{where}: origins")
             cells["destinations"] = _codes(destinations, f"{where}: destinations")
+        elif kind == "table":
+            if origins is not None or destinations is not None:
+                raise ClaimError(f"{where}: a table claim takes states, not origins and "
+                                 "destinations")
+            cells["states"] = _states(states, f"{where}: states")
         else:
             if origins is not None or destinations is not None:
                 raise ClaimError(f"{where}: origins and destinations are for corridor "
                                  "measures; give states")
             cells["states"] = _states(states, f"{where}: states")
         cells["years"] = _years(years, f"{where}: years")
+        if kind == "table":
+            cells["select"] = _select(id_, select, f"{where}: select")
         extra = _needs(op, kind, id_, cells, needs, where)
         _check_shape(op, kind, cells, extra, where)
         number = _number(value, op, where)
@@ -188,24 +214,49 @@ class Ledger:
 # ---------------------------------------------------------------------------
 
 
-def _table(indicator, measure, record) -> tuple[str, str]:
+def _table(indicator, measure, record, table) -> tuple[str, str]:
     given = [(k, v) for k, v in (("indicator", indicator), ("measure", measure),
-                                 ("record", record)) if v is not None]
+                                 ("record", record), ("table", table)) if v is not None]
     if len(given) != 1:
-        raise ClaimError("a claim names exactly one of indicator=, measure= or record= "
-                         f"(got {', '.join(k for k, _ in given) or 'none'})")
+        raise ClaimError("a claim names exactly one of indicator=, measure=, record= or "
+                         f"table= (got {', '.join(k for k, _ in given) or 'none'})")
     kind, id_ = given[0]
     _check_id(kind, id_)
     return kind, id_
 
 
 def _check_id(kind: str, id_: str) -> None:
+    if kind == "table":
+        if id_ not in TABLES:
+            raise ClaimError(f"table {id_!r}: unknown; choose from {', '.join(TABLES)}")
+        return
     lookup = {"indicator": catalogue.indicator, "measure": catalogue.corridor_measure,
               "record": catalogue.record_measure}[kind]
     try:
         lookup(id_)
     except KeyError as exc:
         raise ClaimError(exc.args[0]) from None
+
+
+def _select(table: str, select, where: str) -> dict:
+    """`{column: value or list of values}` over the table's breakdown columns; a list is kept
+    as a list, one value as itself."""
+    select = {} if select is None else select
+    if not isinstance(select, dict):
+        raise ClaimError(f"{where}={select!r}: expected a dict column -> value(s)")
+    columns = TABLES[table][2]
+    out = {}
+    for column, wanted in select.items():
+        if column not in columns:
+            raise ClaimError(f"{where}: column {column!r} is not a breakdown column of "
+                             f"{table}; choose from {', '.join(columns)}")
+        items = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+        if not items or any(isinstance(v, bool) or not isinstance(v, (str, int))
+                            for v in items):
+            raise ClaimError(f"{where}: {column}={wanted!r}: expected a text or whole "
+                             "number, or a non-empty list of them")
+        out[column] = list(items) if isinstance(wanted, (list, tuple)) else wanted
+    return out
 
 
 def _as_items(value, where: str) -> list:
@@ -306,6 +357,19 @@ def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -
         if out["factor"] == 0:
             raise ClaimError(f"{where}: factor 0")
         return out
+    if op == "share" and kind == "table":
+        if set(needs) - {"of_select"}:
+            raise ClaimError(f"{where}: a table share takes of_select only")
+        of = _select(id_, needs.get("of_select"), f"{where}: of_select")
+        for column, wanted in of.items():  # the whole must contain the part
+            inner = cells["select"].get(column)
+            whole = set(wanted) if isinstance(wanted, list) else {wanted}
+            part = None if inner is None else (set(inner) if isinstance(inner, list)
+                                               else {inner})
+            if part is None or not part <= whole:
+                raise ClaimError(f"{where}: of_select {column}={wanted!r} leaves out part of "
+                                 f"the select ({column}={inner!r})")
+        return {"of_select": of}
     if op == "share":
         if corridor:
             if "of_states" in needs:

@@ -31,7 +31,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import atomic, catalogue, flags, load, metrics, plotting
+from analysis import atomic, catalogue, chartdata, flags, load, metrics, plotting
 from analysis.claims import Ledger
 from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
@@ -90,6 +90,14 @@ class Session:
     # -- data -------------------------------------------------------------
 
     @property
+    def citation_title(self) -> str:
+        """How our citation names this notebook's output."""
+        if self.kind == "country":
+            return (f"Almaty Process migration evidence report, country profile of "
+                    f"{catalogue.state(self.id).name}")
+        return f"Almaty Process migration evidence report, {catalogue.theme(self.id).title}"
+
+    @property
     def years(self) -> tuple[int, int]:
         return (self.first_year or 0, self.last_year or 9999)
 
@@ -119,6 +127,25 @@ class Session:
         frame = load.missing_migrants(chosen, paths=self.paths)
         first, last = self.years
         return frame[(frame["year"] >= first) & (frame["year"] <= last)].reset_index(drop=True)
+
+    def trafficking_breakdowns(self, states: Iterable[str] | None = None) -> pd.DataFrame:
+        """UNODC GLOTIP breakdown rows of the session's states (or `states`) within the years
+        (see `analysis.load.trafficking_breakdowns`: never sum across dimensions)."""
+        return self._breakdown(load.trafficking_breakdowns, states)
+
+    def frontex_routes(self, nationalities: Iterable[str] | None = None) -> pd.DataFrame:
+        """Frontex detections by nationality and route within the years (detections, not
+        people; the running year is flagged P)."""
+        return self._breakdown(load.frontex_routes, nationalities)
+
+    def displacement_by_cause(self, states: Iterable[str] | None = None) -> pd.DataFrame:
+        """IDMC new displacements by kind (conflict, disaster) and cause within the years."""
+        return self._breakdown(load.displacement_by_cause, states)
+
+    def _breakdown(self, loader, states) -> pd.DataFrame:
+        chosen = self.states if states is None else list(states)
+        years = self.years if chosen else (1, 0)
+        return loader(chosen or None, years=years, paths=self.paths)
 
     def vintage(self) -> dict:
         return load.vintage(paths=self.paths)
@@ -173,13 +200,32 @@ class Session:
         return Ledger()
 
     def publish(self, chart: plotting.Chart, name: str, finding: str,
-                alt: str | None = None, claims: Ledger | None = None) -> list[str]:
-        """Save the chart in every format, show it followed by its finding, and record it with
-        the claims of the finding's numbers. Returns the written paths relative to the output
-        folder."""
+                alt: str | None = None, claims: Ledger | None = None,
+                data: pd.DataFrame | None = None) -> list[str]:
+        """Save the chart in every format and `data` (exactly the values it draws, see
+        `analysis.chartdata`) as `<name>.csv`, show it followed by its finding, and record it
+        with the claims of the finding's numbers and its citation. Returns the written paths
+        relative to the output folder."""
         recorded = _claims_of(finding, claims)
+        where = f"chart {name!r}"
+        rows = None
+        if data is not None:
+            rows = chartdata.tidy(data, chart_source=chart.source, where=where,
+                                  paths=self.paths)
+            chartdata.check_drawn(rows, chart.fig, where)
+        else:  # TODO(issue 13): required once every notebook passes data=
+            print(f"warning: {where}: no data= given; the report offers no CSV for it",
+                  file=sys.stderr)
         written = plotting.save(chart, self.figure_dir, name, self.formats)
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
+        extra = {}
+        if rows is not None:
+            csv = self.figure_dir / f"{name}.csv"
+            atomic.write_text(csv, rows.to_csv(index=False, lineterminator="\n"))
+            extra = {"data": {"csv": csv.relative_to(self.output_dir).as_posix(),
+                              "rows": len(rows)},
+                     "citation": chartdata.citation(rows, chart.title, self.citation_title,
+                                                    name, paths=self.paths)}
         self.figures = [f for f in self.figures if f["name"] != name]
         self.figures.append({
             "name": name,
@@ -189,6 +235,7 @@ class Session:
             "caption": finding,
             "alt": alt or f"{chart.kind}: {chart.title} ({chart.subtitle}). {finding}",
             "files": files,
+            **extra,
             "claims": recorded,
             "definitions": chart.definitions,
             "caveats": chart.caveats,

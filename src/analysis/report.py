@@ -223,7 +223,9 @@ def run_task(task: Task, log_file=None) -> TaskResult:
 def _result(task: Task, status: str, error: str | None, record: dict,
             duration: float) -> TaskResult:
     charts = record.get("figures", [])
-    figures = [path for chart in charts for path in chart["files"].values()]
+    figures = [path for chart in charts
+               for path in [*chart["files"].values(), *([chart["data"]["csv"]]
+                                                       if chart.get("data") else [])]]
     return TaskResult(task, status, error, task.output, figures, charts,
                       record.get("key_figures", []), duration, record.get("findings", []))
 
@@ -464,7 +466,7 @@ def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
     result = dataclasses.replace(result, task=planned, output_notebook=planned.output)
     done[result.task.stem] = result
     if result.status == OK:
-        log.info("report: %-32s ok, %d figure file(s) (%.1fs)", result.task.output.name,
+        log.info("report: %-32s ok, %d figure and data file(s) (%.1fs)", result.task.output.name,
                  len(result.figures), result.duration)
     else:
         log.error("report: %-32s FAILED: %s (%.1fs); log: %s", result.task.output.name,

@@ -58,6 +58,9 @@ _CLAIM = {
         "indicator": {"type": "string", "minLength": 1},
         "measure": {"type": "string", "minLength": 1},
         "record": {"enum": [m.id for m in catalogue.RECORD_MEASURES]},
+        "table": {"enum": list(claims.TABLES)},
+        "select": {"type": "object"},
+        "of_select": {"type": "object"},
         "states": _STATES,
         "origins": _PARTNERS,
         "destinations": _PARTNERS,
@@ -76,13 +79,15 @@ _CLAIM = {
         "where": {"enum": list(claims.WHERE)},
         "than": {"type": "string", "minLength": 1},
     },
-    "oneOf": [{"required": ["indicator"]}, {"required": ["measure"]}, {"required": ["record"]}],
+    "oneOf": [{"required": ["indicator"]}, {"required": ["measure"]}, {"required": ["record"]},
+              {"required": ["table"]}],
     "allOf": [
         {"if": {"required": ["measure"]}, "then": {"required": ["origins", "destinations"]},
          "else": {"required": ["states"]}},
         _when_op("ratio", ["denominator", "denominator_years", "factor"]),
         _when_op("rank", ["among", "order"]),
         _when_op("count", ["where"]),
+        {"if": {"required": ["table"]}, "then": {"required": ["select"]}},
     ],
 }
 _FINDING = {
@@ -106,6 +111,11 @@ _CHART = {
                   "propertyNames": {"enum": ["png", "svg", "pdf"]},
                   "additionalProperties": {"type": "string"}},
         "claims": {"type": "array", "items": _CLAIM},
+        # The values drawn, as CSV (analysis.chartdata), and how to cite the chart.
+        "data": {"type": "object", "required": ["csv", "rows"], "additionalProperties": False,
+                 "properties": {"csv": {"type": "string", "pattern": r"^[^/].*\.csv$"},
+                                "rows": {"type": "integer", "minimum": 0}}},
+        "citation": {"type": "string", "minLength": 1},
     },
 }
 _RUN = {
@@ -113,7 +123,7 @@ _RUN = {
     "error": {"type": ["string", "null"]},
     "notebook": {"type": ["string", "null"]},
     "figures": {"type": "array",
-                "items": {"type": "string", "pattern": r"^[^/].*\.(png|svg|pdf)$"}},
+                "items": {"type": "string", "pattern": r"^[^/].*\.(png|svg|pdf|csv)$"}},
     "charts": {"type": "array", "items": _CHART},
     "key_figures": {"type": "array", "items": _KEY_FIGURE},
     "findings": {"type": "array", "items": _FINDING},

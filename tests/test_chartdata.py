@@ -1,0 +1,102 @@
+"""The data behind each chart: a CSV of exactly the values drawn, with units, flags, sources
+and vintages, checked against the figure; and a citation in the providers' own words."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from conftest import read_snapshot_csv
+
+from analysis import chartdata, notebook, plotting
+from analysis.errors import AnalysisError
+
+
+@pytest.fixture
+def session(built_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(built_root.root))
+    yield notebook.start_theme("remittances", states=["TJK", "KGZ"], first_year=2010,
+                               last_year=2021, output_dir=tmp_path / "out", formats=["png"],
+                               record_file=tmp_path / "run.json")
+    plt.close("all")
+
+
+def _record(tmp_path) -> dict:
+    return json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+
+
+def test_a_line_chart_csv_holds_the_plotted_rows_with_units_flags_and_vintage(
+        session, tmp_path, snapshot_dir):
+    frame = session.indicators("remittances_received_usd")
+    chart = session.chart("Remittances", "US$ billion", indicators=["remittances_received_usd"])
+    plotting.state_lines(chart.ax, frame.assign(value=frame["value"] / 1e9))  # axis in billions
+    session.publish(chart, "money", "Remittances received.", data=frame)
+
+    entry = _record(tmp_path)["figures"][0]
+    assert entry["data"] == {"csv": "figures/remittances/money.csv", "rows": len(frame)}
+    csv = pd.read_csv(tmp_path / "out" / entry["data"]["csv"], keep_default_na=False)
+    assert list(csv.columns) == chartdata.COLUMNS
+    # Tajikistan 2015 straight from the World Bank CSV of the snapshot, in US$ (not billions)
+    wdi = read_snapshot_csv(snapshot_dir, "worldbank/indicators.csv")
+    raw = wdi[(wdi["iso3"] == "TJK") & (wdi["indicator"] == "BX.TRF.PWKR.CD.DT")
+              & (wdi["year"] == 2015)]["value"].iloc[0]
+    row = csv[(csv["iso3"] == "TJK") & (csv["year"] == 2015)].iloc[0]
+    assert float(row["value"]) == pytest.approx(float(raw), rel=1e-12)
+    assert row["unit"] == "current US$" and row["series"] == "remittances_received_usd"
+    assert row["vintage"].startswith("World Bank (BX.TRF.PWKR.CD.DT)")
+    assert "CC BY 4.0" in row["vintage"] and "retrieved" in row["vintage"]
+    # Afghanistan-style gaps keep their flag: every flag in the CSV is the processed one
+    assert (csv["flag"].astype(str).replace("nan", "") == frame["flag"].fillna("")
+            .astype(str).to_numpy()).all()
+    assert entry["citation"].startswith("World Bank, World Development Indicators")
+    assert entry["citation"].endswith("chart “Remittances” (money).")
+
+
+def test_a_value_the_chart_does_not_draw_is_refused(session):
+    frame = session.indicators("remittances_received_usd")
+    chart = session.chart("Remittances", "US$", indicators=["remittances_received_usd"])
+    drawn = frame[frame["iso3"] == "TJK"]
+    plotting.state_lines(chart.ax, drawn)
+    with pytest.raises(AnalysisError, match=r"chart 'money': data= holds \d+ value\(s\) the "
+                                            "chart does not draw"):
+        session.publish(chart, "money", "Remittances.", data=frame)  # KGZ too: not drawn
+    assert not (session.figure_dir / "money.csv").exists()
+    assert not (session.figure_dir / "money.png").exists()
+
+
+def test_corridor_breakdown_and_computed_rows_share_one_layout(session, tmp_path):
+    corridors = session.corridors("remittances_estimated_usd", destinations=["RUS"])
+    causes = session.displacement_by_cause(["PAK"])  # the session's years, PAK asked for
+    assert set(causes["iso3"]) == {"PAK"} and causes["year"].between(2010, 2021).all()
+    causes = causes[causes["year"] == 2021]
+    share = pd.DataFrame({"series": ["flood_share"], "unit": ["% of disaster displacements"],
+                          "value": [50.0], "source": ["our computation"], "iso3": ["PAK"],
+                          "year": [2022]})
+    chart = session.chart("Mixed", "", measures=["remittances_estimated_usd"],
+                          indicators=["new_displacements_disaster"])
+    chart.ax.bar(range(len(corridors)), corridors["value"] / 1e6)
+    chart.ax.plot(causes["year"], causes["new_displacements"], "o")
+    chart.ax.plot([0], [50.0], "s")
+    data = pd.concat([chartdata.tidy(corridors, chart_source=chart.source, where="t"),
+                      chartdata.tidy(causes, chart_source=chart.source, where="t"),
+                      chartdata.tidy(share, chart_source=chart.source, where="t")])
+    assert chartdata.not_drawn(data, chart.fig) == []
+    knomad = data[data["series"] == "remittances_estimated_usd"]
+    assert set(knomad["destination_iso3"]) == {"RUS"} and (knomad["flag"] == "E").all()
+    assert knomad["vintage"].str.startswith("World Bank / KNOMAD").all()
+    idmc = data[data["series"] == "displacement_by_cause"]
+    assert idmc["category"].str.startswith("disaster | ").any()
+    assert (idmc["unit"] == "displacements").all()
+    assert idmc["vintage"].str.startswith("IDMC (displacement_by_cause), released").all()
+    computed = data[data["series"] == "flood_share"].iloc[0]
+    assert computed["vintage"] == chart.source.removeprefix("Source: ")
+    cited = chartdata.citation(data, "Mixed", "Ours", "mixed", paths=session.paths)
+    assert cited.startswith("World Bank / KNOMAD, Bilateral Remittance Estimates")
+    assert "Internal Displacement Monitoring Centre (IDMC)" in cited
+    assert "World Bank, World Development Indicators" not in cited  # not KNOMAD's parent
+    with pytest.raises(AnalysisError, match="needs column\\(s\\) source"):
+        chartdata.tidy(share.drop(columns="source"), chart_source="", where="t")
+    with pytest.raises(AnalysisError, match="needs an `indicator`, `measure` or `series`"):
+        chartdata.tidy(pd.DataFrame({"value": [1]}), chart_source="", where="t")
