@@ -214,3 +214,166 @@ def test_state_bars_without_reference_label_the_bar_end():
                         value_format=lambda v: f"{v:g}")
     # Sorted ascending, drawn bottom-up: KGZ first.
     assert _value_labels(chart.ax) == {"1": (1.0, 0), "3": (3.0, 1)}
+
+
+# ---------------------------------------------------------------------------
+# Slide-ready charts: end labels, log scales, small multiples, year marks
+# ---------------------------------------------------------------------------
+
+
+def _rows(ends: dict[str, float], years=(2015, 2016, 2017)) -> pd.DataFrame:
+    """One line per state, ending at the value given."""
+    out = []
+    for iso3, end in ends.items():
+        for i, year in enumerate(years):
+            out.append({"iso3": iso3, "year": year, "value": end * (0.8 + 0.1 * i) / 1.0})
+    frame = pd.DataFrame(out)
+    last = frame["year"] == max(years)
+    frame.loc[last, "value"] = frame.loc[last, "iso3"].map(ends)
+    return frame
+
+
+def _end_label_boxes(chart):
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    names = {plotting.state_look(s.iso3)["label"] for s in catalogue.STATES}
+    return [t.get_window_extent(renderer) for ax in chart.fig.axes for t in ax.texts
+            if t.get_text() in names]
+
+
+def _overlapping(boxes):
+    boxes = sorted(boxes, key=lambda b: b.y0)
+    return [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if b.y0 < a.y1 - 0.01
+            and a.x0 < b.x1 and b.x0 < a.x1]
+
+
+def test_spread_labels_keeps_labels_apart_near_their_lines():
+    assert plotting.spread_labels([0.1, 0.5, 0.9], 0.05) == [0.1, 0.5, 0.9]  # room: unmoved
+    placed = plotting.spread_labels([0.50, 0.51, 0.49, 0.2], 0.05)
+    ordered = sorted(placed)
+    assert all(b - a >= 0.05 - 1e-9 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert placed[2] < placed[0] < placed[1]  # the order of the values is kept
+    assert placed[3] == 0.2
+    assert sum(placed[:3]) / 3 == pytest.approx(0.5)  # the block is centred on its lines
+    top = plotting.spread_labels([0.99, 1.0, 1.0], 0.1, 0.0, 1.0)
+    assert max(top) == pytest.approx(1.0) and min(top) == pytest.approx(0.8)
+
+
+def test_end_labels_do_not_overlap_for_close_end_values():
+    # Six lines ending within 1% of each other, in a small panel of a 3x2 figure: the
+    # constrained layout shrinks the axes after the lines are drawn (labels spaced for the
+    # axes' size before the layout overlapped by 2-3 pixels here).
+    chart = plotting.new_chart("t", "s", "Source: x.", nrows=3, ncols=2, size=(8, 2.4))
+    ends = {"TJK": 100.0, "KGZ": 100.5, "UZB": 99.8, "KAZ": 100.2, "TKM": 100.1, "AFG": 10.0}
+    plotting.state_lines(chart.axes[0, 0], _rows(ends))
+    boxes = _end_label_boxes(chart)
+    assert len(boxes) == 6
+    assert _overlapping(boxes) == []
+    assert plotting.chart_defects(chart) == []
+
+
+def test_end_labels_stay_apart_in_every_saved_format(tmp_path):
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, _rows({"TJK": 5.0, "KGZ": 5.01, "UZB": 4.99}))
+    plotting.save(chart, tmp_path, "close_ends", ["png", "svg"])
+    assert _overlapping(_end_label_boxes(chart)) == []
+
+
+def test_chart_defects_names_overlapping_labels_and_spaghetti():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    codes = catalogue.state_codes()[:8]
+    plotting.state_lines(chart.ax, _rows({c: 10.0 + i for i, c in enumerate(codes)}))
+    assert plotting.chart_defects(chart) == ["panel 1: 8 lines (more than 6)"]
+    for text in chart.ax.texts:  # pile the labels onto one another
+        text.xy = (1.0, 0.5)
+    chart.ax.artists[0].place = lambda renderer=None: None
+    assert "panel 1: line-end labels overlap" in plotting.chart_defects(chart)
+
+
+def test_state_bars_on_a_log_scale_draw_dots_not_bars():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    values = pd.Series({"TJK": 10_000_000.0, "KGZ": 7_000_000.0, "TKM": 50_000.0})
+    plotting.state_bars(chart.ax, values, value_format=lambda v: f"{v:g}", log=True,
+                        hollow=["TKM"])
+    assert chart.ax.get_xscale() == "log"
+    assert chart.ax.containers == [] and len(chart.ax.patches) == 0  # no bar at all
+    dots = [ln for ln in chart.ax.get_lines() if ln.get_marker() not in (None, "None", "")]
+    assert {(float(ln.get_xdata()[0]), ln.get_color()) for ln in dots} == {
+        (v, plotting.state_look(c)["color"]) for c, v in values.items()}
+    hollow = [ln for ln in dots if float(ln.get_xdata()[0]) == 50_000.0]
+    assert hollow[0].get_markerfacecolor() == "white"
+    # Each value label starts past its dot: no marker hides a label.
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    labels = {t.get_text(): t.get_window_extent(renderer) for t in chart.ax.texts}
+    for ln in dots:
+        dot = ln.get_window_extent(renderer)
+        label = labels[f"{float(ln.get_xdata()[0]):g}"]
+        assert label.x0 >= dot.x1 - 0.5
+        assert label.y0 < dot.y1 and dot.y0 < label.y1  # on the dot's row
+
+
+def test_state_bars_on_an_axis_already_log_switch_to_dots():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    chart.ax.set_xscale("log")
+    plotting.state_bars(chart.ax, pd.Series({"TJK": 100.0, "KGZ": 10.0}))
+    assert chart.ax.containers == []
+    assert len(chart.ax.get_lines()) >= 2
+
+
+def test_save_refuses_bars_on_a_log_scale(tmp_path):
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_bars(chart.ax, pd.Series({"TJK": 100.0, "KGZ": 10.0}))
+    chart.ax.set_xscale("log")
+    assert plotting.chart_defects(chart, draw=False) == ["panel 1: bars on a log scale"]
+    with pytest.raises(AnalysisError, match="linear scale"):
+        plotting.save(chart, tmp_path, "log_bars", ["png"])
+    assert not (tmp_path / "log_bars.png").exists()
+
+
+def test_panel_groups_split_states_evenly_at_most_six_per_panel():
+    codes = catalogue.state_codes()
+    assert plotting.panel_groups(codes[:6]) == [plotting.in_catalogue_order(codes[:6])]
+    groups = plotting.panel_groups(reversed(codes[:10]))
+    assert [len(g) for g in groups] == [5, 5]
+    assert sum(groups, []) == plotting.in_catalogue_order(codes[:10])
+    assert [len(g) for g in plotting.panel_groups(codes)] == [5, 4, 4]
+    assert plotting.panel_groups([]) == []
+
+
+def test_small_multiples_put_at_most_six_lines_per_panel_on_shared_y_limits():
+    codes = catalogue.state_codes()[:10]
+    frame = _rows({c: 10.0 * (i + 1) ** 2 for i, c in enumerate(codes)})
+    groups = plotting.panel_groups(codes)
+    chart = plotting.new_chart("t", "s", "Source: x.", nrows=len(groups) + 1, sharex=True)
+    drawn = plotting.small_multiples(chart.axes.flat, frame, groups=groups)
+    assert drawn == groups
+    used = list(chart.axes.flat)[:2]
+    assert [len([ln for ln in ax.get_lines() if not ln.get_label().startswith("_")])
+            for ax in used] == [5, 5]
+    assert used[0].get_ylim() == used[1].get_ylim()
+    low, high = used[0].get_ylim()
+    assert low <= frame["value"].min() and high >= frame["value"].max()
+    assert not chart.axes.flat[2].axison  # the spare panel is switched off
+    assert plotting.chart_defects(chart) == []
+    assert _overlapping(_end_label_boxes(chart)) == []
+
+
+def test_small_multiples_refuse_too_many_lines_or_too_few_axes():
+    codes = catalogue.state_codes()[:8]
+    frame = _rows({c: 1.0 for c in codes})
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    with pytest.raises(AnalysisError, match="2 panels of states but 1 axes"):
+        plotting.small_multiples(chart.axes.flat, frame)
+    with pytest.raises(AnalysisError, match="at most 6 lines"):
+        plotting.small_multiples(chart.axes.flat, frame, groups=[codes])
+
+
+def test_year_marks_are_labelled_and_a_late_one_labels_to_its_left():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, _rows({"TJK": 1.0}, years=range(2000, 2025)))
+    plotting.mark_years(chart.ax, {2005: "Meeting (2005)", 2022: "war and sanctions"})
+    marks = {t.get_text(): t for t in chart.ax.texts if t.get_text() != "Tajikistan"}
+    assert set(marks) == {"Meeting (2005)", "war and sanctions"}
+    assert marks["Meeting (2005)"].get_ha() == "left"
+    assert marks["war and sanctions"].get_ha() == "right"
