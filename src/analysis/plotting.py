@@ -652,18 +652,18 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
                 markeredgecolor="#000000", markersize=5, label=reference_label)
         if reference_label:
             ax.legend(loc="best")  # clear of the bars, markers and value labels
-    if horizontal and not dots:
+    if horizontal:  # room for the value labels (on a log axis, in decades: shared axes agree)
         ax.margins(x=0.15)
     elif dots:
-        lo, hi = (float(np.nanmin(values)), float(np.nanmax(values))) if len(values) else (1, 10)
-        if lo > 0:  # room for the labels after the largest dot, in decades
-            (ax.set_xlim if horizontal else ax.set_ylim)(lo / 2, hi * 8)
+        ax.margins(y=0.15)
 
 
 def _state_dots(ax, values: pd.Series, positions, hollow, horizontal: bool) -> None:
     """`state_bars` on a log scale: one dot per state (its colour and marker, hollow for
     few-case values) on a faint guide line, and a log value axis."""
     (ax.set_xscale if horizontal else ax.set_yscale)("log")
+    # Half a row of room above and below, as bars have: no dot sits on the axis line.
+    (ax.set_ylim if horizontal else ax.set_xlim)(-0.6, len(values) - 0.4)
     for pos, (code, v) in zip(positions, values.items(), strict=True):
         look = state_look(code)
         guide = ax.axhline if horizontal else ax.axvline
