@@ -269,12 +269,16 @@ def new_chart(title: str, subtitle: str, source: str, *, kind: str = "Chart", nr
     return Chart(fig, axes, title, subtitle, source, kind)
 
 
-def no_data(ax, what: str) -> None:
-    """Mark an empty panel: the chart says there is no data instead of filling anything in."""
+def no_data(ax, what: str, *, headline: str = "No data available") -> None:
+    """Mark an empty panel: the chart says there is no data instead of filling anything in
+    (`headline` in bold, then `what`)."""
     ax.cla()
     ax.set_axis_off()
-    ax.text(0.5, 0.5, f"No data available\n{what}", ha="center", va="center", fontsize=10,
-            color=MUTED, transform=ax.transAxes, wrap=True)
+    ax.text(0.5, 0.5, f"{what}", ha="center", va="top", fontsize=10, color=MUTED,
+            transform=ax.transAxes, wrap=True, linespacing=1.4)
+    ax.annotate(headline, (0.5, 0.5), xycoords="axes fraction", xytext=(0, 6),
+                textcoords="offset points", ha="center", va="bottom", fontsize=11,
+                fontweight="bold", color=MUTED)
 
 
 def thousands(x, _pos=None) -> str:
