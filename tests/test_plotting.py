@@ -377,3 +377,18 @@ def test_year_marks_are_labelled_and_a_late_one_labels_to_its_left():
     assert set(marks) == {"Meeting (2005)", "war and sanctions"}
     assert marks["Meeting (2005)"].get_ha() == "left"
     assert marks["war and sanctions"].get_ha() == "right"
+
+
+def test_a_line_that_stops_early_names_its_last_year_in_every_panel():
+    codes = catalogue.state_codes()[:8]
+    frame = _rows({c: 10.0 for c in codes}, years=(2018, 2019, 2020))
+    early = codes[-1]  # in the second panel, where no line reaches 2020 without it
+    frame = frame[~((frame["iso3"] == early) & (frame["year"] == 2020))]
+    frame = frame[~(frame["iso3"].isin(codes[4:-1]) & (frame["year"] == 2020))]
+    chart = plotting.new_chart("t", "s", "Source: x.", ncols=2)
+    plotting.small_multiples(chart.axes.flat, frame)
+    labels = {t.get_text() for t in chart.axes[0, 1].texts}
+    name = plotting.state_look(early)["label"]
+    assert f"{name} (to 2019)" in labels
+    first = {t.get_text() for t in chart.axes[0, 0].texts}
+    assert {plotting.state_look(c)["label"] for c in codes[:4]} == first

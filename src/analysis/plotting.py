@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
+from matplotlib.colors import to_rgb
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -401,8 +402,9 @@ def small_multiples(axes, frame: pd.DataFrame, *, groups: Sequence[Sequence[str]
         lows, highs = zip(*(ax.get_ylim() for ax, _rows in with_lines), strict=True)
         for ax, _rows in with_lines:
             ax.set_ylim(min(lows), max(highs))
-    for ax, rows in with_lines:
-        _label_ends(ax, _line_ends(rows, x, y), autoscale=False)
+    latest = frame.dropna(subset=[y])[x].max() if with_lines else None
+    for ax, rows in with_lines:  # "(to 2017)": a line stopping before any other panel's
+        _label_ends(ax, _line_ends(rows, x, y, latest), autoscale=False)
     return drawn
 
 
@@ -422,7 +424,9 @@ def mark_flags(ax, rows: pd.DataFrame, x: str = "year", y: str = "value",
         ax.plot(row[x], row[y], marker="|", markersize=14, markeredgewidth=2,
                 color="#000000", linestyle="none", zorder=5)
         ax.annotate("break", (row[x], row[y]), xytext=(3, 6), textcoords="offset points",
-                    fontsize=6.5, color="#000000")
+                    fontsize=6.5, color="#000000", zorder=6,  # above lines and markers
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3,
+                          "alpha": 0.85})
     few = rows[rows["flag"] == "U"]
     if not few.empty:
         look = look or {"color": MUTED, "marker": "o"}
@@ -445,18 +449,26 @@ def break_gaps(rows: pd.DataFrame, y: str = "value") -> pd.DataFrame:
     return pd.concat([rows, fillers], ignore_index=True).sort_values("year")
 
 
-def _line_ends(frame: pd.DataFrame, x: str = "year", y: str = "value"
+def _line_ends(frame: pd.DataFrame, x: str = "year", y: str = "value", latest=None
                ) -> list[tuple[float, str, str, object]]:
-    """(last value, label, colour, last x) of each state's line, in catalogue order."""
+    """(last value, label, colour, last x) of each state's line, in catalogue order. A yearly
+    line that stops before the others is labelled with its last year ("Pakistan (to 2022)"),
+    since its label sits at the right edge, beyond the line's end."""
     ends = []
-    for iso3 in in_catalogue_order(frame["iso3"]):
-        rows = frame[frame["iso3"] == iso3].dropna(subset=[y]).sort_values(x)
-        if rows.empty:
-            continue
+    present = frame.dropna(subset=[y])
+    if latest is None and not present.empty:
+        latest = present[x].max()
+    for iso3 in in_catalogue_order(present["iso3"]):
+        rows = present[present["iso3"] == iso3].sort_values(x)
         look = state_look(iso3)
         last = rows.iloc[-1]
-        ends.append((float(last[y]), look["label"], look["color"], last[x]))
+        ends.append((float(last[y]), _ended(look["label"], last[x], latest, x),
+                     look["color"], last[x]))
     return ends
+
+
+def _ended(label: str, last, latest, x: str) -> str:
+    return f"{label} (to {int(last)})" if x == "year" and last < latest else label
 
 
 def spread_labels(wanted: Sequence[float], gap: float, low: float = 0.0,
@@ -534,6 +546,12 @@ class _EndLabels(Artist):
         return None
 
 
+def _label_colour(colour: str) -> str:
+    """A line's colour for its label, but a light grey reads badly as text: dark grey then."""
+    r, g, b = to_rgb(colour)
+    return MUTED if r == g == b and r > 0.5 else colour
+
+
 def _label_ends(ax, ends: list[tuple[float, str, str, object]], *,
                 autoscale: bool = True) -> None:
     """Names at the right end of lines, spread apart so they never overlap (placed again when
@@ -546,7 +564,7 @@ def _label_ends(ax, ends: list[tuple[float, str, str, object]], *,
     labels = [ax.annotate(label, xy=(1.0, 0.5), xycoords="axes fraction", xytext=(4, 0),
                           textcoords="offset points", va="center", ha="left",
                           fontsize=END_LABEL_PT,
-                          color=colour if colour != OTHER_COLOUR else MUTED,
+                          color=_label_colour(colour),
                           annotation_clip=False)
               for _value, label, colour, _x in ends]
     placer = _EndLabels(ax, labels, [(x, value) for value, _l, _c, x in ends])
@@ -585,6 +603,8 @@ def lines_from_wide(ax, wide: pd.DataFrame, looks: dict[str, dict], *,
                 linestyle=look.get("linestyle", "-"), label=look.get("label", col))
         ends.append((float(series.iloc[-1]), look.get("label", col), look["color"],
                      series.index[-1]))
+    latest = max((x for _v, _l, _c, x in ends), default=None)
+    ends = [(v, _ended(label, x, latest, "year"), colour, x) for v, label, colour, x in ends]
     if label_ends and ends:
         _label_ends(ax, ends)
 
