@@ -392,3 +392,18 @@ def test_a_line_that_stops_early_names_its_last_year_in_every_panel():
     assert f"{name} (to 2019)" in labels
     first = {t.get_text() for t in chart.axes[0, 0].texts}
     assert {plotting.state_look(c)["label"] for c in codes[:4]} == first
+
+
+def test_year_marks_whose_labels_would_touch_go_a_row_lower():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, _rows({"TJK": 1.0}, years=range(1990, 2024)))
+    plotting.mark_years(chart.ax, {2015: "rouble's fall", 2020: "pandemic",
+                                   2022: "war and sanctions", 1995: "early"})
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in chart.ax.texts
+             if t.get_text() != "Tajikistan"]
+    assert len(boxes) == 4
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    axes_box = chart.ax.get_window_extent(renderer)
+    assert all(axes_box.x0 <= b.x0 and b.x1 <= axes_box.x1 for b in boxes)

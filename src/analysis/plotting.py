@@ -783,24 +783,32 @@ def category_looks(categories: Sequence[str]) -> dict[str, dict]:
 
 
 def mark_years(ax, years: dict[int, str]) -> None:
-    """Dashed vertical lines with short labels (the meeting, a shock, a break); labels of
-    years close together are staggered downwards."""
-    previous = None
-    drop = 0
+    """Dashed vertical lines with short labels (the meeting, a shock, a break). A line in the
+    right fifth gets its label on its left, clear of the line-end labels; a label that would
+    run into another one goes a row lower."""
     ax.relim()
     ax.autoscale_view(scaley=False)
     left, right = ax.get_xlim()
+    span = right - left if right > left else 1.0
+    # A label's width as a share of the axes (7 pt text; the layout may still narrow the axes).
+    width_pt = max(ax.get_window_extent().width * 72 / ax.figure.dpi, 1.0)
+    rows: list[list[tuple[float, float]]] = []
     for year in sorted(years):
-        drop = drop + 1 if previous is not None and year - previous < 5 else 0
         ax.axvline(year, color="#555555", linestyle="--", linewidth=0.8, zorder=0)
-        # A line in the right fifth gets its label on its left, clear of the line-end labels.
-        on_left = right > left and (year - left) / (right - left) > 0.8
+        at = (year - left) / span
+        on_left = at > 0.8
+        wide = (len(years[year]) * 7 * 0.6 + 6) / width_pt * 1.2
+        extent = (at - wide, at) if on_left else (at, at + wide)
+        row = next((i for i, taken in enumerate(rows)
+                    if all(extent[1] <= a or extent[0] >= b for a, b in taken)), len(rows))
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(extent)
         ax.annotate(years[year], (year, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(-2 if on_left else 2, -2 - 10 * drop), textcoords="offset points",
+                    xytext=(-2 if on_left else 2, -2 - 10 * row), textcoords="offset points",
                     va="top", ha="right" if on_left else "left", fontsize=7, color="#444444",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
                     zorder=4)
-        previous = year
 
 
 def integer_years(ax, axis: str = "x") -> None:
