@@ -407,3 +407,26 @@ def test_year_marks_whose_labels_would_touch_go_a_row_lower():
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     axes_box = chart.ax.get_window_extent(renderer)
     assert all(axes_box.x0 <= b.x0 and b.x1 <= axes_box.x1 for b in boxes)
+
+
+def test_a_value_label_never_touches_its_reference_marker_at_the_final_size():
+    # Two narrow panels: a marker a bit beyond the bar's label, which the label, spaced for
+    # the axes before the layout, used to run into.
+    chart = plotting.new_chart("t", "s", "Source: x.", ncols=2, sharex=True)
+    values = pd.Series({"TJK": 62.6, "KGZ": 18.4, "UZB": 11.6, "AFG": 57.0})
+    reference = pd.Series({"TJK": 35.0, "KGZ": 32.0, "UZB": 29.0, "AFG": 63.0})
+    for ax in chart.axes.flat:
+        plotting.state_bars(ax, values, value_format=lambda v: f"{v:.1f}%", sort=False,
+                            reference=reference)
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    for ax in chart.axes.flat:
+        markers = [ln for ln in ax.get_lines() if ln.get_marker() == "D"
+                   and len(ln.get_xdata()) == len(values)][0]
+        half = 3.5 * renderer.points_to_pixels(1)
+        for (x, y), text in zip(zip(markers.get_xdata(), markers.get_ydata(), strict=True),
+                                [t for t in ax.texts if t.get_text().endswith("%")],
+                                strict=True):
+            mx, my = ax.transData.transform((x, y))
+            box = text.get_window_extent(renderer)
+            assert not (box.x0 - half < mx < box.x1 + half), text.get_text()

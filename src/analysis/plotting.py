@@ -658,18 +658,25 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
     else:
         ax.set_xticks(positions, names, rotation=30, ha="right")
     ref = reference.reindex(values.index) if reference is not None else None
-    for pos, v, at in zip(positions, values.to_numpy(), _label_positions(values, ref),
-                          strict=True):
+    placed = []
+    for pos, v, at, r in zip(positions, values.to_numpy(), _label_positions(values, ref),
+                             ref.to_numpy(dtype=float) if ref is not None
+                             else np.full(len(values), np.nan), strict=True):
         label = value_format(v)
         # With markers, room for half a marker: one just inside the bar's end sticks out.
         gap = 3 if ref is None and not dots else 7
         if horizontal:
-            ax.annotate(label, (at, pos), xytext=(gap if v >= 0 else -gap, 0),
-                        textcoords="offset points", va="center",
-                        ha="left" if v >= 0 else "right", fontsize=7.5)
+            text = ax.annotate(label, (at, pos), xytext=(gap if v >= 0 else -gap, 0),
+                               textcoords="offset points", va="center",
+                               ha="left" if v >= 0 else "right", fontsize=7.5)
         else:
-            ax.annotate(label, (pos, at), xytext=(0, gap - 1), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7.5)
+            text = ax.annotate(label, (pos, at), xytext=(0, gap - 1),
+                               textcoords="offset points", ha="center", va="bottom",
+                               fontsize=7.5)
+        if not np.isnan(r) and at != r:
+            placed.append((text, (r, pos) if horizontal else (pos, r)))
+    if placed:
+        ax.add_artist(_ClearOfMarkers(placed))
     if ref is not None:
         xy = (ref.to_numpy(), positions) if horizontal else (positions, ref.to_numpy())
         ax.plot(*xy, linestyle="none", marker="D", markerfacecolor="white",
@@ -680,6 +687,32 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
         ax.margins(x=0.15)
     elif dots:
         ax.margins(y=0.15)
+
+
+class _ClearOfMarkers(Artist):
+    """Moves a bar's value label past its reference marker when, drawn at the figure's final
+    size, the label would touch the marker (the marker's half-width of 5 pt plus 1 pt):
+    the label is then anchored at the marker, as `_label_positions` does for a marker just
+    beyond the bar. Draws nothing itself; drawn before the labels."""
+
+    def __init__(self, labels: list):
+        super().__init__()
+        self.set_zorder(-1e9)
+        self.set_in_layout(False)
+        self._labels = [(text, text.xy, marker) for text, marker in labels]
+
+    def draw(self, renderer):
+        for text, home, marker in self._labels:
+            text.xy = home
+            box = text.get_window_extent(renderer)
+            mx, my = text.axes.transData.transform(marker)
+            half = (5 / 2 + 1) * renderer.points_to_pixels(1)
+            if (box.x0 - half < mx < box.x1 + half) and (box.y0 - half < my < box.y1 + half):
+                text.xy = marker
+        self.stale = False
+
+    def get_tightbbox(self, renderer=None):
+        return None
 
 
 def _state_dots(ax, values: pd.Series, positions, hollow, horizontal: bool) -> None:
