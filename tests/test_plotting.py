@@ -441,3 +441,14 @@ def test_a_value_label_never_touches_its_reference_marker_at_the_final_size():
             assert not (box.x0 - half < mx < box.x1 + half), text.get_text()
             checked += 1
     assert checked == 18
+
+
+def test_a_line_ending_at_the_last_complete_year_has_not_stopped_early():
+    frame = pd.concat([_rows({"TJK": 5.0, "KGZ": 3.0}, years=(2022, 2023, 2024)),
+                       _rows({"UZB": 1.0}, years=(2021, 2022, 2023))])
+    frame = pd.concat([frame, pd.DataFrame({"iso3": ["TJK"], "year": [2025],
+                                            "value": [6.0]})])
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, frame, partial_year=2025)
+    labels = {t.get_text() for t in chart.ax.texts}
+    assert {"Tajikistan", "Kyrgyzstan", "Uzbekistan (to 2023)"} == labels

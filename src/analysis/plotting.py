@@ -331,7 +331,9 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
         drawn.append(iso3)
     if x == "year":
         integer_years(ax)
-    ends = _line_ends(frame[frame["iso3"].isin(drawn)], x, y)
+    # A line stopping at the last complete year has not stopped early.
+    latest = partial_year - 1 if partial_year is not None else None
+    ends = _line_ends(frame[frame["iso3"].isin(drawn)], x, y, latest)
     if label_ends and ends:
         _label_ends(ax, ends)
     if legend and drawn:
@@ -403,6 +405,8 @@ def small_multiples(axes, frame: pd.DataFrame, *, groups: Sequence[Sequence[str]
         for ax, _rows in with_lines:
             ax.set_ylim(min(lows), max(highs))
     latest = frame.dropna(subset=[y])[x].max() if with_lines else None
+    if state_lines_kw.get("partial_year") is not None:
+        latest = state_lines_kw["partial_year"] - 1
     for ax, rows in with_lines:  # "(to 2017)": a line stopping before any other panel's
         _label_ends(ax, _line_ends(rows, x, y, latest), autoscale=False)
     return drawn
