@@ -86,6 +86,42 @@ def test_every_theme_yields_figures_in_all_three_formats(report_run):
             + [c["data"]["csv"] for c in theme["charts"] if "data" in c])
 
 
+def test_every_chart_offers_its_data_as_csv_and_a_citation(report_run):
+    """Issue 13: beside each figure, the values drawn (publishing checked them against the
+    figure) with unit, flag, source and vintage; the indicator and corridor rows equal the
+    processed tables' cells; a citation names each provider in its requested form."""
+    paths, _result = report_run
+    summary_ = _summary(paths)
+    indicators = pd.read_parquet(paths.indicators)
+    corridors = pd.read_parquet(paths.corridors)
+    vintage = json.loads(paths.vintage_json.read_text(encoding="utf-8"))
+    citations = {e["citation"] for e in vintage.values() if e.get("citation")}
+    for entry in summary_["themes"] + summary_["countries"]:
+        for chart in entry["charts"]:
+            where = f"{entry.get('id') or entry.get('iso3')}: {chart['name']}"
+            assert "data" in chart, f"{where}: no data CSV"
+            csv = pd.read_csv(paths.reports / chart["data"]["csv"], keep_default_na=False,
+                              na_values=[""], dtype={"flag": str})
+            assert len(csv) == chart["data"]["rows"], where
+            assert list(csv.columns) == ["series", "iso3", "origin_iso3", "destination_iso3",
+                                         "year", "category", "value", "unit", "flag",
+                                         "source", "vintage"], where
+            assert csv["unit"].notna().all() and csv["vintage"].notna().all(), where
+            flag = csv["flag"].fillna("")
+            assert (csv["value"].isna() == (flag == "M")).all(), where
+            ind = csv[csv["category"].isna()].merge(indicators, left_on=["series", "iso3", "year"],
+                            right_on=["indicator", "iso3", "year"], suffixes=("", "_table"))
+            assert (ind["value"].fillna(-1) == ind["value_table"].fillna(-1)).all(), where
+            cor = csv.merge(corridors, left_on=["series", "origin_iso3", "destination_iso3",
+                                                "year"],
+                            right_on=["measure", "origin_iso3", "destination_iso3", "year"],
+                            suffixes=("", "_table"))
+            assert (cor["value"].fillna(-1) == cor["value_table"].fillna(-1)).all(), where
+            cited = [c for c in citations if c in chart["citation"]]
+            assert cited, f"{where}: citation {chart['citation']!r} names no provider"
+            assert chart["citation"].endswith(f"({chart['name']}).")
+
+
 def test_country_profiles_go_to_their_own_folders(report_run):
     paths, _result = report_run
     countries = {c["iso3"]: c for c in _summary(paths)["countries"]}

@@ -80,6 +80,8 @@ def cmd_catalog(args) -> int:
         paras = ", ".join(map(str, t.paragraphs))
         out.write(f"  {t.id:<22} remarks {paras:<9} {t.title}\n")
         out.write(f"  {'':<22} {t.notebook}; indicators: {', '.join(t.indicators) or '-'}\n")
+        if t.corridor_measures:
+            out.write(f"  {'':<22} corridor measures: {', '.join(t.corridor_measures)}\n")
     out.write("\nIndicators\n")
     for i in catalogue.INDICATORS:
         out.write(f"  {i.id:<31} {i.unit:<27} {i.provider:<9} {i.code}\n")
