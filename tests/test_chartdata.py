@@ -100,3 +100,19 @@ def test_corridor_breakdown_and_computed_rows_share_one_layout(session, tmp_path
         chartdata.tidy(share.drop(columns="source"), chart_source="", where="t")
     with pytest.raises(AnalysisError, match="needs an `indicator`, `measure` or `series`"):
         chartdata.tidy(pd.DataFrame({"value": [1]}), chart_source="", where="t")
+
+
+def test_one_frame_may_mix_indicator_rows_and_computed_rows(session):
+    frame = session.indicators("remittances_received_usd")
+    frame = frame[(frame["iso3"] == "TJK") & frame["year"].isin([2019, 2020])]
+    ratio = pd.DataFrame({"series": ["per_migrant"], "unit": ["US$ per migrant"],
+                          "value": [1234.5], "source": ["our computation"], "iso3": ["TJK"],
+                          "year": [2020]})
+    mixed = pd.concat([frame, ratio], ignore_index=True)
+    rows = chartdata.tidy(mixed, chart_source="Source: X.", where="t", paths=session.paths)
+    assert rows["series"].tolist() == ["remittances_received_usd"] * 2 + ["per_migrant"]
+    assert rows["unit"].tolist() == ["current US$"] * 2 + ["US$ per migrant"]
+    assert rows["vintage"].iloc[2] == "X."
+    assert rows["value"].iloc[:2].tolist() == frame["value"].tolist()
+    with pytest.raises(AnalysisError, match="row 0 names no indicator, series"):
+        chartdata.tidy(mixed.assign(indicator=None, series=None), chart_source="", where="t")

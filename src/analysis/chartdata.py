@@ -61,8 +61,11 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
     if not isinstance(frame, pd.DataFrame):
         raise AnalysisError(f"{where}: data= must be a DataFrame of the values drawn, "
                             f"not {type(frame).__name__}")
-    out = pd.DataFrame(index=frame.index)
     table = _breakdown_of(frame)
+    ids = [c for c in ("indicator", "measure", "series") if c in frame.columns]
+    if len(ids) > 1 and table is None:  # rows of several kinds, e.g. an indicator and a ratio
+        return _tidy_mixed(frame, ids, chart_source=chart_source, where=where, paths=paths)
+    out = pd.DataFrame(index=frame.index)
     if "indicator" in frame.columns and table is None:
         out["series"] = frame["indicator"]
         out["iso3"] = frame.get("iso3")
@@ -117,6 +120,22 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
     out["flag"] = out["flag"].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _tidy_mixed(frame: pd.DataFrame, ids: list[str], **kw) -> pd.DataFrame:
+    """Each row by the first of `ids` it names, in the frame's order."""
+    kind = pd.Series(None, index=frame.index, dtype=object)
+    for column in reversed(ids):
+        kind = kind.mask(frame[column].notna(), column)
+    if kind.isna().any():
+        row = int(kind.isna().to_numpy().nonzero()[0][0])
+        raise AnalysisError(f"{kw['where']}: data= row {row} names no {', '.join(ids)}")
+    parts = []
+    for column in ids:
+        rows = frame[kind == column].drop(columns=[c for c in ids if c != column])
+        if not rows.empty:
+            parts.append(tidy(rows, **kw).set_axis(rows.index))
+    return pd.concat(parts).loc[frame.index].reset_index(drop=True)
 
 
 def _unit_or(indicator: str, default: str) -> str:
