@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 SNAPSHOT_FLAG := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)",)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data fetch build report test lint lab bench bench-fetch clean strip-notebooks chromium check-page
+.PHONY: help setup data fetch build report test lint lab bench bench-fetch clean strip-notebooks chromium check-page contact-sheet
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -62,6 +62,9 @@ chromium: ## install Debian's chromium when it is missing (for check-page and it
 
 check-page: setup chromium ## open reports/index.html in headless Chromium; fail on broken images, links, console errors
 	$(PY) -m analysis.pagecheck reports/index.html --screenshot reports/page.png
+
+contact-sheet: setup ## every figure PNG of reports/ on contact sheets (reports/contact_sheet_*.png) for review
+	$(PY) benchmarks/contact_sheet.py reports
 
 strip-notebooks: setup ## remove outputs and execution counts from notebooks/ before a commit
 	$(PY) -m jupyter nbconvert --log-level=WARN --clear-output --inplace notebooks/*.ipynb

@@ -214,3 +214,241 @@ def test_state_bars_without_reference_label_the_bar_end():
                         value_format=lambda v: f"{v:g}")
     # Sorted ascending, drawn bottom-up: KGZ first.
     assert _value_labels(chart.ax) == {"1": (1.0, 0), "3": (3.0, 1)}
+
+
+# ---------------------------------------------------------------------------
+# Slide-ready charts: end labels, log scales, small multiples, year marks
+# ---------------------------------------------------------------------------
+
+
+def _rows(ends: dict[str, float], years=(2015, 2016, 2017)) -> pd.DataFrame:
+    """One line per state, ending at the value given."""
+    out = []
+    for iso3, end in ends.items():
+        for i, year in enumerate(years):
+            out.append({"iso3": iso3, "year": year, "value": end * (0.8 + 0.1 * i) / 1.0})
+    frame = pd.DataFrame(out)
+    last = frame["year"] == max(years)
+    frame.loc[last, "value"] = frame.loc[last, "iso3"].map(ends)
+    return frame
+
+
+def _end_label_boxes(chart):
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    names = {plotting.state_look(s.iso3)["label"] for s in catalogue.STATES}
+    return [t.get_window_extent(renderer) for ax in chart.fig.axes for t in ax.texts
+            if t.get_text() in names]
+
+
+def _overlapping(boxes):
+    boxes = sorted(boxes, key=lambda b: b.y0)
+    return [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if b.y0 < a.y1 - 0.01
+            and a.x0 < b.x1 and b.x0 < a.x1]
+
+
+def test_spread_labels_keeps_labels_apart_near_their_lines():
+    assert plotting.spread_labels([0.1, 0.5, 0.9], 0.05) == [0.1, 0.5, 0.9]  # room: unmoved
+    placed = plotting.spread_labels([0.50, 0.51, 0.49, 0.2], 0.05)
+    ordered = sorted(placed)
+    assert all(b - a >= 0.05 - 1e-9 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert placed[2] < placed[0] < placed[1]  # the order of the values is kept
+    assert placed[3] == 0.2
+    assert sum(placed[:3]) / 3 == pytest.approx(0.5)  # the block is centred on its lines
+    top = plotting.spread_labels([0.99, 1.0, 1.0], 0.1, 0.0, 1.0)
+    assert max(top) == pytest.approx(1.0) and min(top) == pytest.approx(0.8)
+
+
+def test_end_labels_do_not_overlap_for_close_end_values():
+    # Six lines ending within 1% of each other, in a small panel of a 3x2 figure: the
+    # constrained layout shrinks the axes after the lines are drawn (labels spaced for the
+    # axes' size before the layout overlapped by 2-3 pixels here).
+    chart = plotting.new_chart("t", "s", "Source: x.", nrows=3, ncols=2, size=(8, 2.4))
+    ends = {"TJK": 100.0, "KGZ": 100.5, "UZB": 99.8, "KAZ": 100.2, "TKM": 100.1, "AFG": 10.0}
+    plotting.state_lines(chart.axes[0, 0], _rows(ends))
+    boxes = _end_label_boxes(chart)
+    assert len(boxes) == 6
+    assert _overlapping(boxes) == []
+    assert plotting.chart_defects(chart) == []
+
+
+def test_end_labels_stay_apart_in_every_saved_format(tmp_path):
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, _rows({"TJK": 5.0, "KGZ": 5.01, "UZB": 4.99}))
+    plotting.save(chart, tmp_path, "close_ends", ["png", "svg"])
+    assert _overlapping(_end_label_boxes(chart)) == []
+
+
+def test_chart_defects_names_overlapping_labels_and_spaghetti():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    codes = catalogue.state_codes()[:8]
+    plotting.state_lines(chart.ax, _rows({c: 10.0 + i for i, c in enumerate(codes)}))
+    assert plotting.chart_defects(chart) == ["panel 1: 8 lines (more than 6)"]
+    for text in chart.ax.texts:  # pile the labels onto one another
+        text.xy = (1.0, 0.5)
+    chart.ax.artists[0].place = lambda renderer=None: None
+    assert "panel 1: line-end labels overlap" in plotting.chart_defects(chart)
+
+
+def test_state_bars_on_a_log_scale_draw_dots_not_bars():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    values = pd.Series({"TJK": 10_000_000.0, "KGZ": 7_000_000.0, "TKM": 50_000.0})
+    plotting.state_bars(chart.ax, values, value_format=lambda v: f"{v:g}", log=True,
+                        hollow=["TKM"])
+    assert chart.ax.get_xscale() == "log"
+    assert chart.ax.containers == [] and len(chart.ax.patches) == 0  # no bar at all
+    dots = [ln for ln in chart.ax.get_lines() if ln.get_marker() not in (None, "None", "")]
+    assert {(float(ln.get_xdata()[0]), ln.get_color()) for ln in dots} == {
+        (v, plotting.state_look(c)["color"]) for c, v in values.items()}
+    hollow = [ln for ln in dots if float(ln.get_xdata()[0]) == 50_000.0]
+    assert hollow[0].get_markerfacecolor() == "white"
+    # Each value label starts past its dot: no marker hides a label.
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    labels = {t.get_text(): t.get_window_extent(renderer) for t in chart.ax.texts}
+    for ln in dots:
+        dot = ln.get_window_extent(renderer)
+        label = labels[f"{float(ln.get_xdata()[0]):g}"]
+        assert label.x0 >= dot.x1 - 0.5
+        assert label.y0 < dot.y1 and dot.y0 < label.y1  # on the dot's row
+
+
+def test_state_bars_on_an_axis_already_log_switch_to_dots():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    chart.ax.set_xscale("log")
+    plotting.state_bars(chart.ax, pd.Series({"TJK": 100.0, "KGZ": 10.0}))
+    assert chart.ax.containers == []
+    assert len(chart.ax.get_lines()) >= 2
+
+
+def test_save_refuses_bars_on_a_log_scale(tmp_path):
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_bars(chart.ax, pd.Series({"TJK": 100.0, "KGZ": 10.0}))
+    chart.ax.set_xscale("log")
+    assert plotting.chart_defects(chart, draw=False) == ["panel 1: bars on a log scale"]
+    with pytest.raises(AnalysisError, match="linear scale"):
+        plotting.save(chart, tmp_path, "log_bars", ["png"])
+    assert not (tmp_path / "log_bars.png").exists()
+
+
+def test_panel_groups_split_states_evenly_at_most_six_per_panel():
+    codes = catalogue.state_codes()
+    assert plotting.panel_groups(codes[:6]) == [plotting.in_catalogue_order(codes[:6])]
+    groups = plotting.panel_groups(reversed(codes[:10]))
+    assert [len(g) for g in groups] == [5, 5]
+    assert sum(groups, []) == plotting.in_catalogue_order(codes[:10])
+    assert [len(g) for g in plotting.panel_groups(codes)] == [5, 4, 4]
+    assert plotting.panel_groups([]) == []
+
+
+def test_small_multiples_put_at_most_six_lines_per_panel_on_shared_y_limits():
+    codes = catalogue.state_codes()[:10]
+    frame = _rows({c: 10.0 * (i + 1) ** 2 for i, c in enumerate(codes)})
+    groups = plotting.panel_groups(codes)
+    chart = plotting.new_chart("t", "s", "Source: x.", nrows=len(groups) + 1, sharex=True)
+    drawn = plotting.small_multiples(chart.axes.flat, frame, groups=groups)
+    assert drawn == groups
+    used = list(chart.axes.flat)[:2]
+    assert [len([ln for ln in ax.get_lines() if not ln.get_label().startswith("_")])
+            for ax in used] == [5, 5]
+    assert used[0].get_ylim() == used[1].get_ylim()
+    low, high = used[0].get_ylim()
+    assert low <= frame["value"].min() and high >= frame["value"].max()
+    assert not chart.axes.flat[2].axison  # the spare panel is switched off
+    assert plotting.chart_defects(chart) == []
+    assert _overlapping(_end_label_boxes(chart)) == []
+
+
+def test_small_multiples_refuse_too_many_lines_or_too_few_axes():
+    codes = catalogue.state_codes()[:8]
+    frame = _rows({c: 1.0 for c in codes})
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    with pytest.raises(AnalysisError, match="2 panels of states but 1 axes"):
+        plotting.small_multiples(chart.axes.flat, frame)
+    with pytest.raises(AnalysisError, match="at most 6 lines"):
+        plotting.small_multiples(chart.axes.flat, frame, groups=[codes])
+
+
+def test_year_marks_are_labelled_and_a_late_one_labels_to_its_left():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, _rows({"TJK": 1.0}, years=range(2000, 2025)))
+    plotting.mark_years(chart.ax, {2005: "Meeting (2005)", 2022: "war and sanctions"})
+    marks = {t.get_text(): t for t in chart.ax.texts if t.get_text() != "Tajikistan"}
+    assert set(marks) == {"Meeting (2005)", "war and sanctions"}
+    assert marks["Meeting (2005)"].get_ha() == "left"
+    assert marks["war and sanctions"].get_ha() == "right"
+
+
+def test_a_line_that_stops_early_names_its_last_year_in_every_panel():
+    codes = catalogue.state_codes()[:8]
+    frame = _rows({c: 10.0 for c in codes}, years=(2018, 2019, 2020))
+    early = codes[-1]  # in the second panel, where no line reaches 2020 without it
+    frame = frame[~((frame["iso3"] == early) & (frame["year"] == 2020))]
+    frame = frame[~(frame["iso3"].isin(codes[4:-1]) & (frame["year"] == 2020))]
+    chart = plotting.new_chart("t", "s", "Source: x.", ncols=2)
+    plotting.small_multiples(chart.axes.flat, frame)
+    labels = {t.get_text() for t in chart.axes[0, 1].texts}
+    name = plotting.state_look(early)["label"]
+    assert f"{name} (to 2019)" in labels
+    first = {t.get_text() for t in chart.axes[0, 0].texts}
+    assert {plotting.state_look(c)["label"] for c in codes[:4]} == first
+
+
+def test_year_marks_whose_labels_would_touch_go_a_row_lower():
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, _rows({"TJK": 1.0}, years=range(1990, 2024)))
+    plotting.mark_years(chart.ax, {2015: "rouble's fall", 2020: "pandemic",
+                                   2022: "war and sanctions", 1995: "early"})
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in chart.ax.texts
+             if t.get_text() != "Tajikistan"]
+    assert len(boxes) == 4
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    axes_box = chart.ax.get_window_extent(renderer)
+    assert all(axes_box.x0 <= b.x0 and b.x1 <= axes_box.x1 for b in boxes)
+
+
+def test_a_value_label_never_touches_its_reference_marker_at_the_final_size():
+    # The rates of asylum_recognition_rates (2024 against 2015) in two panels sharing x:
+    # Kyrgyzstan's label (18.4%, 2015 at 32%), spaced for the axes before the layout
+    # narrowed them, ran into the 2015 diamond.
+    panels = [{"AFG": (62.6, 35), "IRN": (57.0, 63), "TKM": (43.4, None), "PAK": (27.2, 16),
+               "TJK": (25.1, 24), "TUR": (21.6, 18), "KGZ": (18.4, 32), "AZE": (14.1, 17),
+               "KAZ": (13.2, 19.5), "UZB": (11.6, 29)},
+              {"AFG": (82.7, 58), "IRN": (58.8, 65), "TKM": (44.8, None), "PAK": (30.5, 26),
+               "TJK": (29.1, 31), "TUR": (22.7, 24), "KGZ": (19.4, 36), "AZE": (16.9, 22.5),
+               "KAZ": (14.1, 24), "UZB": (12.0, 36)}]
+    chart = plotting.new_chart("t", "s", "Source: x.", ncols=2, sharex=True, size=(8, 3.9))
+    for ax, rates in zip(chart.axes.flat, panels, strict=True):
+        values = pd.Series({k: now for k, (now, _then) in rates.items()}).sort_values()
+        reference = pd.Series({k: then for k, (_now, then) in rates.items() if then})
+        plotting.state_bars(ax, values, value_format=lambda v: f"{v:.1f}%", sort=False,
+                            reference=reference, reference_label="2015")
+    chart.fig.canvas.draw()
+    renderer = chart.fig.canvas.get_renderer()
+    half = (5 / 2 + 0.5) * renderer.points_to_pixels(1)
+    checked = 0
+    for ax in chart.axes.flat:
+        markers = [ln for ln in ax.get_lines() if ln.get_marker() == "D"
+                   and len(ln.get_xdata()) > 1][0]
+        for x, y in zip(markers.get_xdata(), markers.get_ydata(), strict=True):
+            if pd.isna(x):
+                continue
+            text = [t for t in ax.texts if t.get_text().endswith("%") and t.xy[1] == y][0]
+            mx, _my = ax.transData.transform((x, y))
+            box = text.get_window_extent(renderer)
+            assert not (box.x0 - half < mx < box.x1 + half), text.get_text()
+            checked += 1
+    assert checked == 18
+
+
+def test_a_line_ending_at_the_last_complete_year_has_not_stopped_early():
+    frame = pd.concat([_rows({"TJK": 5.0, "KGZ": 3.0}, years=(2022, 2023, 2024)),
+                       _rows({"UZB": 1.0}, years=(2021, 2022, 2023))])
+    frame = pd.concat([frame, pd.DataFrame({"iso3": ["TJK"], "year": [2025],
+                                            "value": [6.0]})])
+    chart = plotting.new_chart("t", "s", "Source: x.")
+    plotting.state_lines(chart.ax, frame, partial_year=2025)
+    labels = {t.get_text() for t in chart.ax.texts}
+    assert {"Tajikistan", "Kyrgyzstan", "Uzbekistan (to 2023)"} == labels

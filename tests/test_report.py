@@ -350,7 +350,9 @@ def test_reentry_bans_chart_says_no_data_without_a_file(report_run):
     chart = next(c for c in theme["charts"] if c["name"] == "reentry_bans")
     assert "no open dataset" in chart["caption"].lower()
     svg = (paths.reports / chart["files"]["svg"]).read_text(encoding="utf-8")
-    assert "No data available" in svg
+    # In words for a reader: no open dataset, and how an analyst can supply figures.
+    assert "No open dataset counts re-entry bans" in svg
+    assert "An analyst who holds figures from a named source" in svg
 
 
 # ---------------------------------------------------------------------------

@@ -669,6 +669,13 @@ OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
                     "idps", only_zero=True,
                     label="a zero where UNHCR runs no operation for internally displaced "
                     "people: not reported"),
+    ObservationNote("M", "UNHCR publishes 0 for stateless people where it has no figure: its "
+                    "statelessness statistics cover only countries with data, so a zero is not "
+                    "a count of none (Uzbekistan: 0 for 2008-2013, then 86,703 in 2014; the "
+                    "United States: 0 in most years)", "UNHCR Refugee Data Finder, "
+                    "methodology: stateless persons; UNHCR Global Trends annex tables",
+                    "stateless", only_zero=True,
+                    label="a zero where UNHCR has no figure on stateless people: not reported"),
     # -- real but exceptional values --------------------------------------------------------
     ObservationNote("", "likely the departure of Karabakh's Armenian population in late "
                     "September 2023 (UNHCR counted 115,183 refugees who fled Karabakh to "

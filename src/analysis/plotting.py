@@ -22,6 +22,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.colors import to_rgb
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -267,12 +270,16 @@ def new_chart(title: str, subtitle: str, source: str, *, kind: str = "Chart", nr
     return Chart(fig, axes, title, subtitle, source, kind)
 
 
-def no_data(ax, what: str) -> None:
-    """Mark an empty panel: the chart says there is no data instead of filling anything in."""
+def no_data(ax, what: str, *, headline: str = "No data available") -> None:
+    """Mark an empty panel: the chart says there is no data instead of filling anything in
+    (`headline` in bold, then `what`)."""
     ax.cla()
     ax.set_axis_off()
-    ax.text(0.5, 0.5, f"No data available\n{what}", ha="center", va="center", fontsize=10,
-            color=MUTED, transform=ax.transAxes, wrap=True)
+    ax.text(0.5, 0.5, f"{what}", ha="center", va="top", fontsize=10, color=MUTED,
+            transform=ax.transAxes, wrap=True, linespacing=1.4)
+    ax.annotate(headline, (0.5, 0.5), xycoords="axes fraction", xytext=(0, 6),
+                textcoords="offset points", ha="center", va="bottom", fontsize=11,
+                fontweight="bold", color=MUTED)
 
 
 def thousands(x, _pos=None) -> str:
@@ -300,7 +307,6 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
     elif yscale:
         ax.set_yscale(yscale)
     drawn = []
-    ends = []
     for iso3 in in_catalogue_order(frame["iso3"]):
         rows = frame[frame["iso3"] == iso3].dropna(subset=[y]).sort_values(x)
         if rows.empty:
@@ -322,15 +328,87 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
             ax.plot(part[x], part[y], linestyle="none", marker=look["marker"],
                     markerfacecolor="white", color=look["color"])
         mark_flags(ax, rows, x, y, look)
-        last = rows.dropna(subset=[y]).iloc[-1]
-        ends.append((float(last[y]), look["label"], look["color"], last[x]))
         drawn.append(iso3)
     if x == "year":
         integer_years(ax)
+    # A line stopping at the last complete year has not stopped early.
+    latest = partial_year - 1 if partial_year is not None else None
+    ends = _line_ends(frame[frame["iso3"].isin(drawn)], x, y, latest)
     if label_ends and ends:
         _label_ends(ax, ends)
     if legend and drawn:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    return drawn
+
+
+# More lines than this in one panel is spaghetti: split them into small multiples.
+MAX_LINES = 6
+
+
+def panel_groups(codes: Iterable[str], max_lines: int = MAX_LINES) -> list[list[str]]:
+    """States split into as few panels as keep each at `max_lines` or fewer, in catalogue
+    order and of near-equal size (10 states: two panels of 5)."""
+    codes = in_catalogue_order(codes)
+    if not codes:
+        return []
+    if max_lines < 1:
+        raise AnalysisError(f"panel_groups: max_lines must be at least 1, not {max_lines}")
+    panels = -(-len(codes) // max_lines)
+    size, extra = divmod(len(codes), panels)
+    out, start = [], 0
+    for n in range(panels):
+        stop = start + size + (n < extra)
+        out.append(codes[start:stop])
+        start = stop
+    return out
+
+
+def small_multiples(axes, frame: pd.DataFrame, *, groups: Sequence[Sequence[str]] | None = None,
+                    max_lines: int = MAX_LINES, sharey: bool = True, x: str = "year",
+                    y: str = "value", **state_lines_kw) -> list[list[str]]:
+    """`state_lines` spread over several panels, at most `max_lines` states in each, all on
+    the same y limits (`sharey`) so panels compare at a glance. `axes` is a sequence (or array)
+    of axes with at least as many panels as groups; spare ones are switched off. `groups`
+    defaults to `panel_groups(frame's states, max_lines)`; pass the same groups to two rows of
+    panels to keep each state in the same column. Other keywords go to `state_lines`. Returns
+    the states drawn per panel.
+
+        groups = plotting.panel_groups(frame["iso3"])
+        chart = nb.chart(..., nrows=len(groups), sharex=True)
+        plotting.small_multiples(chart.axes.flat, frame, groups=groups)
+    """
+    axes = list(np.ravel(np.asarray(axes, dtype=object)))
+    present = frame.dropna(subset=[y])["iso3"]
+    groups = ([list(g) for g in groups] if groups is not None
+              else panel_groups(present, max_lines))
+    if len(groups) > len(axes):
+        raise AnalysisError(f"small_multiples: {len(groups)} panels of states but "
+                            f"{len(axes)} axes")
+    too_many = [g for g in groups if len(g) > max_lines]
+    if too_many:
+        raise AnalysisError(f"small_multiples: a panel of {len(too_many[0])} states; at most "
+                            f"{max_lines} lines per panel")
+    state_lines_kw.pop("label_ends", None)
+    drawn, used = [], []
+    for ax, group in zip(axes, groups, strict=False):
+        rows = frame[frame["iso3"].isin(group)]
+        drawn.append(state_lines(ax, rows, x=x, y=y, label_ends=False, **state_lines_kw))
+        used.append((ax, rows[rows["iso3"].isin(drawn[-1])]))
+    for ax in axes[len(groups):]:
+        ax.set_axis_off()
+    with_lines = [(ax, rows) for ax, rows in used if not rows.empty]
+    for ax, _rows in with_lines:
+        ax.relim()
+        ax.autoscale_view()
+    if sharey and with_lines:
+        lows, highs = zip(*(ax.get_ylim() for ax, _rows in with_lines), strict=True)
+        for ax, _rows in with_lines:
+            ax.set_ylim(min(lows), max(highs))
+    latest = frame.dropna(subset=[y])[x].max() if with_lines else None
+    if state_lines_kw.get("partial_year") is not None:
+        latest = state_lines_kw["partial_year"] - 1
+    for ax, rows in with_lines:  # "(to 2017)": a line stopping before any other panel's
+        _label_ends(ax, _line_ends(rows, x, y, latest), autoscale=False)
     return drawn
 
 
@@ -350,7 +428,9 @@ def mark_flags(ax, rows: pd.DataFrame, x: str = "year", y: str = "value",
         ax.plot(row[x], row[y], marker="|", markersize=14, markeredgewidth=2,
                 color="#000000", linestyle="none", zorder=5)
         ax.annotate("break", (row[x], row[y]), xytext=(3, 6), textcoords="offset points",
-                    fontsize=6.5, color="#000000")
+                    fontsize=6.5, color="#000000", zorder=6,  # above lines and markers
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3,
+                          "alpha": 0.85})
     few = rows[rows["flag"] == "U"]
     if not few.empty:
         look = look or {"color": MUTED, "marker": "o"}
@@ -373,34 +453,127 @@ def break_gaps(rows: pd.DataFrame, y: str = "value") -> pd.DataFrame:
     return pd.concat([rows, fillers], ignore_index=True).sort_values("year")
 
 
-def _label_ends(ax, ends: list[tuple[float, str, str, object]]) -> None:
-    """Names at the right end of lines, nudged apart so they do not overlap. The y limits are
-    frozen afterwards so the labels stay beside their lines."""
-    ax.relim()
-    ax.autoscale_view()
+def _line_ends(frame: pd.DataFrame, x: str = "year", y: str = "value", latest=None
+               ) -> list[tuple[float, str, str, object]]:
+    """(last value, label, colour, last x) of each state's line, in catalogue order. A yearly
+    line that stops before the others is labelled with its last year ("Pakistan (to 2022)"),
+    since its label sits at the right edge, beyond the line's end."""
+    ends = []
+    present = frame.dropna(subset=[y])
+    if latest is None and not present.empty:
+        latest = present[x].max()
+    for iso3 in in_catalogue_order(present["iso3"]):
+        rows = present[present["iso3"] == iso3].sort_values(x)
+        look = state_look(iso3)
+        last = rows.iloc[-1]
+        ends.append((float(last[y]), _ended(look["label"], last[x], latest, x),
+                     look["color"], last[x]))
+    return ends
+
+
+def _ended(label: str, last, latest, x: str) -> str:
+    return f"{label} (to {int(last)})" if x == "year" and last < latest else label
+
+
+def spread_labels(wanted: Sequence[float], gap: float, low: float = 0.0,
+                  high: float = 1.0) -> list[float]:
+    """Positions for labels that want to sit at `wanted` (any order), each at least `gap`
+    from the next and as near its wish as that allows: labels that would collide form a block
+    centred on their wishes (blocks merge until none overlaps), then the blocks are pushed
+    inside [low, high] where they fit. Returned in the order of `wanted`."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    want = [float(wanted[i]) for i in order]
+    blocks: list[list[int]] = []  # [first index into `want`, count]
+
+    def centre(block):
+        first, count = block
+        return sum(want[first:first + count]) / count
+
+    for i in range(len(want)):
+        blocks.append([i, 1])
+        while len(blocks) > 1:
+            below, above = blocks[-2], blocks[-1]
+            top_of_below = centre(below) + (below[1] - 1) * gap / 2
+            bottom_of_above = centre(above) - (above[1] - 1) * gap / 2
+            if bottom_of_above - top_of_below >= gap - 1e-12:
+                break
+            blocks[-2:] = [[below[0], below[1] + above[1]]]
+    placed: list[float] = []
+    for block in blocks:
+        bottom = centre(block) - (block[1] - 1) * gap / 2
+        placed += [bottom + k * gap for k in range(block[1])]
+    for k in range(len(placed)):  # up from the floor, then down from the ceiling
+        placed[k] = max(placed[k], low if k == 0 else placed[k - 1] + gap)
+    for k in reversed(range(len(placed))):
+        placed[k] = min(placed[k], high if k == len(placed) - 1 else placed[k + 1] - gap)
+    out = [0.0] * len(placed)
+    for rank, i in enumerate(order):
+        out[i] = placed[rank]
+    return out
+
+
+END_LABEL_PT = 7.5
+
+
+class _EndLabels(Artist):
+    """Keeps a panel's line-end labels apart. It places them when the figure is drawn, after
+    the layout has given the axes their final size (a gap computed before would be too small
+    once constrained layout shrinks the axes), and is drawn before them (lowest zorder). It
+    draws nothing itself and takes no room in the layout."""
+
+    def __init__(self, ax, labels: list, anchors: list[tuple[object, float]]):
+        super().__init__()
+        self.set_zorder(-1e9)
+        self.set_in_layout(False)
+        self._ax, self._labels, self._anchors = ax, labels, anchors
+
+    def place(self, renderer=None) -> None:
+        ax = self._ax
+        to_axes = ax.transAxes.inverted()
+        wanted = [float(to_axes.transform(ax.transData.transform((float(x), v)))[1])
+                  for x, v in self._anchors]
+        height_px = max(ax.bbox.height, 1.0)
+        if renderer is not None:
+            label_px = max(t.get_window_extent(renderer).height for t in self._labels)
+        else:
+            label_px = END_LABEL_PT * 1.25 * ax.figure.dpi / 72
+        gap = label_px * 1.05 / height_px
+        for label, pos in zip(self._labels, spread_labels(wanted, gap, -0.03, 1.03),
+                              strict=True):
+            label.xy = (1.0, pos)
+
+    def draw(self, renderer):
+        self.place(renderer)
+        self.stale = False
+
+    def get_tightbbox(self, renderer=None):
+        return None
+
+
+def _label_colour(colour: str) -> str:
+    """A line's colour for its label, but a light grey reads badly as text: dark grey then."""
+    r, g, b = to_rgb(colour)
+    return MUTED if r == g == b and r > 0.5 else colour
+
+
+def _label_ends(ax, ends: list[tuple[float, str, str, object]], *,
+                autoscale: bool = True) -> None:
+    """Names at the right end of lines, spread apart so they never overlap (placed again when
+    the figure is drawn, at its final size). The y limits are frozen first (after fitting
+    them to the data, unless `autoscale` is False) so the labels stay beside their lines."""
+    if autoscale:
+        ax.relim()
+        ax.autoscale_view()
     ax.set_ylim(ax.get_ylim())
-    to_axes = ax.transAxes.inverted()
-
-    def to_unit(x, v):
-        return float(to_axes.transform(ax.transData.transform((float(x), v)))[1])
-
-    order = sorted(ends, key=lambda e: to_unit(e[3], e[0]))
-    height_pt = ax.get_window_extent().height * 72 / ax.figure.dpi
-    gap = 7.5 * 1.25 / max(height_pt, 1)  # one label's height, as a fraction of the axes
-    positions: list[float] = []
-    for value, _label, _colour, x in order:
-        pos = to_unit(x, value)
-        if positions and pos < positions[-1] + gap:
-            pos = positions[-1] + gap
-        positions.append(pos)
-    overflow = positions[-1] - 1.0 if positions else 0
-    if overflow > 0:
-        positions = [max(p - overflow, -0.05) for p in positions]
-    for (_value, label, colour, _x), pos in zip(order, positions, strict=True):
-        ax.annotate(label, xy=(1.0, pos), xycoords="axes fraction", xytext=(4, 0),
-                    textcoords="offset points", va="center", ha="left", fontsize=7.5,
-                    color=colour if colour != OTHER_COLOUR else MUTED,
-                    annotation_clip=False)
+    labels = [ax.annotate(label, xy=(1.0, 0.5), xycoords="axes fraction", xytext=(4, 0),
+                          textcoords="offset points", va="center", ha="left",
+                          fontsize=END_LABEL_PT,
+                          color=_label_colour(colour),
+                          annotation_clip=False)
+              for _value, label, colour, _x in ends]
+    placer = _EndLabels(ax, labels, [(x, value) for value, _l, _c, x in ends])
+    placer.place()
+    ax.add_artist(placer)
 
 
 def country_look(iso3: str, name: str | None = None, index: int = 0) -> dict:
@@ -434,19 +607,26 @@ def lines_from_wide(ax, wide: pd.DataFrame, looks: dict[str, dict], *,
                 linestyle=look.get("linestyle", "-"), label=look.get("label", col))
         ends.append((float(series.iloc[-1]), look.get("label", col), look["color"],
                      series.index[-1]))
+    latest = max((x for _v, _l, _c, x in ends), default=None)
+    ends = [(v, _ended(label, x, latest, "year"), colour, x) for v, label, colour, x in ends]
     if label_ends and ends:
         _label_ends(ax, ends)
 
 
 def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=fmt.compact,
                sort: bool = True, reference: pd.Series | None = None,
-               reference_label: str | None = None, hollow: Iterable[str] = ()) -> None:
+               reference_label: str | None = None, hollow: Iterable[str] = (),
+               log: bool = False) -> None:
     """One bar per state (index = ISO3), coloured and hatched like the state, labelled with its
     name and value. `reference` (same index) adds a hollow marker per state, e.g. 2015; the
     value label then goes after whichever is further out, the bar's end or the marker, so the
     two never overlap. States in `hollow` (low-reliability values, flag U) are drawn as
     outlines, set apart after the ranked bars and labelled "few cases": they take no place in
-    the ranking."""
+    the ranking.
+
+    A bar's length must read on a linear scale: with `log=True` (or on an axis already set to
+    a log scale) each state gets a dot in its colour and marker instead of a bar, on a log
+    value axis, its value label just past the dot."""
     values = values.dropna()
     hollow = [c for c in values.index if c in set(hollow)]
     ranked = values.drop(index=hollow)
@@ -460,16 +640,21 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
     positions = np.arange(len(values))
     colours = [state_look(c)["color"] for c in values.index]
     hatches = [state_look(c)["hatch"] for c in values.index]
-    draw = ax.barh if horizontal else ax.bar
-    bars = draw(positions, values.to_numpy(), color=colours, edgecolor="#333333",
-                linewidth=0.5)
-    for bar, hatch, code, colour in zip(bars, hatches, values.index, colours, strict=True):
-        bar.set_hatch(hatch)
-        if code in hollow:
-            bar.set_facecolor("white")
-            bar.set_edgecolor(colour)
-            bar.set_linewidth(1.2)
-            bar.set_hatch("")
+    value_axis = ax.xaxis if horizontal else ax.yaxis
+    dots = log or value_axis.get_scale() in ("log", "symlog")
+    if dots:
+        _state_dots(ax, values, positions, hollow, horizontal)
+    else:
+        draw = ax.barh if horizontal else ax.bar
+        bars = draw(positions, values.to_numpy(), color=colours, edgecolor="#333333",
+                    linewidth=0.5)
+        for bar, hatch, code, colour in zip(bars, hatches, values.index, colours, strict=True):
+            bar.set_hatch(hatch)
+            if code in hollow:
+                bar.set_facecolor("white")
+                bar.set_edgecolor(colour)
+                bar.set_linewidth(1.2)
+                bar.set_hatch("")
     if horizontal:
         ax.set_yticks(positions, names)
         ax.grid(axis="x")
@@ -477,26 +662,77 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
     else:
         ax.set_xticks(positions, names, rotation=30, ha="right")
     ref = reference.reindex(values.index) if reference is not None else None
-    for pos, v, at in zip(positions, values.to_numpy(), _label_positions(values, ref),
-                          strict=True):
+    placed = []
+    for pos, v, at, r in zip(positions, values.to_numpy(), _label_positions(values, ref),
+                             ref.to_numpy(dtype=float) if ref is not None
+                             else np.full(len(values), np.nan), strict=True):
         label = value_format(v)
         # With markers, room for half a marker: one just inside the bar's end sticks out.
-        gap = 3 if ref is None else 6
+        gap = 3 if ref is None and not dots else 7
         if horizontal:
-            ax.annotate(label, (at, pos), xytext=(gap if v >= 0 else -gap, 0),
-                        textcoords="offset points", va="center",
-                        ha="left" if v >= 0 else "right", fontsize=7.5)
+            text = ax.annotate(label, (at, pos), xytext=(gap if v >= 0 else -gap, 0),
+                               textcoords="offset points", va="center",
+                               ha="left" if v >= 0 else "right", fontsize=7.5)
         else:
-            ax.annotate(label, (pos, at), xytext=(0, gap - 1), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7.5)
+            text = ax.annotate(label, (pos, at), xytext=(0, gap - 1),
+                               textcoords="offset points", ha="center", va="bottom",
+                               fontsize=7.5)
+        if not np.isnan(r) and at != r:
+            placed.append((text, (r, pos) if horizontal else (pos, r)))
+    if placed:
+        ax.add_artist(_ClearOfMarkers(placed))
     if ref is not None:
         xy = (ref.to_numpy(), positions) if horizontal else (positions, ref.to_numpy())
         ax.plot(*xy, linestyle="none", marker="D", markerfacecolor="white",
                 markeredgecolor="#000000", markersize=5, label=reference_label)
         if reference_label:
             ax.legend(loc="best")  # clear of the bars, markers and value labels
-    if horizontal:
+    if horizontal:  # room for the value labels (on a log axis, in decades: shared axes agree)
         ax.margins(x=0.15)
+    elif dots:
+        ax.margins(y=0.15)
+
+
+class _ClearOfMarkers(Artist):
+    """Moves a bar's value label past its reference marker when, drawn at the figure's final
+    size, the label would touch the marker (the marker's half-width of 5 pt plus 1 pt):
+    the label is then anchored at the marker, as `_label_positions` does for a marker just
+    beyond the bar. Draws nothing itself; drawn before the labels."""
+
+    def __init__(self, labels: list):
+        super().__init__()
+        self.set_zorder(-1e9)
+        self.set_in_layout(False)
+        self._labels = [(text, text.xy, marker) for text, marker in labels]
+
+    def draw(self, renderer):
+        for text, home, marker in self._labels:
+            text.xy = home
+            box = text.get_window_extent(renderer)
+            mx, my = text.axes.transData.transform(marker)
+            half = (5 / 2 + 1) * renderer.points_to_pixels(1)
+            if (box.x0 - half < mx < box.x1 + half) and (box.y0 - half < my < box.y1 + half):
+                text.xy = marker
+        self.stale = False
+
+    def get_tightbbox(self, renderer=None):
+        return None
+
+
+def _state_dots(ax, values: pd.Series, positions, hollow, horizontal: bool) -> None:
+    """`state_bars` on a log scale: one dot per state (its colour and marker, hollow for
+    few-case values) on a faint guide line, and a log value axis."""
+    (ax.set_xscale if horizontal else ax.set_yscale)("log")
+    # Half a row of room above and below, as bars have: no dot sits on the axis line.
+    (ax.set_ylim if horizontal else ax.set_xlim)(-0.6, len(values) - 0.4)
+    for pos, (code, v) in zip(positions, values.items(), strict=True):
+        look = state_look(code)
+        guide = ax.axhline if horizontal else ax.axvline
+        guide(pos, color="#DDDDDD", linewidth=0.6, zorder=0)
+        xy = (v, pos) if horizontal else (pos, v)
+        ax.plot(*xy, linestyle="none", marker=look["marker"], markersize=7,
+                color=look["color"], markeredgecolor=look["color"],
+                markerfacecolor="white" if code in hollow else look["color"], zorder=3)
 
 
 # A value label's width, as a share of the axis' largest extent (7.5 pt text, a few glyphs).
@@ -584,18 +820,32 @@ def category_looks(categories: Sequence[str]) -> dict[str, dict]:
 
 
 def mark_years(ax, years: dict[int, str]) -> None:
-    """Dashed vertical lines with short labels (the meeting, a shock, a break); labels of
-    years close together are staggered downwards."""
-    previous = None
-    drop = 0
+    """Dashed vertical lines with short labels (the meeting, a shock, a break). A line in the
+    right fifth gets its label on its left, clear of the line-end labels; a label that would
+    run into another one goes a row lower."""
+    ax.relim()
+    ax.autoscale_view(scaley=False)
+    left, right = ax.get_xlim()
+    span = right - left if right > left else 1.0
+    # A label's width as a share of the axes (7 pt text; the layout may still narrow the axes).
+    width_pt = max(ax.get_window_extent().width * 72 / ax.figure.dpi, 1.0)
+    rows: list[list[tuple[float, float]]] = []
     for year in sorted(years):
-        drop = drop + 1 if previous is not None and year - previous < 5 else 0
         ax.axvline(year, color="#555555", linestyle="--", linewidth=0.8, zorder=0)
+        at = (year - left) / span
+        on_left = at > 0.8
+        wide = (len(years[year]) * 7 * 0.6 + 6) / width_pt * 1.2
+        extent = (at - wide, at) if on_left else (at, at + wide)
+        row = next((i for i, taken in enumerate(rows)
+                    if all(extent[1] <= a or extent[0] >= b for a, b in taken)), len(rows))
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(extent)
         ax.annotate(years[year], (year, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(2, -2 - 10 * drop), textcoords="offset points", va="top",
-                    ha="left", fontsize=7, color="#444444",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
-        previous = year
+                    xytext=(-2 if on_left else 2, -2 - 10 * row), textcoords="offset points",
+                    va="top", ha="right" if on_left else "left", fontsize=7, color="#444444",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
+                    zorder=4)
 
 
 def integer_years(ax, axis: str = "x") -> None:
@@ -622,6 +872,39 @@ def check_formats(formats: Iterable[str]) -> list[str]:
     return chosen
 
 
+def chart_defects(chart: Chart, max_lines: int = MAX_LINES, *, draw: bool = True) -> list[str]:
+    """What keeps a chart from going into a slide as it is, per panel: bars on a log scale,
+    more than `max_lines` labelled lines, overlapping line-end labels (only with `draw`: that
+    check draws the figure). An empty list: none found."""
+    found = []
+    renderer = None
+    for n, ax in enumerate(chart.fig.axes, start=1):
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for container in ax.containers:
+            if isinstance(container, BarContainer):
+                scale = (ax.get_yscale() if container.orientation == "vertical"
+                         else ax.get_xscale())
+                if scale != "linear":
+                    found.append(f"panel {n}: bars on a {scale} scale")
+                    break
+        lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")
+                 and len(ln.get_xdata()) > 1]
+        if len(lines) > max_lines:
+            found.append(f"panel {n}: {len(lines)} lines (more than {max_lines})")
+        placers = [a for a in ax.artists if isinstance(a, _EndLabels)]
+        if placers and draw:
+            if renderer is None:
+                chart.fig.canvas.draw()
+                renderer = chart.fig.canvas.get_renderer()
+            boxes = sorted((t.get_window_extent(renderer) for p in placers for t in p._labels),
+                           key=lambda b: b.y0)
+            if any(b.y0 < a.y1 - 0.5 and a.x0 < b.x1 and b.x0 < a.x1
+                   for a, b in zip(boxes, boxes[1:], strict=False)):
+                found.append(f"panel {n}: line-end labels overlap")
+    return found
+
+
 def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS) -> dict:
     """Write `folder/name.<format>` for each format, each written whole then renamed; return
     {format: path}. The same chart always yields the same bytes.
@@ -631,6 +914,10 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
     was a third of a notebook's run time). Change the chart before saving it, not after."""
     if not _NAME.match(name):
         raise AnalysisError(f"figure name {name!r}: use lower-case letters, digits and _")
+    log_bars = [d for d in chart_defects(chart, draw=False) if "bars on a" in d]
+    if log_bars:
+        raise AnalysisError(f"figure {name}: {log_bars[0]}; bar lengths need a linear scale "
+                            "(state_bars(..., log=True) draws dots)")
     written = {}
     for format_ in check_formats(formats):
         target = Path(folder) / f"{name}.{format_}"
