@@ -82,7 +82,9 @@ def test_published_charts_are_saved_and_recorded(session, tmp_path):
     chart = session.chart("Remittances", "% of GDP", indicators=["remittances_received_pct_gdp"],
                           kind="Line chart")
     plotting.state_lines(chart.ax, frame)
-    paths = session.publish(chart, "remittances_test", "A finding.")
+    with pytest.raises(AnalysisError, match="pass data="):
+        session.publish(chart, "remittances_test", "A finding.")
+    paths = session.publish(chart, "remittances_test", "A finding.", data=frame)
     assert paths == ["figures/remittances/remittances_test.svg"]
     assert (tmp_path / "out" / paths[0]).is_file()
     record = json.loads((tmp_path / "run.json").read_text())
@@ -127,7 +129,7 @@ def test_captions_and_findings_carry_their_claims(session, tmp_path, built_root)
                " inhabitants.")
     chart = session.chart("Population", "people", indicators=["population"])
     plotting.state_lines(chart.ax, frame)
-    session.publish(chart, "population_test", caption, claims=c)
+    session.publish(chart, "population_test", caption, claims=c, data=frame)
     session.finding("A lead states no number.")
     total = frame[frame["year"] == 2015]["value"].sum()
     f = session.claims()

@@ -663,6 +663,12 @@ OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
                     "a yearly count", "UNHCR population statistics for Iran, 2015-2019",
                     "refugees_hosted", "IRN", (2016, 2017, 2018, 2019),
                     label="the Iranian government's earlier figure republished unchanged"),
+    ObservationNote("E", "UNHCR's flows repeat one figure from Iran, 97,745 Afghans newly "
+                    "in a refugee-like situation, in every year from 2001 to 2020: a "
+                    "carried-forward figure, not a yearly count, and most of each year's total",
+                    "UNHCR flows data (refugee_like, Afghanistan to Iran, 2001-2020)",
+                    "refugee_arrivals_abroad", "AFG", tuple(range(2002, 2021)),
+                    label="Iran's figure of Afghan arrivals repeated unchanged each year"),
     ObservationNote("M", "UNHCR counts internally displaced people only where it runs or "
                     "supports an IDP operation; its zero elsewhere means not reported, not "
                     "that no one is displaced", "UNHCR Refugee Data Finder, methodology: IDPs",

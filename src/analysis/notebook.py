@@ -208,24 +208,18 @@ class Session:
         relative to the output folder."""
         recorded = _claims_of(finding, claims)
         where = f"chart {name!r}"
-        rows = None
-        if data is not None:
-            rows = chartdata.tidy(data, chart_source=chart.source, where=where,
-                                  paths=self.paths)
-            chartdata.check_drawn(rows, chart.fig, where)
-        else:  # TODO(issue 13): required once every notebook passes data=
-            print(f"warning: {where}: no data= given; the report offers no CSV for it",
-                  file=sys.stderr)
+        if data is None:
+            raise AnalysisError(f"{where}: pass data= (the values the chart draws) so that "
+                                "the report offers them beside the figure")
+        rows = chartdata.tidy(data, chart_source=chart.source, where=where, paths=self.paths)
+        chartdata.check_drawn(rows, chart.fig, where)
         written = plotting.save(chart, self.figure_dir, name, self.formats)
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
-        extra = {}
-        if rows is not None:
-            csv = self.figure_dir / f"{name}.csv"
-            atomic.write_text(csv, rows.to_csv(index=False, lineterminator="\n"))
-            extra = {"data": {"csv": csv.relative_to(self.output_dir).as_posix(),
-                              "rows": len(rows)},
-                     "citation": chartdata.citation(rows, chart.title, self.citation_title,
-                                                    name, paths=self.paths)}
+        csv = self.figure_dir / f"{name}.csv"
+        atomic.write_text(csv, rows.to_csv(index=False, lineterminator="\n"))
+        extra = {"data": {"csv": csv.relative_to(self.output_dir).as_posix(), "rows": len(rows)},
+                 "citation": chartdata.citation(rows, chart.title, self.citation_title, name,
+                                                paths=self.paths)}
         self.figures = [f for f in self.figures if f["name"] != name]
         self.figures.append({
             "name": name,
