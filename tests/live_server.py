@@ -41,6 +41,13 @@ IOM_PATH = "/iom/Missing_Migrants_Global_Figures_allData.csv"
 # money and work (issue 11)
 KNOMAD_PREFIX = "/knomad/"  # + one workbook name per vintage
 RPW_PATH = "/rpw/corridor_averages.csv"
+# borders, trafficking and emergencies (issue 12)
+EUROSTAT_PREFIX = "/eurostat/api/dissemination/statistics/1.0"
+EUROSTAT_PATH = EUROSTAT_PREFIX + "/data/migr_asyappctza"
+GLOTIP_PATH = "/unodc/data_glotip.xlsx"
+FRONTEX_PATH = "/frontex/Monthly_detections_of_IBC.xlsx"
+IDMC_PREFIX = "/idmc/external-api"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FAST_HTTP = HttpPolicy(timeout=(2.0, 5.0), attempts=3, backoff=0.01, backoff_max=1.0,
                        deadline=10.0)
@@ -85,6 +92,9 @@ class FakeProviders:
                  unhcr: dict | None = None,
                  undesa_xlsx: bytes | None = None, iom_csv: bytes | None = None,
                  knomad_xlsx: dict[str, bytes] | None = None, rpw_csv: bytes | None = None,
+                 eurostat_json: bytes | None = None, glotip_xlsx: bytes | None = None,
+                 frontex_xlsx: bytes | None = None, idmc: dict | None = None,
+                 idmc_client_id: str | None = "test-client",
                  last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT"):
         self.worldbank = worldbank if worldbank is not None else pd.DataFrame(
             columns=["indicator", "iso3", "year", "value"])
@@ -95,6 +105,11 @@ class FakeProviders:
         self.iom_csv = iom_csv
         self.knomad_xlsx = knomad_xlsx or {}  # workbook name -> bytes, served in this order
         self.rpw_csv = rpw_csv
+        self.eurostat_json = eurostat_json  # one JSON-stat answer, whatever the query
+        self.glotip_xlsx = glotip_xlsx
+        self.frontex_xlsx = frontex_xlsx
+        self.idmc = idmc or {}  # "conflicts"/"disasters" -> list of result objects
+        self.idmc_client_id = idmc_client_id  # the id the fake accepts; None: not in env()
         self.last_modified = last_modified
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict, dict]] = []
@@ -140,7 +155,12 @@ class FakeProviders:
                 "MMP_CSV_URL": self.url + IOM_PATH,
                 "KNOMAD_MATRIX_URLS": ",".join(self.url + KNOMAD_PREFIX + name
                                                for name in self.knomad_xlsx or ["none.xlsx"]),
-                "RPW_URL": self.url + RPW_PATH}
+                "RPW_URL": self.url + RPW_PATH,
+                "EUROSTAT_API_URL": self.url + EUROSTAT_PREFIX,
+                "GLOTIP_URL": self.url + GLOTIP_PATH,
+                "FRONTEX_URL": self.url + FRONTEX_PATH,
+                "IDMC_API_URL": self.url + IDMC_PREFIX,
+                **({"IDMC_CLIENT_ID": self.idmc_client_id} if self.idmc_client_id else {})}
 
     def config(self, **overrides) -> LiveConfig:
         overrides.setdefault("http", FAST_HTTP)
@@ -192,6 +212,16 @@ class FakeProviders:
             elif path == RPW_PATH and self.rpw_csv is not None:
                 self._send(handler, 200, self.rpw_csv, "text/csv; charset=utf-8",
                            {"Last-Modified": self.last_modified})
+            elif path == EUROSTAT_PATH and self.eurostat_json is not None:
+                self._send(handler, 200, self.eurostat_json, "application/json")
+            elif path == GLOTIP_PATH and self.glotip_xlsx is not None:
+                self._send(handler, 200, self.glotip_xlsx, XLSX,
+                           {"Last-Modified": self.last_modified})
+            elif path == FRONTEX_PATH and self.frontex_xlsx is not None:
+                self._send(handler, 200, self.frontex_xlsx, XLSX,
+                           {"Last-Modified": self.last_modified})
+            elif path.startswith(IDMC_PREFIX + "/gidd/"):
+                self._idmc(handler, path, query)
             else:
                 self._send(handler, 404, html_page("404 Not Found"), "text/html")
         except (BrokenPipeError, ConnectionResetError):
@@ -321,6 +351,26 @@ class FakeProviders:
                 "items": [{k: ("-" if _missing(v) else _plain(v)) for k, v in row.items()}
                           for row in chunk.to_dict("records")],
                 "short-url": f"https://api.unhcr.org/s/{len(self.requests)}"}
+        self._send(handler, 200, json.dumps(body).encode(), "application/json")
+
+    # -- IDMC (GIDD external API: DRF pages, limit/offset, client_id) -----------------------
+
+    def _idmc(self, handler, path: str, query: dict) -> None:
+        what = path[len(IDMC_PREFIX + "/gidd/"):].strip("/")
+        if what not in self.idmc:
+            return self._send(handler, 404, json.dumps({"detail": "Not found."}).encode(),
+                              "application/json")
+        if query.get("client_id") != self.idmc_client_id:
+            return self._send(handler, 403, json.dumps(
+                {"detail": "Invalid client_id"}).encode(), "application/json")
+        rows = self.idmc[what]
+        limit, offset = int(query.get("limit", 100)), int(query.get("offset", 0))
+        chunk = rows[offset:offset + limit]
+        more = offset + limit < len(rows)
+        body = {"count": len(rows),
+                "next": (f"{self.url}{path}?client_id={query['client_id']}&limit={limit}"
+                         f"&offset={offset + limit}") if more else None,
+                "previous": None, "results": chunk}
         self._send(handler, 200, json.dumps(body).encode(), "application/json")
 
 
@@ -571,3 +621,75 @@ def social_spending(snapshot, states: list[str] | None = None) -> pd.DataFrame:
     """World Bank health and education spending rows (the API serves them like any series)."""
     social = pd.read_csv(snapshot / "worldbank" / "wdi_social_spending.csv")
     return social if states is None else social[social.iso3.isin(states)]
+
+
+# -- borders, trafficking and emergencies (issue 12) -------------------------------------------
+
+EUROSTAT_DIMS = ("freq", "unit", "citizen", "sex", "applicant", "age", "geo", "time")
+
+
+def _iso3_to_iso2() -> dict[str, str]:
+    import country_converter as coco
+
+    data = coco.CountryConverter().data[["ISO2", "ISO3"]].dropna()
+    # the first alternative of country_converter's regular expression is the ISO code
+    return {iso3: iso2.split("|")[0].strip("^$") for iso2, iso3 in
+            zip(data.ISO2, data.ISO3, strict=True)}
+
+
+def eurostat_jsonstat(rows: pd.DataFrame, *, drop_dimension: str | None = None,
+                      with_aggregates: bool = True, zeros: bool = True) -> bytes:
+    """Snapshot-layout Eurostat rows (destination_iso3, year, citizenship_iso3, sex,
+    applicants) -> the JSON-stat 2.0 answer of Eurostat's statistics API for migr_asyappctza:
+    two-letter codes (EL, UK), EU27_2020, STLS and UNK citizens, sexes F/M/UNK, a sparse
+    `value` object keyed by the flat index, a `status` object ('p' on the last year), plus
+    what the client must leave out: a TOTAL citizen (the sum) and zero cells. `drop_dimension`
+    removes a dimension (a reshaped answer)."""
+    iso2 = {**_iso3_to_iso2(), "GRC": "EL", "GBR": "UK"}
+    geo_code = {**iso2, "EU27": "EU27_2020"}
+    cit_code = {**iso2, "STL": "STLS", "OOO": "UNK"}
+    sex_code = {"female": "F", "male": "M", "unknown": "UNK"}
+    cells = {(geo_code[g], str(y), cit_code[c], sex_code[s]): int(v) for g, y, c, s, v in zip(
+        rows.destination_iso3, rows.year, rows.citizenship_iso3, rows.sex, rows.applicants,
+        strict=True)}
+    if with_aggregates:
+        totals: dict = {}
+        for (g, y, _c, s), v in cells.items():
+            totals[(g, y, "TOTAL", s)] = totals.get((g, y, "TOTAL", s), 0) + v
+        cells.update(totals)
+    cats = {"freq": ["A"], "unit": ["PER"], "applicant": ["FRST"], "age": ["TOTAL"],
+            "sex": ["F", "M", "UNK"],
+            "citizen": sorted({k[2] for k in cells}),
+            "geo": sorted({k[0] for k in cells}),
+            "time": sorted({k[1] for k in cells})}
+    sizes = [len(cats[d]) for d in EUROSTAT_DIMS]
+    position = {d: {c: i for i, c in enumerate(cats[d])} for d in EUROSTAT_DIMS}
+    last_year = cats["time"][-1]
+    value, status = {}, {}
+    for (g, y, c, s), v in cells.items():
+        at = dict(freq="A", unit="PER", applicant="FRST", age="TOTAL", geo=g, time=y,
+                  citizen=c, sex=s)
+        flat = 0
+        for d, size in zip(EUROSTAT_DIMS, sizes, strict=True):
+            flat = flat * size + position[d][at[d]]
+        value[str(flat)] = v
+        if y == last_year:
+            status[str(flat)] = "p"
+    if zeros:  # a zero cell Eurostat publishes (the first citizen in the first geo and year)
+        value.setdefault("0", 0)
+    body = {
+        "version": "2.0", "class": "dataset",
+        "label": "Asylum applicants by type of applicant, citizenship, age and sex - annual "
+                 "aggregated data",
+        "source": "ESTAT", "updated": "2025-05-26T23:00:00+0200",
+        "value": value, "status": status,
+        "id": list(EUROSTAT_DIMS), "size": sizes,
+        "dimension": {d: {"label": d, "category": {
+            "index": position[d], "label": {c: c for c in cats[d]}}} for d in EUROSTAT_DIMS},
+        "extension": {"datasetId": "migr_asyappctza", "lang": "EN",
+                      "status": {"label": {"p": "provisional"}}},
+    }
+    if drop_dimension:
+        at = body["id"].index(drop_dimension)
+        del body["id"][at], body["size"][at], body["dimension"][drop_dimension]
+    return json.dumps(body).encode()

@@ -1,0 +1,160 @@
+"""Live clients for issue 12's providers against the local stand-in server, serving files these
+tests build from rows of the real snapshot: Eurostat's JSON-stat answer, the GLOTIP workbook,
+the Frontex workbook and IDMC's GIDD API; plus truncated bodies, reshaped files and IDMC without
+a client id. Each good fetch must give the snapshot's raw rows and, built, the snapshot path's
+processed values."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pandas as pd
+import pytest
+from conftest import fetch_snapshot, read_snapshot_csv
+from live_server import EUROSTAT_PATH, FakeProviders, eurostat_jsonstat
+
+from analysis import catalogue, providers, rawstore
+from analysis.live import fetch_all
+from analysis.paths import project_paths
+from analysis.rawfiles import RawData
+
+STATES = catalogue.state_codes()
+
+
+def _fetch(server, paths, *sources) -> int:
+    return fetch_all(paths, list(sources), refresh=True, max_age=24, config=server.config())
+
+
+def _errors(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def _keeps_raw(paths, provider: str, file: str, server_kw: dict, caplog) -> str:
+    """A fetch from a server serving `server_kw` fails, and the raw file and manifest entry of
+    the previous good fetch stay as they were; returns the source's one error line."""
+    raw = paths.raw_file(provider, file)
+    before = raw.read_bytes()
+    entry = rawstore.load_manifest(paths)["sources"][provider]
+    caplog.clear()
+    with FakeProviders(**server_kw) as server:
+        assert _fetch(server, paths, provider) == 1
+    assert raw.read_bytes() == before
+    assert rawstore.load_manifest(paths)["sources"][provider] == entry
+    assert not list(paths.raw.glob(".*new*"))
+    lines = [m for m in _errors(caplog) if m.startswith(f"fetch {provider} failed")]
+    assert len(lines) == 1 and "\n" not in lines[0], _errors(caplog)
+    return lines[0]
+
+
+def processed(paths, provider: str) -> dict[str, pd.DataFrame]:
+    """The provider's processed indicator rows, corridor rows and tables from the raw files
+    under `paths`, as the build makes them (one provider alone: no full build needed)."""
+    prov = providers.get(provider)
+    raw = RawData(paths)
+    out = {}
+    ind = [prov.indicator_rows(raw, i) for i in catalogue.INDICATORS if i.provider == provider]
+    if ind:
+        out["indicators"] = pd.concat(ind, ignore_index=True)
+    cor = [prov.corridor_rows(raw, m) for m in catalogue.CORRIDOR_MEASURES
+           if m.provider == provider]
+    if cor:
+        out["corridors"] = pd.concat(cor, ignore_index=True)
+    for table in prov.tables:
+        out[table.name] = table.build(raw)
+    return out
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame, name: str) -> None:
+    key = [c for c in got.columns if c not in ("value", "flag", "source")]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                  want.sort_values(key, ignore_index=True), obj=name)
+
+
+# -- Eurostat ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eurostat_rows(snapshot_dir) -> pd.DataFrame:
+    """Every snapshot row of the catalogue states' citizens (all EU+ destinations and EU27),
+    and a few other citizenships, so that aggregates, EL/UK and STL/OOO all appear."""
+    rows = read_snapshot_csv(snapshot_dir, "eurostat/asylum_applicants.csv")
+    return rows[rows.citizenship_iso3.isin([*STATES, "SYR", "STL", "OOO"])]
+
+
+@pytest.fixture(scope="module")
+def eurostat_fetched(eurostat_rows, tmp_path_factory):
+    paths = project_paths(tmp_path_factory.mktemp("eurostat-live"))
+    with FakeProviders(eurostat_json=eurostat_jsonstat(eurostat_rows)) as server:
+        assert _fetch(server, paths, "eurostat") == 0
+        requests = list(server.requests)
+    return paths, requests
+
+
+def test_eurostat_one_query_for_first_time_applicants(eurostat_fetched):
+    _, requests = eurostat_fetched
+    assert [(p, q["applicant"], q["age"], q["format"]) for p, q, _ in requests] == \
+        [(EUROSTAT_PATH, "FRST", "TOTAL", "JSON")]
+
+
+def test_eurostat_live_rows_are_the_snapshot_rows(eurostat_rows, eurostat_fetched):
+    paths, _ = eurostat_fetched
+    got = pd.read_csv(paths.raw_file("eurostat", "asylum_applicants.csv"),
+                      keep_default_na=False)
+    key = ["destination_iso3", "year", "citizenship_iso3", "sex"]
+    assert list(got.columns) == list(eurostat_rows.columns)
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                  eurostat_rows.sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+    entry = rawstore.load_manifest(paths)["sources"]["eurostat"]
+    assert entry["mode"] == "live" and entry["vintage"]["latest_year"] == 2024
+
+
+def test_eurostat_live_gives_the_snapshot_paths_values(eurostat_rows, eurostat_fetched,
+                                                       snapshot_dir, tmp_path):
+    live, _ = eurostat_fetched
+    offline = project_paths(tmp_path / "offline")
+    fetch_snapshot(offline, snapshot_dir, ("eurostat",))
+    got, want = processed(live, "eurostat"), processed(offline, "eurostat")
+    assert set(got) == {"indicators", "corridors"}
+    # the served rows hold the states' citizens (and three more): compare those
+    citizens = [*STATES, "SYR", "STL", "OOO"]
+    want["corridors"] = want["corridors"][want["corridors"].origin_iso3.isin(citizens)]
+    for name in got:
+        assert len(got[name]) > 0
+        assert_same(got[name], want[name], name)
+    # Afghans' first-time applications in the EU27 in 2024, computed here from the snapshot
+    # CSV (Eurostat's own EU27 rows, sexes added), equal live and offline
+    snap = read_snapshot_csv(snapshot_dir, "eurostat/asylum_applicants.csv")
+    afg = snap[(snap.destination_iso3 == "EU27") & (snap.citizenship_iso3 == "AFG")
+               & (snap.year == 2024)]
+    for rows in (got, want):
+        ind = rows["indicators"]
+        value = ind[(ind.indicator == "eu_asylum_applicants") & (ind.iso3 == "AFG")
+                    & (ind.year == 2024)].value
+        assert value.tolist() == [afg.applicants.sum()]
+
+
+def test_eurostat_truncated_json_keeps_the_raw_file(eurostat_rows, eurostat_fetched, caplog):
+    paths, _ = eurostat_fetched
+    body = eurostat_jsonstat(eurostat_rows)
+    line = _keeps_raw(paths, "eurostat", "asylum_applicants.csv",
+                      {"eurostat_json": body[: len(body) // 2]}, caplog)
+    assert EUROSTAT_PATH in line and "JSON that does not parse (cut off?)" in line
+
+
+def test_eurostat_missing_dimension_is_refused(eurostat_rows, eurostat_fetched, caplog):
+    paths, _ = eurostat_fetched
+    body = eurostat_jsonstat(eurostat_rows, drop_dimension="citizen")
+    line = _keeps_raw(paths, "eurostat", "asylum_applicants.csv", {"eurostat_json": body},
+                      caplog)
+    assert EUROSTAT_PATH in line and "no dimension(s) citizen" in line
+
+
+def test_eurostat_error_object_is_refused(eurostat_fetched, caplog):
+    paths, _ = eurostat_fetched
+    body = json.dumps({"error": [{"status": 400, "id": 100,
+                                  "label": "Dataset contains no data"}]}).encode()
+    line = _keeps_raw(paths, "eurostat", "asylum_applicants.csv", {"eurostat_json": body},
+                      caplog)
+    assert "Dataset contains no data" in line
