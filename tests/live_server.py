@@ -693,3 +693,27 @@ def eurostat_jsonstat(rows: pd.DataFrame, *, drop_dimension: str | None = None,
         at = body["id"].index(drop_dimension)
         del body["id"][at], body["size"][at], body["dimension"][drop_dimension]
     return json.dumps(body).encode()
+
+
+def glotip_workbook(rows: pd.DataFrame, *, header: list[str] | None = None,
+                    title: bool = True) -> bytes:
+    """Snapshot-layout GLOTIP rows -> the dataUNODC export: sheet `data_glotip_1`, a title row
+    and a blank row above the header (`header` replaces it: a reshaped export), Year as a
+    number, every other cell text as the export writes it (`<5`, "1,282")."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data_glotip_1")
+    if title:
+        sheet.append(["UNODC Global Report on Trafficking in Persons: data (dataUNODC export)"])
+        sheet.append([])
+    columns = list(rows.columns)
+    sheet.append(header or columns)
+    year_at = columns.index("Year")
+    for record in rows.itertuples(index=False):
+        cells = ["" if pd.isna(v) else str(v) for v in record]
+        cells[year_at] = int(record[year_at])
+        sheet.append([c if c != "" else None for c in cells])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -12,7 +12,13 @@ import logging
 import pandas as pd
 import pytest
 from conftest import fetch_snapshot, read_snapshot_csv
-from live_server import EUROSTAT_PATH, FakeProviders, eurostat_jsonstat
+from live_server import (
+    EUROSTAT_PATH,
+    GLOTIP_PATH,
+    FakeProviders,
+    eurostat_jsonstat,
+    glotip_workbook,
+)
 
 from analysis import catalogue, providers, rawstore
 from analysis.live import fetch_all
@@ -158,3 +164,83 @@ def test_eurostat_error_object_is_refused(eurostat_fetched, caplog):
     line = _keeps_raw(paths, "eurostat", "asylum_applicants.csv", {"eurostat_json": body},
                       caplog)
     assert "Dataset contains no data" in line
+
+
+# -- UNODC GLOTIP --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def glotip_rows(snapshot_dir) -> pd.DataFrame:
+    """The snapshot's GLOTIP rows of the catalogue states, and some rows of no state (regional
+    aggregates: no Country), every cell text as the snapshot holds it."""
+    rows = pd.read_csv(snapshot_dir / "unodc" / "glotip.csv", dtype=str, keep_default_na=False)
+    return pd.concat([rows[rows.Iso3_code.isin(STATES)], rows[rows.Country == ""].head(30)])
+
+
+@pytest.fixture(scope="module")
+def glotip_offline(glotip_rows, snapshot_dir, tmp_path_factory):
+    """The same rows taken the snapshot way (a snapshot folder holding them)."""
+    folder = tmp_path_factory.mktemp("glotip-snapshot")
+    (folder / "sources.json").write_bytes((snapshot_dir / "sources.json").read_bytes())
+    (folder / "unodc").mkdir()
+    glotip_rows.to_csv(folder / "unodc" / "glotip.csv", index=False)
+    paths = project_paths(tmp_path_factory.mktemp("glotip-offline"))
+    fetch_snapshot(paths, folder, ("unodc",))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def glotip_fetched(glotip_rows, tmp_path_factory):
+    paths = project_paths(tmp_path_factory.mktemp("glotip-live"))
+    with FakeProviders(glotip_xlsx=glotip_workbook(glotip_rows)) as server:
+        assert _fetch(server, paths, "unodc") == 0
+        assert server.paths_requested() == [GLOTIP_PATH]
+    return paths
+
+
+def test_glotip_live_rows_are_the_snapshot_rows(glotip_rows, glotip_fetched):
+    got = pd.read_csv(glotip_fetched.raw_file("unodc", "glotip.csv"), dtype=str,
+                      keep_default_na=False)
+    pd.testing.assert_frame_equal(got, glotip_rows.reset_index(drop=True))
+    entry = rawstore.load_manifest(glotip_fetched)["sources"]["unodc"]
+    assert entry["mode"] == "live" and entry["vintage"]["latest_year"] == 2021
+    assert entry["vintage"]["last_updated"] == "2025-01-27"  # the server's Last-Modified
+
+
+def test_glotip_live_gives_the_snapshot_paths_values(glotip_fetched, glotip_offline,
+                                                     snapshot_dir):
+    got, want = processed(glotip_fetched, "unodc"), processed(glotip_offline, "unodc")
+    assert set(got) == {"indicators", "corridors", "trafficking_breakdowns"}
+    for name in got:
+        assert len(got[name]) > 0
+        assert_same(got[name], want[name], name)
+    # victims detected in Tajikistan in 2008, computed here from the snapshot CSV
+    snap = read_snapshot_csv(snapshot_dir, "unodc/glotip.csv")
+    total = snap[(snap.Iso3_code == "TJK") & (snap.Year == 2008)
+                 & (snap.Indicator == "Detected trafficking victims")
+                 & (snap.Dimension == "Total") & (snap.Sex == "Total") & (snap.Age == "Total")]
+    assert len(total) == 1
+    ind = got["indicators"]
+    value = ind[(ind.indicator == "trafficking_victims_detected") & (ind.iso3 == "TJK")
+                & (ind.year == 2008)].value
+    assert value.tolist() == [float(str(total.txtVALUE.iloc[0]).replace(",", ""))]
+    # a suppressed count stays null with flag M, live as offline
+    suppressed = ind[ind.flag == "M"]
+    assert len(suppressed) and suppressed.value.isna().all()
+
+
+def test_glotip_truncated_workbook_keeps_the_raw_file(glotip_rows, glotip_fetched, caplog):
+    content = glotip_workbook(glotip_rows)
+    line = _keeps_raw(glotip_fetched, "unodc", "glotip.csv",
+                      {"glotip_xlsx": content[: len(content) // 2]}, caplog)
+    assert GLOTIP_PATH in line and "not a readable Excel workbook" in line
+
+
+def test_glotip_changed_header_is_refused(glotip_rows, glotip_fetched, caplog):
+    header = [("Value" if c == "txtVALUE" else c) for c in glotip_rows.columns]
+    header[header.index("Value")] = "txtVALUE"  # txtVALUE kept, Indicator renamed
+    header[header.index("Indicator")] = "Series"
+    line = _keeps_raw(glotip_fetched, "unodc", "glotip.csv",
+                      {"glotip_xlsx": glotip_workbook(glotip_rows, header=header)}, caplog)
+    assert GLOTIP_PATH in line and "sheet 'data_glotip_1', row 3" in line
+    assert "no column(s) 'Indicator'" in line and "Series" in line

@@ -18,6 +18,7 @@ from live_server import (
     WB_PREFIX,
     FakeProviders,
     eurostat_jsonstat,
+    glotip_workbook,
     iom_csv,
     knomad_workbook,
     rpw_csv,
@@ -102,13 +103,18 @@ def mini(snapshot_dir, tmp_path_factory):
     eu = eu[eu.citizenship_iso3.isin(STATES)]
     (folder / "eurostat").mkdir()
     eu.to_csv(folder / "eurostat" / "asylum_applicants.csv", index=False)
+    glotip = pd.read_csv(snapshot_dir / "unodc" / "glotip.csv", dtype=str,
+                         keep_default_na=False)
+    glotip = glotip[glotip.Iso3_code.isin(STATES)]
+    (folder / "unodc").mkdir()
+    glotip.to_csv(folder / "unodc" / "glotip.csv", index=False)
 
     wire = {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
             "iom_csv": iom_csv(mm),
             "knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
                             for year, rows in kn.groupby("year")},
             "rpw_csv": rpw_csv(costs),
-            "eurostat_json": eurostat_jsonstat(eu)}
+            "eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip)}
     return folder, wire
 
 
@@ -260,7 +266,7 @@ def test_requests_for_a_full_refresh(server, tmp_path):
     assert len(wb) == n_wb  # one page each at the default page size
     assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
     # UN DESA and IOM one file each; KNOMAD one workbook per year; RPW one file; issue 12:
-    # Eurostat one JSON-stat answer
-    issue_12 = {"eurostat": 1}
+    # Eurostat one JSON-stat answer, GLOTIP one workbook
+    issue_12 = {"eurostat": 1, "unodc": 1}
     assert len(server.requests) == n_wb + len(unhcr) + 2 + len(server.knomad_xlsx) + 1 \
         + sum(n for p, n in issue_12.items() if p in LIVE)
