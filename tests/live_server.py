@@ -717,3 +717,28 @@ def glotip_workbook(rows: pd.DataFrame, *, header: list[str] | None = None,
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def idmc_results(rows: pd.DataFrame) -> dict[str, list[dict]]:
+    """Snapshot-layout IDMC rows (iso3, year, cause, new_displacements) -> the GIDD API's two
+    lists: one conflict result per country and year; disaster results per event, a figure of
+    two or more split over two events (the client adds them), hazard types as IDMC names them
+    ("Flood", "Wet mass movement"), and one event with no figure (no row)."""
+    conflicts, disasters = [], []
+    for r in rows.itertuples(index=False):
+        value = None if pd.isna(r.new_displacements) else int(r.new_displacements)
+        base = {"iso3": r.iso3, "country_name": f"country {r.iso3}", "year": int(r.year)}
+        if r.cause == "conflict":
+            conflicts.append({**base, "new_displacement": value,
+                              "new_displacement_rounded": value, "total_displacement": None})
+            continue
+        hazard = "Wet mass movement" if r.cause == "mass movement" else r.cause.capitalize()
+        parts = [value] if value is None or value < 2 else [value // 2, value - value // 2]
+        for n, part in enumerate(parts, 1):
+            disasters.append({**base, "event_name": f"{r.cause} event {n}",
+                              "hazard_category_name": "Weather related",
+                              "hazard_type_name": hazard, "new_displacement": part})
+    if disasters:
+        disasters.append({**disasters[0], "event_name": "not yet assessed",
+                          "new_displacement": None})
+    return {"conflicts": conflicts, "disasters": disasters}

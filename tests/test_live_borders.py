@@ -15,9 +15,11 @@ from conftest import fetch_snapshot, read_snapshot_csv
 from live_server import (
     EUROSTAT_PATH,
     GLOTIP_PATH,
+    IDMC_PREFIX,
     FakeProviders,
     eurostat_jsonstat,
     glotip_workbook,
+    idmc_results,
 )
 
 from analysis import catalogue, providers, rawstore
@@ -28,15 +30,16 @@ from analysis.rawfiles import RawData
 STATES = catalogue.state_codes()
 
 
-def _fetch(server, paths, *sources) -> int:
-    return fetch_all(paths, list(sources), refresh=True, max_age=24, config=server.config())
+def _fetch(server, paths, *sources, **config) -> int:
+    return fetch_all(paths, list(sources), refresh=True, max_age=24,
+                     config=server.config(**config))
 
 
 def _errors(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-def _keeps_raw(paths, provider: str, file: str, server_kw: dict, caplog) -> str:
+def _keeps_raw(paths, provider: str, file: str, server_kw: dict, caplog, **config) -> str:
     """A fetch from a server serving `server_kw` fails, and the raw file and manifest entry of
     the previous good fetch stay as they were; returns the source's one error line."""
     raw = paths.raw_file(provider, file)
@@ -44,7 +47,7 @@ def _keeps_raw(paths, provider: str, file: str, server_kw: dict, caplog) -> str:
     entry = rawstore.load_manifest(paths)["sources"][provider]
     caplog.clear()
     with FakeProviders(**server_kw) as server:
-        assert _fetch(server, paths, provider) == 1
+        assert _fetch(server, paths, provider, **config) == 1
     assert raw.read_bytes() == before
     assert rawstore.load_manifest(paths)["sources"][provider] == entry
     assert not list(paths.raw.glob(".*new*"))
@@ -244,3 +247,90 @@ def test_glotip_changed_header_is_refused(glotip_rows, glotip_fetched, caplog):
                       {"glotip_xlsx": glotip_workbook(glotip_rows, header=header)}, caplog)
     assert GLOTIP_PATH in line and "sheet 'data_glotip_1', row 3" in line
     assert "no column(s) 'Indicator'" in line and "Series" in line
+
+
+# -- IDMC ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def idmc_rows(snapshot_dir) -> pd.DataFrame:
+    return pd.read_csv(snapshot_dir / "idmc" / "new_displacements.csv", keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def idmc_fetched(idmc_rows, tmp_path_factory):
+    paths = project_paths(tmp_path_factory.mktemp("idmc-live"))
+    with FakeProviders(idmc=idmc_results(idmc_rows)) as server:
+        assert _fetch(server, paths, "idmc", idmc_limit=1000) == 0
+        requests = list(server.requests)
+    return paths, requests
+
+
+def test_idmc_pages_through_both_lists_with_the_client_id(idmc_rows, idmc_fetched):
+    _, requests = idmc_fetched
+    lists = idmc_results(idmc_rows)
+    for name in ("conflicts", "disasters"):
+        pages = [q for p, q, _ in requests if p == f"{IDMC_PREFIX}/gidd/{name}/"]
+        assert [int(q["offset"]) for q in pages] == list(range(0, len(lists[name]), 1000))
+        assert {q["client_id"] for q in pages} == {"test-client"}
+
+
+def test_idmc_live_gives_the_snapshot_rows_and_values(idmc_rows, idmc_fetched, snapshot_dir,
+                                                      tmp_path):
+    live, _ = idmc_fetched
+    got = pd.read_csv(live.raw_file("idmc", "new_displacements.csv"), keep_default_na=False)
+    key = ["iso3", "year", "cause"]
+    pd.testing.assert_frame_equal(got, idmc_rows.sort_values(key, ignore_index=True))
+    offline = project_paths(tmp_path / "offline")
+    fetch_snapshot(offline, snapshot_dir, ("idmc",))
+    got, want = processed(live, "idmc"), processed(offline, "idmc")
+    for name in want:
+        assert_same(got[name], want[name], name)
+    # Pakistan's disaster displacements in 2022, computed here from the snapshot CSV
+    pak = idmc_rows[(idmc_rows.iso3 == "PAK") & (idmc_rows.year == 2022)
+                    & (idmc_rows.cause != "conflict")]
+    ind = got["indicators"]
+    value = ind[(ind.indicator == "new_displacements_disaster") & (ind.iso3 == "PAK")
+                & (ind.year == 2022)].value
+    assert value.tolist() == [pak.new_displacements.sum()] and value.iloc[0] > 8_000_000
+
+
+def test_idmc_without_a_client_id_is_skipped_in_one_line(idmc_fetched, eurostat_rows, caplog):
+    paths, _ = idmc_fetched
+    raw = paths.raw_file("idmc", "new_displacements.csv")
+    before = raw.read_bytes()
+    entry = rawstore.load_manifest(paths)["sources"]["idmc"]
+    caplog.clear()
+    with FakeProviders(idmc=idmc_results(pd.DataFrame(columns=["iso3", "year", "cause",
+                                                                "new_displacements"])),
+                       eurostat_json=eurostat_jsonstat(eurostat_rows),
+                       idmc_client_id=None) as server:
+        assert "IDMC_CLIENT_ID" not in server.env()
+        # the other sources go on; a missing client id is no failure
+        assert _fetch(server, paths, "idmc", "eurostat") == 0
+        assert server.paths_requested(IDMC_PREFIX) == []
+        assert server.paths_requested() == [EUROSTAT_PATH]
+    assert raw.read_bytes() == before
+    assert rawstore.load_manifest(paths)["sources"]["idmc"] == entry
+    lines = [r.getMessage() for r in caplog.records
+             if r.levelno >= logging.WARNING and "idmc" in r.getMessage()]
+    assert lines == ["fetch idmc: skipped: IDMC_CLIENT_ID is not set: IDMC's API answers only "
+                     "with a client id (free, on request from IDMC); data/raw/idmc kept as it "
+                     "is"]
+    assert "fetch eurostat" not in " ".join(_errors(caplog))
+
+
+def test_idmc_refused_client_id_or_reshaped_keeps_the_raw_file(idmc_rows, idmc_fetched, caplog):
+    paths, _ = idmc_fetched
+    lists = idmc_results(idmc_rows[idmc_rows.iso3.isin(STATES)])
+    line = _keeps_raw(paths, "idmc", "new_displacements.csv",
+                      {"idmc": lists}, caplog, idmc_client_id="a-wrong-id")
+    assert "HTTP 403" in line and "Invalid client_id" in line
+    reshaped = {**lists, "disasters": [{k: v for k, v in d.items() if k != "hazard_type_name"}
+                                       for d in lists["disasters"]]}
+    line = _keeps_raw(paths, "idmc", "new_displacements.csv", {"idmc": reshaped}, caplog)
+    assert f"{IDMC_PREFIX}/gidd/disasters/" in line and "has no hazard_type_name" in line
+    new_hazard = {**lists, "disasters": [{**lists["disasters"][0],
+                                          "hazard_type_name": "Epidemic"}]}
+    line = _keeps_raw(paths, "idmc", "new_displacements.csv", {"idmc": new_hazard}, caplog)
+    assert "hazard type(s) 'epidemic'" in line

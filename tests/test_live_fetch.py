@@ -19,6 +19,7 @@ from live_server import (
     FakeProviders,
     eurostat_jsonstat,
     glotip_workbook,
+    idmc_results,
     iom_csv,
     knomad_workbook,
     rpw_csv,
@@ -108,13 +109,18 @@ def mini(snapshot_dir, tmp_path_factory):
     glotip = glotip[glotip.Iso3_code.isin(STATES)]
     (folder / "unodc").mkdir()
     glotip.to_csv(folder / "unodc" / "glotip.csv", index=False)
+    idmc = pd.read_csv(snapshot_dir / "idmc" / "new_displacements.csv", keep_default_na=False)
+    idmc = idmc[idmc.iso3.isin(STATES)]
+    (folder / "idmc").mkdir()
+    idmc.to_csv(folder / "idmc" / "new_displacements.csv", index=False)
 
     wire = {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
             "iom_csv": iom_csv(mm),
             "knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
                             for year, rows in kn.groupby("year")},
             "rpw_csv": rpw_csv(costs),
-            "eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip)}
+            "eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip),
+            "idmc": idmc_results(idmc)}
     return folder, wire
 
 
@@ -266,7 +272,7 @@ def test_requests_for_a_full_refresh(server, tmp_path):
     assert len(wb) == n_wb  # one page each at the default page size
     assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
     # UN DESA and IOM one file each; KNOMAD one workbook per year; RPW one file; issue 12:
-    # Eurostat one JSON-stat answer, GLOTIP one workbook
-    issue_12 = {"eurostat": 1, "unodc": 1}
+    # Eurostat one JSON-stat answer, GLOTIP one workbook, IDMC one page of each list
+    issue_12 = {"eurostat": 1, "unodc": 1, "idmc": 2}
     assert len(server.requests) == n_wb + len(unhcr) + 2 + len(server.knomad_xlsx) + 1 \
         + sum(n for p, n in issue_12.items() if p in LIVE)
