@@ -742,3 +742,38 @@ def idmc_results(rows: pd.DataFrame) -> dict[str, list[dict]]:
         disasters.append({**disasters[0], "event_name": "not yet assessed",
                           "new_displacement": None})
     return {"conflicts": conflicts, "disasters": disasters}
+
+
+FRONTEX_NAMES = {"OOS": "Not specified", "STL": "Stateless", "OOO": "Others"}
+
+
+def frontex_workbook(rows: pd.DataFrame, *, header: list | None = None) -> bytes:
+    """Snapshot-layout Frontex rows (month, route, type, nationality_iso3, detections) ->
+    Frontex's monthly workbook: sheet `Detections_of_IBC`, a title row, then a header row
+    `Route, Border Location, Nationality, JAN2009, ...` over every month from the first to the
+    last, one row per route, border type and nationality (its name as country_converter
+    writes it) with blank cells where the snapshot has no row, and a total row. `header`
+    replaces the header row (a reshaped workbook)."""
+    import country_converter as coco
+    from openpyxl import Workbook
+
+    codes = sorted(set(rows.nationality_iso3) - set(FRONTEX_NAMES))
+    names = dict(zip(codes, coco.convert(codes, src="ISO3", to="name_short"), strict=True))
+    names.update(FRONTEX_NAMES)
+    first, last = pd.Period(rows.month.min(), "M"), pd.Period(rows.month.max(), "M")
+    months = [str(p) for p in pd.period_range(first, last, freq="M")]
+    labels = [pd.Period(m, "M").strftime("%b%Y").upper() for m in months]
+    table = rows.pivot_table(index=["route", "type", "nationality_iso3"], columns="month",
+                             values="detections", aggfunc="sum")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Detections_of_IBC")
+    sheet.append(["Detections of illegal border-crossings, monthly (FRAN and JORA data)"])
+    sheet.append(header or ["Route", "Border Location", "Nationality", *labels])
+    for (route, kind, code), values in table.iterrows():
+        sheet.append([route, kind, names[code],
+                      *[None if pd.isna(values.get(m)) else int(values.get(m)) for m in months]])
+    sheet.append(["Total", "Land", "Total", *[int(table[m].sum()) if m in table else 0
+                                               for m in months]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -14,10 +14,12 @@ import pytest
 from conftest import fetch_snapshot, read_snapshot_csv
 from live_server import (
     EUROSTAT_PATH,
+    FRONTEX_PATH,
     GLOTIP_PATH,
     IDMC_PREFIX,
     FakeProviders,
     eurostat_jsonstat,
+    frontex_workbook,
     glotip_workbook,
     idmc_results,
 )
@@ -334,3 +336,71 @@ def test_idmc_refused_client_id_or_reshaped_keeps_the_raw_file(idmc_rows, idmc_f
                                           "hazard_type_name": "Epidemic"}]}
     line = _keeps_raw(paths, "idmc", "new_displacements.csv", {"idmc": new_hazard}, caplog)
     assert "hazard type(s) 'epidemic'" in line
+
+
+# -- Frontex ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def frontex_rows(snapshot_dir) -> pd.DataFrame:
+    """The snapshot's detections of the catalogue states' nationals and of the reviewed
+    no-country labels, every month (the running year, 2025, only to April)."""
+    rows = pd.read_csv(snapshot_dir / "frontex" / "illegal_border_crossings.csv",
+                       keep_default_na=False)
+    return rows[rows.nationality_iso3.isin([*STATES, "OOS", "STL", "SYR", "MAR"])]
+
+
+@pytest.fixture(scope="module")
+def frontex_fetched(frontex_rows, tmp_path_factory):
+    paths = project_paths(tmp_path_factory.mktemp("frontex-live"))
+    with FakeProviders(frontex_xlsx=frontex_workbook(frontex_rows)) as server:
+        assert _fetch(server, paths, "frontex") == 0
+        assert server.paths_requested() == [FRONTEX_PATH]
+    return paths
+
+
+def test_frontex_live_gives_the_snapshot_rows_and_values(frontex_rows, frontex_fetched,
+                                                         snapshot_dir, tmp_path):
+    got = pd.read_csv(frontex_fetched.raw_file("frontex", "illegal_border_crossings.csv"),
+                      keep_default_na=False)
+    key = ["month", "route", "type", "nationality_iso3"]
+    pd.testing.assert_frame_equal(got, frontex_rows.sort_values(key, ignore_index=True))
+    entry = rawstore.load_manifest(frontex_fetched)["sources"]["frontex"]
+    assert entry["vintage"]["latest_period"] == "2025-04"
+    offline = project_paths(tmp_path / "offline")
+    fetch_snapshot(offline, snapshot_dir, ("frontex",))
+    got, want = processed(frontex_fetched, "frontex"), processed(offline, "frontex")
+    nationals = [*STATES, "OOS", "STL", "SYR", "MAR"]
+    want["indicators"] = want["indicators"][want["indicators"].iso3.isin(nationals)]
+    want["frontex_routes"] = want["frontex_routes"][
+        want["frontex_routes"].nationality_iso3.isin(nationals)]
+    for name in want:
+        assert_same(got[name], want[name], name)
+    # Afghan detections at the EU's borders in 2023, computed here from the snapshot CSV
+    afg = frontex_rows[(frontex_rows.nationality_iso3 == "AFG")
+                       & frontex_rows.month.str.startswith("2023")]
+    ind = got["indicators"]
+    value = ind[(ind.indicator == "eu_irregular_crossings") & (ind.iso3 == "AFG")
+                & (ind.year == 2023)]
+    assert value.value.tolist() == [afg.detections.sum()] and value.flag.tolist() == [""]
+    assert set(ind[ind.year == 2025].flag) == {"P"}  # the running year, to April
+
+
+def test_frontex_truncated_or_reshaped_workbook_keeps_the_raw_file(frontex_rows,
+                                                                   frontex_fetched, caplog):
+    content = frontex_workbook(frontex_rows)
+    line = _keeps_raw(frontex_fetched, "frontex", "illegal_border_crossings.csv",
+                      {"frontex_xlsx": content[: len(content) // 2]}, caplog)
+    assert FRONTEX_PATH in line and "not a readable Excel workbook" in line
+    months = pd.period_range("2009-01", "2025-04", freq="M")
+    header = ["Route", "Border Location", "Nationality",
+              *[f"Q{p.quarter} {p.year}" for p in months]]
+    line = _keeps_raw(frontex_fetched, "frontex", "illegal_border_crossings.csv",
+                      {"frontex_xlsx": frontex_workbook(frontex_rows, header=header)}, caplog)
+    assert FRONTEX_PATH in line and "sheet 'Detections_of_IBC', row 2, column 4" in line
+    assert "'Q1 2009' is not a month like JAN2009" in line
+    header = ["Route", "Nationality", "Citizenship", *[p.strftime("%b%Y").upper()
+                                                       for p in months]]
+    line = _keeps_raw(frontex_fetched, "frontex", "illegal_border_crossings.csv",
+                      {"frontex_xlsx": frontex_workbook(frontex_rows, header=header)}, caplog)
+    assert "no border type column" in line

@@ -18,6 +18,7 @@ from live_server import (
     WB_PREFIX,
     FakeProviders,
     eurostat_jsonstat,
+    frontex_workbook,
     glotip_workbook,
     idmc_results,
     iom_csv,
@@ -113,6 +114,11 @@ def mini(snapshot_dir, tmp_path_factory):
     idmc = idmc[idmc.iso3.isin(STATES)]
     (folder / "idmc").mkdir()
     idmc.to_csv(folder / "idmc" / "new_displacements.csv", index=False)
+    ibc = pd.read_csv(snapshot_dir / "frontex" / "illegal_border_crossings.csv",
+                      keep_default_na=False)
+    ibc = ibc[ibc.nationality_iso3.isin(STATES)]
+    (folder / "frontex").mkdir()
+    ibc.to_csv(folder / "frontex" / "illegal_border_crossings.csv", index=False)
 
     wire = {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
             "iom_csv": iom_csv(mm),
@@ -120,7 +126,7 @@ def mini(snapshot_dir, tmp_path_factory):
                             for year, rows in kn.groupby("year")},
             "rpw_csv": rpw_csv(costs),
             "eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip),
-            "idmc": idmc_results(idmc)}
+            "idmc": idmc_results(idmc), "frontex_xlsx": frontex_workbook(ibc)}
     return folder, wire
 
 
@@ -272,7 +278,7 @@ def test_requests_for_a_full_refresh(server, tmp_path):
     assert len(wb) == n_wb  # one page each at the default page size
     assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
     # UN DESA and IOM one file each; KNOMAD one workbook per year; RPW one file; issue 12:
-    # Eurostat one JSON-stat answer, GLOTIP one workbook, IDMC one page of each list
-    issue_12 = {"eurostat": 1, "unodc": 1, "idmc": 2}
+    # Eurostat one JSON-stat answer, GLOTIP and Frontex one workbook, IDMC one page of each list
+    issue_12 = {"eurostat": 1, "unodc": 1, "frontex": 1, "idmc": 2}
     assert len(server.requests) == n_wb + len(unhcr) + 2 + len(server.knomad_xlsx) + 1 \
         + sum(n for p, n in issue_12.items() if p in LIVE)
