@@ -47,6 +47,7 @@ EUROSTAT_PATH = EUROSTAT_PREFIX + "/data/migr_asyappctza"
 GLOTIP_PATH = "/unodc/data_glotip.xlsx"
 FRONTEX_PATH = "/frontex/Monthly_detections_of_IBC.xlsx"
 IDMC_PREFIX = "/idmc/external-api"
+UNHCR_FLOWS_PATH = "/unhcr-flows/UNHCR_Flow_Data.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FAST_HTTP = HttpPolicy(timeout=(2.0, 5.0), attempts=3, backoff=0.01, backoff_max=1.0,
@@ -95,6 +96,7 @@ class FakeProviders:
                  eurostat_json: bytes | None = None, glotip_xlsx: bytes | None = None,
                  frontex_xlsx: bytes | None = None, idmc: dict | None = None,
                  idmc_client_id: str | None = "test-client",
+                 unhcr_flows_xlsx: bytes | None = None,
                  last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT"):
         self.worldbank = worldbank if worldbank is not None else pd.DataFrame(
             columns=["indicator", "iso3", "year", "value"])
@@ -110,6 +112,8 @@ class FakeProviders:
         self.frontex_xlsx = frontex_xlsx
         self.idmc = idmc or {}  # "conflicts"/"disasters" -> list of result objects
         self.idmc_client_id = idmc_client_id  # the id the fake accepts; None: not in env()
+        # UNHCR's flow workbook; without one, a workbook with the header and no rows
+        self.unhcr_flows_xlsx = unhcr_flows_xlsx
         self.last_modified = last_modified
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict, dict]] = []
@@ -151,6 +155,7 @@ class FakeProviders:
     def env(self) -> dict[str, str]:
         return {"WORLDBANK_API_URL": self.url + WB_PREFIX,
                 "UNHCR_API_URL": self.url + UNHCR_PREFIX,
+                "UNHCR_FLOWS_URL": self.url + UNHCR_FLOWS_PATH,
                 "UNDESA_STOCK_URL": self.url + UNDESA_PATH,
                 "MMP_CSV_URL": self.url + IOM_PATH,
                 "KNOMAD_MATRIX_URLS": ",".join(self.url + KNOMAD_PREFIX + name
@@ -211,6 +216,12 @@ class FakeProviders:
                            {"Last-Modified": self.last_modified})
             elif path == RPW_PATH and self.rpw_csv is not None:
                 self._send(handler, 200, self.rpw_csv, "text/csv; charset=utf-8",
+                           {"Last-Modified": self.last_modified})
+            elif path == UNHCR_FLOWS_PATH:
+                if self.unhcr_flows_xlsx is None:
+                    self.unhcr_flows_xlsx = unhcr_flows_workbook(pd.DataFrame(
+                        columns=UNHCR_FLOWS_COLUMNS))
+                self._send(handler, 200, self.unhcr_flows_xlsx, XLSX,
                            {"Last-Modified": self.last_modified})
             elif path == EUROSTAT_PATH and self.eurostat_json is not None:
                 self._send(handler, 200, self.eurostat_json, "application/json")
@@ -774,6 +785,34 @@ def frontex_workbook(rows: pd.DataFrame, *, header: list | None = None) -> bytes
                       *[None if pd.isna(values.get(m)) else int(values.get(m)) for m in months]])
     sheet.append(["Total", "Land", "Total", *[int(table[m].sum()) if m in table else 0
                                                for m in months]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+UNHCR_FLOWS_COLUMNS = ["year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso",
+                       "refugees", "asylum_seekers", "refugee_like", "oip"]
+
+
+def unhcr_flows_workbook(rows: pd.DataFrame, *, header: list[str] | None = None) -> bytes:
+    """Snapshot-layout flows rows -> UNHCR's flow workbook as the `refugees` package reads it:
+    sheet DATA, long, one row per population type (REF, ASY, ROC, OIP) with a Count; a blank
+    cell of the snapshot is no row. `header` replaces the header (a reshaped workbook)."""
+    from openpyxl import Workbook
+
+    types = {"refugees": "REF", "asylum_seekers": "ASY", "refugee_like": "ROC", "oip": "OIP"}
+    book = Workbook(write_only=True)
+    book.create_sheet("README").append(["UNHCR forcibly displaced flow data"])
+    sheet = book.create_sheet("DATA")
+    sheet.append(header or ["Year", "OriginName", "origin", "OriginISO", "AsylumName", "asylum",
+                            "AsylumISO", "PT", "Count"])
+    for r in rows.itertuples(index=False):
+        for column, code in types.items():
+            count = getattr(r, column)
+            if pd.isna(count) or count == "":
+                continue
+            sheet.append([int(r.year), r.coo_name, r.coo, r.coo_iso, r.coa_name, r.coa,
+                          r.coa_iso, code, int(float(count))])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,11 +17,14 @@ from live_server import (
     FRONTEX_PATH,
     GLOTIP_PATH,
     IDMC_PREFIX,
+    UNHCR_FLOWS_PATH,
     FakeProviders,
     eurostat_jsonstat,
     frontex_workbook,
     glotip_workbook,
     idmc_results,
+    unhcr_flows_workbook,
+    unhcr_items,
 )
 
 from analysis import catalogue, providers, rawstore
@@ -404,3 +407,67 @@ def test_frontex_truncated_or_reshaped_workbook_keeps_the_raw_file(frontex_rows,
     line = _keeps_raw(frontex_fetched, "frontex", "illegal_border_crossings.csv",
                       {"frontex_xlsx": frontex_workbook(frontex_rows, header=header)}, caplog)
     assert "no border type column" in line
+
+
+# -- UNHCR flows -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unhcr_wire(snapshot_dir) -> dict:
+    """The API endpoints' snapshot rows of 2020 touching a state, and the flow workbook built
+    from the snapshot's flows of 2019-2024 touching a state (blank cells: no row)."""
+    api = {}
+    for name in providers.get("unhcr").files:
+        rows = pd.read_csv(snapshot_dir / "unhcr" / name, dtype=str, keep_default_na=False)
+        rows = rows[(rows.year == "2020") & (rows.coo_iso.isin(STATES) | rows.coa_iso.isin(STATES))]
+        api[name.removesuffix(".csv").replace("_", "-")] = unhcr_items(rows.replace("", None))
+    flows = pd.read_csv(snapshot_dir / "unhcr" / "flows.csv", dtype=str, keep_default_na=False)
+    flows = flows[flows.year.astype(int).between(2019, 2024)
+                  & (flows.coo_iso.isin(STATES) | flows.coa_iso.isin(STATES))]
+    return {"api": api, "flows": flows}
+
+
+@pytest.fixture(scope="module")
+def unhcr_fetched(unhcr_wire, tmp_path_factory):
+    paths = project_paths(tmp_path_factory.mktemp("unhcr-live"))
+    with FakeProviders(unhcr=unhcr_wire["api"],
+                       unhcr_flows_xlsx=unhcr_flows_workbook(unhcr_wire["flows"])) as server:
+        assert _fetch(server, paths, "unhcr") == 0
+        assert server.paths_requested(UNHCR_FLOWS_PATH) == [UNHCR_FLOWS_PATH]
+    return paths
+
+
+def test_unhcr_flows_live_rows_and_arrivals_are_the_snapshots(unhcr_wire, unhcr_fetched,
+                                                              snapshot_dir):
+    flows = unhcr_wire["flows"]
+    got = pd.read_csv(unhcr_fetched.raw_file("unhcr", "flows.csv"), dtype=str,
+                      keep_default_na=False)
+    key = ["year", "coo_iso", "coa_iso", "coo", "coa"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                  flows.sort_values(key, ignore_index=True))
+    entry = rawstore.load_manifest(unhcr_fetched)["sources"]["unhcr"]
+    assert entry["files"]["flows.csv"]["origin"].endswith(UNHCR_FLOWS_PATH)
+    # new refugee arrivals of Afghans abroad in 2021, computed here from the snapshot CSV:
+    # refugees + refugee_like + oip over every asylum country, blanks never 0
+    snap = read_snapshot_csv(snapshot_dir, "unhcr/flows.csv")
+    afg = snap[(snap.coo_iso == "AFG") & (snap.year == 2021)]
+    want = afg[["refugees", "refugee_like", "oip"]].sum(axis=1, min_count=1).sum(min_count=1)
+    ind = providers.get("unhcr").indicator_rows(
+        RawData(unhcr_fetched), catalogue.indicator("refugee_arrivals_abroad"))
+    got = ind[(ind.iso3 == "AFG") & (ind.year == 2021)].value
+    assert got.tolist() == [want] and want > 0
+
+
+def test_unhcr_flows_truncated_or_reshaped_keeps_the_raw_files(unhcr_wire, unhcr_fetched,
+                                                               caplog):
+    content = unhcr_flows_workbook(unhcr_wire["flows"])
+    line = _keeps_raw(unhcr_fetched, "unhcr", "flows.csv",
+                      {"unhcr": unhcr_wire["api"],
+                       "unhcr_flows_xlsx": content[: len(content) // 2]}, caplog)
+    assert UNHCR_FLOWS_PATH in line and "not a readable Excel workbook" in line
+    header = ["Year", "OriginName", "origin", "OriginISO", "AsylumName", "asylum", "AsylumISO",
+              "PopulationType", "Count"]
+    reshaped = unhcr_flows_workbook(unhcr_wire["flows"], header=header)
+    line = _keeps_raw(unhcr_fetched, "unhcr", "flows.csv",
+                      {"unhcr": unhcr_wire["api"], "unhcr_flows_xlsx": reshaped}, caplog)
+    assert UNHCR_FLOWS_PATH in line and "sheet 'DATA', row 1: no column(s) 'PT'" in line

@@ -25,6 +25,7 @@ from live_server import (
     knomad_workbook,
     rpw_csv,
     undesa_workbook,
+    unhcr_flows_workbook,
     unhcr_items,
 )
 
@@ -76,6 +77,11 @@ def mini(snapshot_dir, tmp_path_factory):
         rows = pd.concat([rows[touching], rows[~touching].head(40)])
         rows.to_csv(folder / "unhcr" / name, index=False)
         unhcr[name.removesuffix(".csv").replace("_", "-")] = unhcr_items(rows.replace("", None))
+    # new arrivals: UNHCR's flow workbook (the live client keeps every row it holds)
+    flows = pd.read_csv(snapshot_dir / "unhcr" / "flows.csv", dtype=str, keep_default_na=False)
+    flows = flows[flows.year.astype(int).isin(UNHCR_YEARS)
+                  & (flows.coo_iso.isin(STATES) | flows.coa_iso.isin(STATES))]
+    flows.to_csv(folder / "unhcr" / "flows.csv", index=False)
 
     stock = pd.read_csv(snapshot_dir / "undesa" / "migrant_stock_2024.csv")
     stock = stock[stock.year.isin(STOCK_YEARS)
@@ -126,7 +132,8 @@ def mini(snapshot_dir, tmp_path_factory):
                             for year, rows in kn.groupby("year")},
             "rpw_csv": rpw_csv(costs),
             "eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip),
-            "idmc": idmc_results(idmc), "frontex_xlsx": frontex_workbook(ibc)}
+            "idmc": idmc_results(idmc), "frontex_xlsx": frontex_workbook(ibc),
+            "unhcr_flows_xlsx": unhcr_flows_workbook(flows)}
     return folder, wire
 
 
@@ -170,8 +177,7 @@ def test_live_fetch_then_build_equals_the_snapshot_path(mini, server, tmp_path):
     # the comparison covers every indicator the catalogue defines for the live providers
     indicators = pd.read_parquet(live.indicators)
     assert set(indicators.indicator) == {i.id for i in catalogue.INDICATORS
-                                         if i.provider == "derived" or i.provider in LIVE} \
-        - {"refugee_arrivals_abroad"}  # UNHCR flows.csv: an optional file, snapshot only
+                                         if i.provider == "derived" or i.provider in LIVE}
     assert set(indicators.iso3) == set(STATES)
 
 
@@ -214,7 +220,7 @@ def test_one_failing_source_does_not_stop_the_others(server, tmp_path, caplog):
     assert fetch_all(paths, PROVIDERS, refresh=True, max_age=24, config=server.config()) == 1
     fetched = {path.split("/")[1] for path, _, _ in server.requests}
     # the sources after unhcr still ran (each under its own first path segment)
-    assert fetched == {"wb" if p == "worldbank" else p for p in LIVE}
+    assert fetched == {"wb" if p == "worldbank" else p for p in LIVE}  # UNHCR stopped early
     assert {f.name: f.read_bytes() for f in (paths.raw / "unhcr").iterdir()} == before
     assert rawstore.load_manifest(paths)["sources"]["unhcr"] == entry
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -278,7 +284,8 @@ def test_requests_for_a_full_refresh(server, tmp_path):
     assert len(wb) == n_wb  # one page each at the default page size
     assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
     # UN DESA and IOM one file each; KNOMAD one workbook per year; RPW one file; issue 12:
-    # Eurostat one JSON-stat answer, GLOTIP and Frontex one workbook, IDMC one page of each list
-    issue_12 = {"eurostat": 1, "unodc": 1, "frontex": 1, "idmc": 2}
+    # Eurostat one JSON-stat answer, GLOTIP and Frontex one workbook, IDMC one page of each list,
+    # UNHCR's flow workbook
+    issue_12 = {"eurostat": 1, "unodc": 1, "frontex": 1, "idmc": 2, "unhcr": 1}
     assert len(server.requests) == n_wb + len(unhcr) + 2 + len(server.knomad_xlsx) + 1 \
         + sum(n for p, n in issue_12.items() if p in LIVE)
