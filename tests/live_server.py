@@ -816,3 +816,26 @@ def unhcr_flows_workbook(rows: pd.DataFrame, *, header: list[str] | None = None)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def borders_wire(snapshot, states: list[str], years: tuple[int, int] = (2019, 2021)) -> dict:
+    """Issue 12's providers from the snapshot's rows of `states` in `years`, as FakeProviders
+    keyword arguments: Eurostat's JSON-stat answer, the GLOTIP and Frontex workbooks, IDMC's
+    lists and UNHCR's flow workbook."""
+    first, last = years
+    eu = pd.read_csv(snapshot / "eurostat" / "asylum_applicants.csv", keep_default_na=False)
+    eu = eu[eu.citizenship_iso3.isin(states) & eu.year.between(first, last)]
+    glotip = pd.read_csv(snapshot / "unodc" / "glotip.csv", dtype=str, keep_default_na=False)
+    glotip = glotip[glotip.Iso3_code.isin(states) & glotip.Year.astype(int).between(first, last)]
+    ibc = pd.read_csv(snapshot / "frontex" / "illegal_border_crossings.csv",
+                      keep_default_na=False)
+    ibc = ibc[ibc.nationality_iso3.isin(states) & ibc.month.str[:4].astype(int).between(
+        first, last)]
+    idmc = pd.read_csv(snapshot / "idmc" / "new_displacements.csv", keep_default_na=False)
+    idmc = idmc[idmc.iso3.isin(states) & idmc.year.between(first, last)]
+    flows = pd.read_csv(snapshot / "unhcr" / "flows.csv", dtype=str, keep_default_na=False)
+    flows = flows[flows.year.astype(int).between(first, last)
+                  & (flows.coo_iso.isin(states) | flows.coa_iso.isin(states))]
+    return {"eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip),
+            "frontex_xlsx": frontex_workbook(ibc), "idmc": idmc_results(idmc),
+            "unhcr_flows_xlsx": unhcr_flows_workbook(flows)}

@@ -331,6 +331,7 @@ def test_idmc_refused_client_id_or_reshaped_keeps_the_raw_file(idmc_rows, idmc_f
     line = _keeps_raw(paths, "idmc", "new_displacements.csv",
                       {"idmc": lists}, caplog, idmc_client_id="a-wrong-id")
     assert "HTTP 403" in line and "Invalid client_id" in line
+    assert "client_id=***" in line and "a-wrong-id" not in line  # no credential in the log
     reshaped = {**lists, "disasters": [{k: v for k, v in d.items() if k != "hazard_type_name"}
                                        for d in lists["disasters"]]}
     line = _keeps_raw(paths, "idmc", "new_displacements.csv", {"idmc": reshaped}, caplog)
@@ -471,3 +472,16 @@ def test_unhcr_flows_truncated_or_reshaped_keeps_the_raw_files(unhcr_wire, unhcr
     line = _keeps_raw(unhcr_fetched, "unhcr", "flows.csv",
                       {"unhcr": unhcr_wire["api"], "unhcr_flows_xlsx": reshaped}, caplog)
     assert UNHCR_FLOWS_PATH in line and "sheet 'DATA', row 1: no column(s) 'PT'" in line
+
+
+def test_a_recent_live_fetch_of_a_new_provider_is_not_repeated(eurostat_rows, tmp_path, caplog):
+    paths = project_paths(tmp_path)
+    with FakeProviders(eurostat_json=eurostat_jsonstat(eurostat_rows)) as server:
+        config = server.config()
+        assert fetch_all(paths, ["eurostat"], refresh=False, max_age=24, config=config) == 0
+        with caplog.at_level(logging.INFO, logger="analysis.live"):
+            assert fetch_all(paths, ["eurostat"], refresh=False, max_age=24, config=config) == 0
+        assert len(server.requests) == 1  # kept: fetched live within --max-age
+        assert "fetch eurostat: kept, last live fetch" in caplog.text
+        assert fetch_all(paths, ["eurostat"], refresh=True, max_age=24, config=config) == 0
+        assert len(server.requests) == 2  # --refresh asks again

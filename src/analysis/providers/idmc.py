@@ -39,7 +39,7 @@ from analysis.catalogue import Indicator
 from analysis.errors import DataError
 from analysis.live.common import Summary, stage_file
 from analysis.live.config import LiveConfig, NotConfigured, UrlSetting
-from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
+from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url, redact
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
@@ -122,7 +122,7 @@ def parse_page(response: requests.Response) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("results"), list) \
             or not isinstance(body.get("count"), int):
         found = ", ".join(sorted(body)) if isinstance(body, dict) else type(body).__name__
-        raise FetchError(f"{response.url}: expected a page with 'count' and 'results', got "
+        raise FetchError(f"{redact(response.url)}: expected a page with 'count' and 'results', got "
                          f"{found}")
     return body
 
@@ -153,8 +153,8 @@ def fetch_list(client: HttpClient, config: LiveConfig, name: str, progress: Prog
 
 
 def _shown(url: str, params: dict) -> str:
-    """The URL for messages, the client id left out."""
-    return full_url(url, {k: v for k, v in params.items() if k != "client_id"})
+    """The URL for messages (the client id masked)."""
+    return full_url(url, params)
 
 
 def to_rows(name: str, results: list[dict], url: str) -> pd.DataFrame:
