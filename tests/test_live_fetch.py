@@ -174,6 +174,16 @@ def test_live_fetch_then_build_equals_the_snapshot_path(mini, server, tmp_path):
         got = pd.read_parquet(getattr(live, name))
         pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
                                       want.sort_values(key, ignore_index=True), obj=name)
+    # the providers' own tables too (trafficking breakdowns, Frontex routes, displacement by
+    # cause, ...), each as a whole
+    tables = {p.name for p in offline.processed.glob("*.parquet")}
+    assert {p.name for p in live.processed.glob("*.parquet")} == tables
+    for name in sorted(tables):
+        want = pd.read_parquet(offline.processed / name)
+        got = pd.read_parquet(live.processed / name)
+        key = list(want.columns)
+        pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                      want.sort_values(key, ignore_index=True), obj=name)
     # the comparison covers every indicator the catalogue defines for the live providers
     indicators = pd.read_parquet(live.indicators)
     assert set(indicators.indicator) == {i.id for i in catalogue.INDICATORS
