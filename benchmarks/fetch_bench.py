@@ -2,8 +2,10 @@
 
     python benchmarks/fetch_bench.py [--snapshot DIR] [--repeat N]
 
-Serves the real snapshot, full size, from a local stand-in for the four providers
-(tests/live_server.py: the World Bank and UNHCR APIs, the UN DESA workbook, the IOM CSV), runs
+Serves the real snapshot, full size, from a local stand-in for the providers
+(tests/live_server.py: the World Bank and UNHCR APIs and UNHCR's flow workbook, the UN DESA
+workbook, the IOM CSV, the KNOMAD workbooks and RPW CSV, Eurostat's JSON-stat answer, the GLOTIP
+and Frontex workbooks, IDMC's GIDD API), runs
 the live fetch of every source into a temporary project root N times, and prints the requests
 each source made, the bytes received, and the median wall time. For comparison it counts what a
 client making one request per state per indicator would need, and measures what UNHCR's full
@@ -29,11 +31,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from live_server import (  # noqa: E402  (the helper lives beside the tests)
+    UNHCR_FLOWS_PATH,
     FakeProviders,
+    eurostat_jsonstat,
+    frontex_workbook,
+    glotip_workbook,
+    idmc_results,
     iom_csv,
     money_wire,
     social_spending,
     undesa_workbook,
+    unhcr_flows_workbook,
     unhcr_items,
 )
 
@@ -45,7 +53,8 @@ from analysis.progress import Progress  # noqa: E402
 from analysis.providers import unhcr  # noqa: E402
 
 PREFIXES = {"worldbank": "/wb/", "unhcr": "/unhcr/", "undesa": "/undesa/", "iom": "/iom/",
-            "knomad": "/knomad/", "rpw": "/rpw/"}
+            "unodc": "/unodc/", "eurostat": "/eurostat/", "frontex": "/frontex/",
+            "idmc": "/idmc/", "knomad": "/knomad/", "rpw": "/rpw/"}
 
 
 class Lines(logging.Handler):
@@ -76,13 +85,27 @@ def wire_tables(snapshot: Path) -> dict:
     stock = pd.read_csv(snapshot / "undesa" / "migrant_stock_2024.csv")
     mm = pd.read_csv(snapshot / "iom" / "missing_migrants.csv", dtype=str,
                      keep_default_na=False)
+    flows = pd.read_csv(snapshot / "unhcr" / "flows.csv", dtype=str, keep_default_na=False)
+    glotip = pd.read_csv(snapshot / "unodc" / "glotip.csv", dtype=str, keep_default_na=False)
     return {"worldbank": wb[["indicator", "iso3", "year", "value"]], "unhcr": items,
+            "unhcr_flows_xlsx": unhcr_flows_workbook(flows),
             "undesa_xlsx": undesa_workbook(stock), "iom_csv": iom_csv(mm),
+            "glotip_xlsx": glotip_workbook(glotip),
+            "eurostat_json": eurostat_jsonstat(
+                pd.read_csv(snapshot / "eurostat" / "asylum_applicants.csv",
+                            keep_default_na=False)),
+            "frontex_xlsx": frontex_workbook(
+                pd.read_csv(snapshot / "frontex" / "illegal_border_crossings.csv",
+                            keep_default_na=False)),
+            "idmc": idmc_results(pd.read_csv(snapshot / "idmc" / "new_displacements.csv",
+                                             keep_default_na=False)),
             **money_wire(snapshot)}
 
 
 def per_source(server: FakeProviders) -> dict[str, int]:
-    return {pid: len(server.paths_requested(prefix)) for pid, prefix in PREFIXES.items()}
+    counts = {pid: len(server.paths_requested(prefix)) for pid, prefix in PREFIXES.items()}
+    counts["unhcr"] += len(server.paths_requested(UNHCR_FLOWS_PATH))  # UNHCR's flow workbook
+    return counts
 
 
 def naive_requests() -> dict[str, int]:
@@ -91,7 +114,8 @@ def naive_requests() -> dict[str, int]:
     # + SP.POP.TOTL and the two live-only remittance-cost series
     wb = len([i for i in catalogue.INDICATORS if i.provider == "worldbank"]) + 1 + 2
     un = len([i for i in catalogue.INDICATORS if i.provider == "unhcr"])
-    return {"worldbank": wb * states, "unhcr": un * states, "undesa": 1, "iom": 1,
+    return {"worldbank": wb * states, "unhcr": un * states + 1, "undesa": 1, "iom": 1,
+            "unodc": 1, "eurostat": 1, "frontex": 1, "idmc": 2,  # one per file, IDMC per list
             "knomad": 2, "rpw": 1}  # one per workbook (2017, 2021) and file
 
 

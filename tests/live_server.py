@@ -41,6 +41,14 @@ IOM_PATH = "/iom/Missing_Migrants_Global_Figures_allData.csv"
 # money and work (issue 11)
 KNOMAD_PREFIX = "/knomad/"  # + one workbook name per vintage
 RPW_PATH = "/rpw/corridor_averages.csv"
+# borders, trafficking and emergencies (issue 12)
+EUROSTAT_PREFIX = "/eurostat/api/dissemination/statistics/1.0"
+EUROSTAT_PATH = EUROSTAT_PREFIX + "/data/migr_asyappctza"
+GLOTIP_PATH = "/unodc/data_glotip.xlsx"
+FRONTEX_PATH = "/frontex/Monthly_detections_of_IBC.xlsx"
+IDMC_PREFIX = "/idmc/external-api"
+UNHCR_FLOWS_PATH = "/unhcr-flows/UNHCR_Flow_Data.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FAST_HTTP = HttpPolicy(timeout=(2.0, 5.0), attempts=3, backoff=0.01, backoff_max=1.0,
                        deadline=10.0)
@@ -85,6 +93,10 @@ class FakeProviders:
                  unhcr: dict | None = None,
                  undesa_xlsx: bytes | None = None, iom_csv: bytes | None = None,
                  knomad_xlsx: dict[str, bytes] | None = None, rpw_csv: bytes | None = None,
+                 eurostat_json: bytes | None = None, glotip_xlsx: bytes | None = None,
+                 frontex_xlsx: bytes | None = None, idmc: dict | None = None,
+                 idmc_client_id: str | None = "test-client",
+                 unhcr_flows_xlsx: bytes | None = None,
                  last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT"):
         self.worldbank = worldbank if worldbank is not None else pd.DataFrame(
             columns=["indicator", "iso3", "year", "value"])
@@ -95,6 +107,13 @@ class FakeProviders:
         self.iom_csv = iom_csv
         self.knomad_xlsx = knomad_xlsx or {}  # workbook name -> bytes, served in this order
         self.rpw_csv = rpw_csv
+        self.eurostat_json = eurostat_json  # one JSON-stat answer, whatever the query
+        self.glotip_xlsx = glotip_xlsx
+        self.frontex_xlsx = frontex_xlsx
+        self.idmc = idmc or {}  # "conflicts"/"disasters" -> list of result objects
+        self.idmc_client_id = idmc_client_id  # the id the fake accepts; None: not in env()
+        # UNHCR's flow workbook; without one, a workbook with the header and no rows
+        self.unhcr_flows_xlsx = unhcr_flows_xlsx
         self.last_modified = last_modified
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict, dict]] = []
@@ -136,11 +155,17 @@ class FakeProviders:
     def env(self) -> dict[str, str]:
         return {"WORLDBANK_API_URL": self.url + WB_PREFIX,
                 "UNHCR_API_URL": self.url + UNHCR_PREFIX,
+                "UNHCR_FLOWS_URL": self.url + UNHCR_FLOWS_PATH,
                 "UNDESA_STOCK_URL": self.url + UNDESA_PATH,
                 "MMP_CSV_URL": self.url + IOM_PATH,
                 "KNOMAD_MATRIX_URLS": ",".join(self.url + KNOMAD_PREFIX + name
                                                for name in self.knomad_xlsx or ["none.xlsx"]),
-                "RPW_URL": self.url + RPW_PATH}
+                "RPW_URL": self.url + RPW_PATH,
+                "EUROSTAT_API_URL": self.url + EUROSTAT_PREFIX,
+                "GLOTIP_URL": self.url + GLOTIP_PATH,
+                "FRONTEX_URL": self.url + FRONTEX_PATH,
+                "IDMC_API_URL": self.url + IDMC_PREFIX,
+                **({"IDMC_CLIENT_ID": self.idmc_client_id} if self.idmc_client_id else {})}
 
     def config(self, **overrides) -> LiveConfig:
         overrides.setdefault("http", FAST_HTTP)
@@ -192,6 +217,22 @@ class FakeProviders:
             elif path == RPW_PATH and self.rpw_csv is not None:
                 self._send(handler, 200, self.rpw_csv, "text/csv; charset=utf-8",
                            {"Last-Modified": self.last_modified})
+            elif path == UNHCR_FLOWS_PATH:
+                if self.unhcr_flows_xlsx is None:
+                    self.unhcr_flows_xlsx = unhcr_flows_workbook(pd.DataFrame(
+                        columns=UNHCR_FLOWS_COLUMNS))
+                self._send(handler, 200, self.unhcr_flows_xlsx, XLSX,
+                           {"Last-Modified": self.last_modified})
+            elif path == EUROSTAT_PATH and self.eurostat_json is not None:
+                self._send(handler, 200, self.eurostat_json, "application/json")
+            elif path == GLOTIP_PATH and self.glotip_xlsx is not None:
+                self._send(handler, 200, self.glotip_xlsx, XLSX,
+                           {"Last-Modified": self.last_modified})
+            elif path == FRONTEX_PATH and self.frontex_xlsx is not None:
+                self._send(handler, 200, self.frontex_xlsx, XLSX,
+                           {"Last-Modified": self.last_modified})
+            elif path.startswith(IDMC_PREFIX + "/gidd/"):
+                self._idmc(handler, path, query)
             else:
                 self._send(handler, 404, html_page("404 Not Found"), "text/html")
         except (BrokenPipeError, ConnectionResetError):
@@ -321,6 +362,26 @@ class FakeProviders:
                 "items": [{k: ("-" if _missing(v) else _plain(v)) for k, v in row.items()}
                           for row in chunk.to_dict("records")],
                 "short-url": f"https://api.unhcr.org/s/{len(self.requests)}"}
+        self._send(handler, 200, json.dumps(body).encode(), "application/json")
+
+    # -- IDMC (GIDD external API: DRF pages, limit/offset, client_id) -----------------------
+
+    def _idmc(self, handler, path: str, query: dict) -> None:
+        what = path[len(IDMC_PREFIX + "/gidd/"):].strip("/")
+        if what not in self.idmc:
+            return self._send(handler, 404, json.dumps({"detail": "Not found."}).encode(),
+                              "application/json")
+        if query.get("client_id") != self.idmc_client_id:
+            return self._send(handler, 403, json.dumps(
+                {"detail": "Invalid client_id"}).encode(), "application/json")
+        rows = self.idmc[what]
+        limit, offset = int(query.get("limit", 100)), int(query.get("offset", 0))
+        chunk = rows[offset:offset + limit]
+        more = offset + limit < len(rows)
+        body = {"count": len(rows),
+                "next": (f"{self.url}{path}?client_id={query['client_id']}&limit={limit}"
+                         f"&offset={offset + limit}") if more else None,
+                "previous": None, "results": chunk}
         self._send(handler, 200, json.dumps(body).encode(), "application/json")
 
 
@@ -571,3 +632,210 @@ def social_spending(snapshot, states: list[str] | None = None) -> pd.DataFrame:
     """World Bank health and education spending rows (the API serves them like any series)."""
     social = pd.read_csv(snapshot / "worldbank" / "wdi_social_spending.csv")
     return social if states is None else social[social.iso3.isin(states)]
+
+
+# -- borders, trafficking and emergencies (issue 12) -------------------------------------------
+
+EUROSTAT_DIMS = ("freq", "unit", "citizen", "sex", "applicant", "age", "geo", "time")
+
+
+def _iso3_to_iso2() -> dict[str, str]:
+    import country_converter as coco
+
+    data = coco.CountryConverter().data[["ISO2", "ISO3"]].dropna()
+    # the first alternative of country_converter's regular expression is the ISO code
+    return {iso3: iso2.split("|")[0].strip("^$") for iso2, iso3 in
+            zip(data.ISO2, data.ISO3, strict=True)}
+
+
+def eurostat_jsonstat(rows: pd.DataFrame, *, drop_dimension: str | None = None,
+                      with_aggregates: bool = True, zeros: bool = True) -> bytes:
+    """Snapshot-layout Eurostat rows (destination_iso3, year, citizenship_iso3, sex,
+    applicants) -> the JSON-stat 2.0 answer of Eurostat's statistics API for migr_asyappctza:
+    two-letter codes (EL, UK), EU27_2020, STLS and UNK citizens, sexes F/M/UNK, a sparse
+    `value` object keyed by the flat index, a `status` object ('p' on the last year), plus
+    what the client must leave out: a TOTAL citizen (the sum) and zero cells. `drop_dimension`
+    removes a dimension (a reshaped answer)."""
+    iso2 = {**_iso3_to_iso2(), "GRC": "EL", "GBR": "UK"}
+    geo_code = {**iso2, "EU27": "EU27_2020"}
+    cit_code = {**iso2, "STL": "STLS", "OOO": "UNK"}
+    sex_code = {"female": "F", "male": "M", "unknown": "UNK"}
+    cells = {(geo_code[g], str(y), cit_code[c], sex_code[s]): int(v) for g, y, c, s, v in zip(
+        rows.destination_iso3, rows.year, rows.citizenship_iso3, rows.sex, rows.applicants,
+        strict=True)}
+    if with_aggregates:
+        totals: dict = {}
+        for (g, y, _c, s), v in cells.items():
+            totals[(g, y, "TOTAL", s)] = totals.get((g, y, "TOTAL", s), 0) + v
+        cells.update(totals)
+    cats = {"freq": ["A"], "unit": ["PER"], "applicant": ["FRST"], "age": ["TOTAL"],
+            "sex": ["F", "M", "UNK"],
+            "citizen": sorted({k[2] for k in cells}),
+            "geo": sorted({k[0] for k in cells}),
+            "time": sorted({k[1] for k in cells})}
+    sizes = [len(cats[d]) for d in EUROSTAT_DIMS]
+    position = {d: {c: i for i, c in enumerate(cats[d])} for d in EUROSTAT_DIMS}
+    last_year = cats["time"][-1]
+    value, status = {}, {}
+    for (g, y, c, s), v in cells.items():
+        at = dict(freq="A", unit="PER", applicant="FRST", age="TOTAL", geo=g, time=y,
+                  citizen=c, sex=s)
+        flat = 0
+        for d, size in zip(EUROSTAT_DIMS, sizes, strict=True):
+            flat = flat * size + position[d][at[d]]
+        value[str(flat)] = v
+        if y == last_year:
+            status[str(flat)] = "p"
+    if zeros:  # a zero cell Eurostat publishes (the first citizen in the first geo and year)
+        value.setdefault("0", 0)
+    body = {
+        "version": "2.0", "class": "dataset",
+        "label": "Asylum applicants by type of applicant, citizenship, age and sex - annual "
+                 "aggregated data",
+        "source": "ESTAT", "updated": "2025-05-26T23:00:00+0200",
+        "value": value, "status": status,
+        "id": list(EUROSTAT_DIMS), "size": sizes,
+        "dimension": {d: {"label": d, "category": {
+            "index": position[d], "label": {c: c for c in cats[d]}}} for d in EUROSTAT_DIMS},
+        "extension": {"datasetId": "migr_asyappctza", "lang": "EN",
+                      "status": {"label": {"p": "provisional"}}},
+    }
+    if drop_dimension:
+        at = body["id"].index(drop_dimension)
+        del body["id"][at], body["size"][at], body["dimension"][drop_dimension]
+    return json.dumps(body).encode()
+
+
+def glotip_workbook(rows: pd.DataFrame, *, header: list[str] | None = None,
+                    title: bool = True) -> bytes:
+    """Snapshot-layout GLOTIP rows -> the dataUNODC export: sheet `data_glotip_1`, a title row
+    and a blank row above the header (`header` replaces it: a reshaped export), Year as a
+    number, every other cell text as the export writes it (`<5`, "1,282")."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data_glotip_1")
+    if title:
+        sheet.append(["UNODC Global Report on Trafficking in Persons: data (dataUNODC export)"])
+        sheet.append([])
+    columns = list(rows.columns)
+    sheet.append(header or columns)
+    year_at = columns.index("Year")
+    for record in rows.itertuples(index=False):
+        cells = ["" if pd.isna(v) else str(v) for v in record]
+        cells[year_at] = int(record[year_at])
+        sheet.append([c if c != "" else None for c in cells])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def idmc_results(rows: pd.DataFrame) -> dict[str, list[dict]]:
+    """Snapshot-layout IDMC rows (iso3, year, cause, new_displacements) -> the GIDD API's two
+    lists: one conflict result per country and year; disaster results per event, a figure of
+    two or more split over two events (the client adds them), hazard types as IDMC names them
+    ("Flood", "Wet mass movement"), and one event with no figure (no row)."""
+    conflicts, disasters = [], []
+    for r in rows.itertuples(index=False):
+        value = None if pd.isna(r.new_displacements) else int(r.new_displacements)
+        base = {"iso3": r.iso3, "country_name": f"country {r.iso3}", "year": int(r.year)}
+        if r.cause == "conflict":
+            conflicts.append({**base, "new_displacement": value,
+                              "new_displacement_rounded": value, "total_displacement": None})
+            continue
+        hazard = "Wet mass movement" if r.cause == "mass movement" else r.cause.capitalize()
+        parts = [value] if value is None or value < 2 else [value // 2, value - value // 2]
+        for n, part in enumerate(parts, 1):
+            disasters.append({**base, "event_name": f"{r.cause} event {n}",
+                              "hazard_category_name": "Weather related",
+                              "hazard_type_name": hazard, "new_displacement": part})
+    if disasters:
+        disasters.append({**disasters[0], "event_name": "not yet assessed",
+                          "new_displacement": None})
+    return {"conflicts": conflicts, "disasters": disasters}
+
+
+FRONTEX_NAMES = {"OOS": "Not specified", "STL": "Stateless", "OOO": "Others"}
+
+
+def frontex_workbook(rows: pd.DataFrame, *, header: list | None = None) -> bytes:
+    """Snapshot-layout Frontex rows (month, route, type, nationality_iso3, detections) ->
+    Frontex's monthly workbook: sheet `Detections_of_IBC`, a title row, then a header row
+    `Route, Border Location, Nationality, JAN2009, ...` over every month from the first to the
+    last, one row per route, border type and nationality (its name as country_converter
+    writes it) with blank cells where the snapshot has no row, and a total row. `header`
+    replaces the header row (a reshaped workbook)."""
+    import country_converter as coco
+    from openpyxl import Workbook
+
+    codes = sorted(set(rows.nationality_iso3) - set(FRONTEX_NAMES))
+    names = dict(zip(codes, coco.convert(codes, src="ISO3", to="name_short"), strict=True))
+    names.update(FRONTEX_NAMES)
+    first, last = pd.Period(rows.month.min(), "M"), pd.Period(rows.month.max(), "M")
+    months = [str(p) for p in pd.period_range(first, last, freq="M")]
+    labels = [pd.Period(m, "M").strftime("%b%Y").upper() for m in months]
+    table = rows.pivot_table(index=["route", "type", "nationality_iso3"], columns="month",
+                             values="detections", aggfunc="sum")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Detections_of_IBC")
+    sheet.append(["Detections of illegal border-crossings, monthly (FRAN and JORA data)"])
+    sheet.append(header or ["Route", "Border Location", "Nationality", *labels])
+    for (route, kind, code), values in table.iterrows():
+        sheet.append([route, kind, names[code],
+                      *[None if pd.isna(values.get(m)) else int(values.get(m)) for m in months]])
+    sheet.append(["Total", "Land", "Total", *[int(table[m].sum()) if m in table else 0
+                                               for m in months]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+UNHCR_FLOWS_COLUMNS = ["year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso",
+                       "refugees", "asylum_seekers", "refugee_like", "oip"]
+
+
+def unhcr_flows_workbook(rows: pd.DataFrame, *, header: list[str] | None = None) -> bytes:
+    """Snapshot-layout flows rows -> UNHCR's flow workbook as the `refugees` package reads it:
+    sheet DATA, long, one row per population type (REF, ASY, ROC, OIP) with a Count; a blank
+    cell of the snapshot is no row. `header` replaces the header (a reshaped workbook)."""
+    from openpyxl import Workbook
+
+    types = {"refugees": "REF", "asylum_seekers": "ASY", "refugee_like": "ROC", "oip": "OIP"}
+    book = Workbook(write_only=True)
+    book.create_sheet("README").append(["UNHCR forcibly displaced flow data"])
+    sheet = book.create_sheet("DATA")
+    sheet.append(header or ["Year", "OriginName", "origin", "OriginISO", "AsylumName", "asylum",
+                            "AsylumISO", "PT", "Count"])
+    for r in rows.itertuples(index=False):
+        for column, code in types.items():
+            count = getattr(r, column)
+            if pd.isna(count) or count == "":
+                continue
+            sheet.append([int(r.year), r.coo_name, r.coo, r.coo_iso, r.coa_name, r.coa,
+                          r.coa_iso, code, int(float(count))])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def borders_wire(snapshot, states: list[str], years: tuple[int, int] = (2019, 2021)) -> dict:
+    """Issue 12's providers from the snapshot's rows of `states` in `years`, as FakeProviders
+    keyword arguments: Eurostat's JSON-stat answer, the GLOTIP and Frontex workbooks, IDMC's
+    lists and UNHCR's flow workbook."""
+    first, last = years
+    eu = pd.read_csv(snapshot / "eurostat" / "asylum_applicants.csv", keep_default_na=False)
+    eu = eu[eu.citizenship_iso3.isin(states) & eu.year.between(first, last)]
+    glotip = pd.read_csv(snapshot / "unodc" / "glotip.csv", dtype=str, keep_default_na=False)
+    glotip = glotip[glotip.Iso3_code.isin(states) & glotip.Year.astype(int).between(first, last)]
+    ibc = pd.read_csv(snapshot / "frontex" / "illegal_border_crossings.csv",
+                      keep_default_na=False)
+    ibc = ibc[ibc.nationality_iso3.isin(states) & ibc.month.str[:4].astype(int).between(
+        first, last)]
+    idmc = pd.read_csv(snapshot / "idmc" / "new_displacements.csv", keep_default_na=False)
+    idmc = idmc[idmc.iso3.isin(states) & idmc.year.between(first, last)]
+    flows = pd.read_csv(snapshot / "unhcr" / "flows.csv", dtype=str, keep_default_na=False)
+    flows = flows[flows.year.astype(int).between(first, last)
+                  & (flows.coo_iso.isin(states) | flows.coa_iso.isin(states))]
+    return {"eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip),
+            "frontex_xlsx": frontex_workbook(ibc), "idmc": idmc_results(idmc),
+            "unhcr_flows_xlsx": unhcr_flows_workbook(flows)}

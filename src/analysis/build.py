@@ -160,12 +160,13 @@ class BuildResult:
 
 
 def absent_providers(paths: Paths) -> frozenset[str]:
-    """Providers with no live client yet whose raw files were never fetched (a live-only data
-    folder): the build leaves their indicators, measures and tables out, saying so. A provider
-    with a live client must be present."""
+    """Providers with no live client yet, or whose live client needs a setting the user may not
+    have (IDMC's client id), whose raw files were never fetched (a live-only data folder): the
+    build leaves their indicators, measures and tables out, saying so. Any other provider must
+    be present."""
     sources = rawstore.load_manifest(paths)["sources"]
     return frozenset(p.id for p in providers.all_providers()
-                     if not p.has_live_client and p.id not in sources)
+                     if (not p.has_live_client or p.live_requires) and p.id not in sources)
 
 
 def run_build(paths: Paths) -> BuildResult:
@@ -173,8 +174,9 @@ def run_build(paths: Paths) -> BuildResult:
     manifest, warnings = rawstore.verify(paths, [p for p in providers.IDS if p not in skip])
     if skip:
         warnings = [*warnings, f"build: no raw data for {', '.join(sorted(skip))} (no live "
-                    "client yet; fetch them with --snapshot): their indicators, corridor "
-                    "measures and tables are left out"]
+                    "client yet, or one needing a setting such as IDMC_CLIENT_ID; fetch them "
+                    "with --snapshot): their indicators, corridor measures and tables are left "
+                    "out"]
     for warning in warnings:
         log.warning(warning)
     raw = RawData(paths)

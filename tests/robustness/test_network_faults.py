@@ -1,6 +1,6 @@
 """Network faults from a local server on 127.0.0.1, one scenario per fault and provider.
 
-Every scenario starts from a good live fetch of all four sources, then fetches one source again
+Every scenario starts from a good live fetch of every source, then fetches one source again
 while the server misbehaves, and checks the four promises of a failed fetch:
 
 1. it ends within a bounded time (the test policy's deadline plus a margin);
@@ -27,6 +27,10 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 from live_server import (
+    EUROSTAT_PATH,
+    FRONTEX_PATH,
+    GLOTIP_PATH,
+    IDMC_PREFIX,
     IOM_PATH,
     KNOMAD_PREFIX,
     RPW_PATH,
@@ -34,6 +38,7 @@ from live_server import (
     UNHCR_PREFIX,
     WB_PREFIX,
     FakeProviders,
+    borders_wire,
     html_page,
     iom_csv,
     money_wire,
@@ -59,7 +64,10 @@ WB_PER_PAGE = 20  # 13 states x 3 years: two pages per indicator
 UNHCR_LIMIT = 200  # one year of population rows: four pages, then two
 UNHCR_POP = UNHCR_PREFIX + "/population/"
 PATHS = {"worldbank": WB_PREFIX, "unhcr": UNHCR_POP, "undesa": UNDESA_PATH, "iom": IOM_PATH,
-         "knomad": KNOMAD_PREFIX, "rpw": RPW_PATH}
+         "knomad": KNOMAD_PREFIX, "rpw": RPW_PATH,
+         # borders, trafficking and emergencies (issue 12)
+         "unodc": GLOTIP_PATH, "eurostat": EUROSTAT_PATH, "frontex": FRONTEX_PATH,
+         "idmc": IDMC_PREFIX}
 
 
 # ---------------------------------------------------------------------------
@@ -94,7 +102,8 @@ def wire(snapshot_dir) -> dict:
                      keep_default_na=False)
     mm = mm[mm.date.str.startswith("2023")]
     return {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
-            "iom_csv": iom_csv(mm), **money_wire(snapshot_dir, STATES)}
+            "iom_csv": iom_csv(mm), **money_wire(snapshot_dir, STATES),
+            **borders_wire(snapshot_dir, STATES)}
 
 
 def config(server: FakeProviders):

@@ -17,7 +17,7 @@ import time
 from analysis import logs, rawstore
 from analysis import providers as registry  # `providers` is fetch_all's list of ids
 from analysis.errors import AnalysisError
-from analysis.live.config import HttpPolicy, LiveConfig
+from analysis.live.config import HttpPolicy, LiveConfig, NotConfigured
 from analysis.live.http import FetchError, HttpClient
 from analysis.paths import Paths
 from analysis.progress import Progress, on_terminal
@@ -59,6 +59,9 @@ def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
         summary = provider.fetch_live(paths, config, client, progress)
         progress.close(f"{sum(summary.rows.values()):,} rows")
         return summary, client.requests
+    except NotConfigured:
+        progress.close("skipped")
+        raise
     except BaseException:
         progress.close("failed")
         raise
@@ -89,12 +92,17 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
                     provider_id)
     fetching = [p for p in fetching if p not in no_client]
 
-    failed = []
+    failed, unconfigured = [], []
     for provider_id in fetching:
         start = time.perf_counter()
         client = HttpClient(provider_id, config.http)
         try:
             summary, requests_sent = fetch_source(paths, provider_id, config, client=client)
+        except NotConfigured as exc:  # not a failure: the user has not set it up
+            unconfigured.append(provider_id)
+            log.warning("fetch %s: skipped: %s; data/raw/%s kept as it is", provider_id, exc,
+                        provider_id)
+            continue
         except AnalysisError as exc:
             failed.append(provider_id)
             log.error("fetch %s failed: %s", provider_id, exc)
@@ -112,8 +120,9 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
                  time.perf_counter() - start, notes)
     if failed:
         log.error("fetch: %d of %d source(s) failed: %s; their previous raw data is kept",
-                  len(failed), len(fetching), ", ".join(failed))
+                  len(failed), len(fetching) - len(unconfigured), ", ".join(failed))
         return 1
-    logs.summary(log, "fetch: %d source(s) fetched live, %d kept as fresh", len(fetching),
+    logs.summary(log, "fetch: %d source(s) fetched live, %d kept as fresh",
+                 len(fetching) - len(unconfigured),
                  len(providers) - len(fetching) - len(no_client))
     return 0

@@ -103,3 +103,19 @@ def _resolve(parts: list[str], lookup: dict[str, str | None]) -> tuple[list[str]
             unknown.append(part)
         i += 1
     return codes, unknown
+
+
+@functools.cache
+def iso2_to_iso3() -> dict[str, str]:
+    """ISO 3166 alpha-2 -> alpha-3, exactly (country_converter's ISO2 column holds alternatives
+    as a regular expression, `^GR$|^EL$`: each alternative is a code of the same country, so
+    Eurostat's EL and UK are found; its fuzzy matching is not used, since it reads RNC as
+    New Caledonia)."""
+    out: dict[str, str] = {}
+    data = _coco().data[["ISO2", "ISO3"]].dropna()
+    for pattern, iso3 in zip(data["ISO2"], data["ISO3"], strict=True):
+        for code in str(pattern).split("|"):
+            code = code.strip().strip("^$")
+            if len(code) == 2 and code.isalpha():
+                out.setdefault(code.upper(), str(iso3))
+    return out

@@ -15,6 +15,11 @@ from analysis import rawfiles
 from analysis.errors import AnalysisError
 
 
+class NotConfigured(AnalysisError):
+    """A provider cannot be asked without a setting the user must supply (IDMC's client id): a
+    live fetch skips it with one warning line, keeping its raw files, and goes on."""
+
+
 @dataclass(frozen=True)
 class UrlSetting:
     """One endpoint of a provider (declared in its module): the environment variable that sets
@@ -67,6 +72,9 @@ class LiveConfig:
     unhcr_first_year: int = rawfiles.MIN_YEAR
     unhcr_limit: int = 10_000  # rows per page; the API has no practical upper bound
     last_year: int = field(default_factory=_this_year)
+    # IDMC: its API answers only with a client id (free, from IDMC); None: IDMC is skipped.
+    idmc_client_id: str | None = None
+    idmc_limit: int = 10_000  # results per page
     progress: bool | None = None  # tqdm bars; None: only when stderr is a terminal
 
     def url(self, env: str) -> str:
@@ -76,6 +84,7 @@ class LiveConfig:
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> LiveConfig:
         env = os.environ if environ is None else environ
-        values = {"urls": provider_urls(env)}
+        values = {"urls": provider_urls(env),
+                  "idmc_client_id": (env.get("IDMC_CLIENT_ID") or "").strip() or None}
         values.update(overrides)
         return cls(**values)

@@ -96,11 +96,22 @@ def user_agent(source: str) -> str:
             f"{source} client) python-requests/{requests.__version__}")
 
 
+# Query parameters that are credentials (IDMC's client id): shown as *** in every message and
+# log line; the request itself carries them.
+SECRET_PARAMS = ("client_id",)
+
+
+def redact(url: str) -> str:
+    """The URL with the values of SECRET_PARAMS masked."""
+    return re.sub(rf"([?&](?:{'|'.join(SECRET_PARAMS)})=)[^&#]*", r"\1***", url)
+
+
 def full_url(url: str, params: dict | None) -> str:
+    """The URL with its query, for messages (credentials masked: `redact`)."""
     try:
-        return requests.Request("GET", url, params=params).prepare().url
+        return redact(requests.Request("GET", url, params=params).prepare().url)
     except requests.RequestException as exc:
-        raise FetchError(f"{url!r} is not a usable URL ({exc})") from None
+        raise FetchError(f"{redact(url)!r} is not a usable URL ({exc})") from None
 
 
 # ---------------------------------------------------------------------------
@@ -182,7 +193,7 @@ def expect_body(response: requests.Response, kind: str, what: str,
         return content
     if found in ("html", "empty"):
         raise Transient(f"{describe_body(content)} instead of {what}")
-    raise FetchError(f"{response.url}: expected {expected or what}, got "
+    raise FetchError(f"{redact(response.url)}: expected {expected or what}, got "
                      f"{describe_body(content)}")
 
 

@@ -58,6 +58,10 @@ class Provider:
     optional_files: tuple[str, ...] = ()  # used when present (snapshot only, say)
     live_urls: tuple[UrlSetting, ...] = ()  # its endpoints, each from an environment variable
     live_steps: Callable[[], int] = _one_step  # progress steps a live fetch plans for
+    # Settings (environment variables) its live client cannot do without, e.g. IDMC's client
+    # id: a live fetch without them skips the provider with one line (live.config.NotConfigured)
+    # and a build without its raw files leaves it out, as for a provider with no live client.
+    live_requires: tuple[str, ...] = ()
     # Rows of data/processed/indicators.parquet for one catalogue indicator naming this provider
     indicator_rows: Callable[[RawData, Indicator], pd.DataFrame] | None = None
     # ... and of data/processed/corridors.parquet for one corridor measure naming it.

@@ -9,19 +9,39 @@ type, nationality_iso3, detections).
 - `frontex_routes` (data/processed/frontex_routes.parquet): annual detections by nationality,
   route and border type, every nationality.
 
-Live: no client yet (the monthly workbook from `FRONTEX_URL` is issue 12's second step): a live
-fetch skips the provider with one line and keeps its raw file; bring it in with --snapshot.
+Live: the monthly workbook from `FRONTEX_URL` (Frontex publishes it as
+`Monthly_detections_of_IBC_<date>.xlsx` from its migratory-map page; the name changes with
+each release, so the variable must be pointed at the current one). Sheet `Detections_of_IBC`
+(else the first sheet holding the header); its header row, found among the first rows, names
+`Route`, the border type (`Border Location`, or `Border type or inland` in older releases:
+Sea/Land), `Nationality`, then one column per month labelled `JAN2009`, `FEB2009`, ... Each
+non-blank, non-zero cell is one row of the snapshot's layout (the snapshot keeps non-zero
+detections only). Nationalities are names, turned into ISO3 with country_converter after the
+reviewed names in `NATIONALITY_CODES` (not specified -> OOS, stateless -> STL, others -> OOO);
+a total row is left out; any other name it does not know is refused, and so is a month label
+it cannot read, naming the URL, sheet and cell. (Unverified against the live file: no machine
+of the project reaches frontex.europa.eu; the layout is the one analysts' scripts read.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 
 import pandas as pd
+import requests
 
 from analysis import transform
 from analysis.catalogue import FIRST_YEAR, Indicator
 from analysis.errors import DataError
+from analysis.live import codes
+from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.config import LiveConfig, UrlSetting
+from analysis.live.http import FetchError, HttpClient, expect_body
+from analysis.paths import Paths
+from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -86,13 +106,167 @@ def routes(raw: RawData) -> pd.DataFrame:
     sums["flag"] = _partial_flag(sums["year"], running_year(rows)).astype(str)
     return sums.sort_values(["year", "nationality_iso3", "route", "type"], ignore_index=True)
 
+# -- live: the monthly workbook ----------------------------------------------------------------
+
+FRONTEX_URL = UrlSetting(
+    "FRONTEX_URL",
+    "https://www.frontex.europa.eu/assets/Migratory_routes/2025/"
+    "Monthly_detections_of_IBC_2025_06_03.xlsx")
+SHEET = "Detections_of_IBC"
+HEADER_WITHIN = 20
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_MONTH_LABEL = re.compile(r"^([A-Za-z]{3})\s*(\d{4})$")
+# Reviewed nationality labels that are no country name (lower case): the snapshot's codes.
+NATIONALITY_CODES = {
+    "not specified": "OOS", "unknown": "OOS", "unspecified": "OOS",
+    "stateless": "STL",
+    "other": "OOO", "others": "OOO", "other nationalities": "OOO",
+}
+TOTALS = ("total", "all nationalities", "grand total")
+
+VINTAGE = {
+    "producer": "European Border and Coast Guard Agency (Frontex)",
+    "title": "Monthly detections of illegal border-crossings by route, border type and "
+             "nationality (detections, not persons)",
+    "url_main": "https://www.frontex.europa.eu/what-we-do/monitoring-and-risk-analysis/"
+                "migratory-map/",
+    "licence": "free reuse with attribution (Frontex legal notice)",
+    "citation": "Frontex, Monitoring and Risk Analysis: detections of illegal border-crossings",
+}
+
+
+def download(response: requests.Response) -> bytes:
+    return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _month(label, where: str) -> str:
+    """`JAN2009` (or a date cell) -> 2009-01."""
+    if isinstance(label, dt.datetime | dt.date):
+        return f"{label.year:04d}-{label.month:02d}"
+    match = _MONTH_LABEL.match(_text(label))
+    if not match or match.group(1).upper() not in MONTHS:
+        raise FetchError(f"{where}: the column header {_text(label)!r} is not a month like "
+                         "JAN2009: the workbook's layout changed")
+    return f"{match.group(2)}-{MONTHS.index(match.group(1).upper()) + 1:02d}"
+
+
+def _count(value, where: str) -> int | None:
+    if value is None or _text(value) in ("", "-"):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        try:
+            number = float(_text(value).replace(",", ""))
+        except ValueError:
+            raise FetchError(f"{where}: {_text(value)!r} is not a number of detections") \
+                from None
+    if number < 0 or not number.is_integer():
+        raise FetchError(f"{where}: {value!r} is not a number of detections")
+    return int(number)
+
+
+def _header(book, url: str):
+    sheets = ([book[SHEET]] if SHEET in book.sheetnames else []) + \
+        [s for s in book.worksheets if s.title != SHEET]
+    for sheet in sheets:
+        rows = sheet.iter_rows(values_only=True)
+        for index, row in enumerate(rows):
+            names = [_text(c).lower() for c in row]
+            if "nationality" in names and "route" in names:
+                return sheet, index, list(row), rows
+            if index >= HEADER_WITHIN:
+                break
+    raise FetchError(f"{url}: no sheet with a header row naming Route and Nationality in its "
+                     f"first {HEADER_WITHIN} rows (sheets: {', '.join(book.sheetnames)}): not "
+                     "Frontex's monthly detections workbook")
+
+
+def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    try:
+        sheet, at, header, rows = _header(book, url)
+        where = f"{url}, sheet {sheet.title!r}"
+        names = [_text(c).lower() for c in header]
+        route_at, nat_at = names.index("route"), names.index("nationality")
+        border = [i for i, n in enumerate(names) if n.startswith("border")]
+        if not border:
+            raise FetchError(f"{where}, row {at + 1}: no border type column (Border Location); "
+                             f"found {', '.join(_text(c) for c in header if _text(c))}")
+        type_at = border[0]
+        first = max(route_at, nat_at, type_at) + 1
+        months = {j: _month(header[j], f"{where}, row {at + 1}, column {j + 1}")
+                  for j in range(first, len(header)) if _text(header[j])}
+        if not months:
+            raise FetchError(f"{where}, row {at + 1}: no month columns after Nationality")
+        records = []
+        for n, row in enumerate(rows, start=at + 2):
+            route = _text(row[route_at]) if route_at < len(row) else ""
+            nationality = _text(row[nat_at]) if nat_at < len(row) else ""
+            if not route and not nationality:
+                continue  # blank or footnote rows
+            kind = _text(row[type_at]).capitalize() if type_at < len(row) else ""
+            if kind not in TYPES:
+                raise FetchError(f"{where}, row {n}, column {type_at + 1}: border type "
+                                 f"{kind!r}; known: {', '.join(TYPES)}")
+            for j, month in months.items():
+                value = _count(row[j] if j < len(row) else None,
+                               f"{where}, row {n}, column {j + 1}")
+                if value:  # blank or zero: no row (module docstring)
+                    records.append((month, route, kind, nationality, value))
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:  # cut off inside a sheet
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    finally:
+        book.close()
+    frame = pd.DataFrame(records, columns=["month", "route", "type", "nationality",
+                                           "detections"])
+    frame = frame[~frame["nationality"].str.lower().isin(TOTALS)]
+    if frame.empty:
+        raise FetchError(f"{where}: no detections under the header row {at + 1}")
+    iso3 = nationality_codes(sorted(frame["nationality"].unique()), where)
+    frame["nationality_iso3"] = frame["nationality"].map(iso3)
+    return frame[["month", "route", "type", "nationality_iso3", "detections"]] \
+        .sort_values(["month", "route", "type", "nationality_iso3"], ignore_index=True)
+
+
+def nationality_codes(names: list[str], where: str) -> dict[str, str]:
+    out = {n: NATIONALITY_CODES[n.lower()] for n in names if n.lower() in NATIONALITY_CODES}
+    found = codes.names_to_iso3(n for n in names if n not in out)
+    unknown = sorted(n for n, c in found.items() if c is None)
+    if unknown:
+        raise FetchError(f"{where}: nationality name(s) country_converter does not know: "
+                         f"{', '.join(unknown[:10])} (add a reviewed label to "
+                         "frontex.NATIONALITY_CODES)")
+    return {**out, **found}
+
+
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+    url = config.url(FRONTEX_URL.env)
+    content, last_updated = download_file(client, url, download)
+    progress.step("workbook")
+    table = parse_workbook(content, url)
+    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
+                      {**VINTAGE, "last_updated": last_updated,
+                       "latest_period": table["month"].max()},
+                      lambda frame: int(frame["month"].str[:4].max()) if len(frame) else None)
+
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="Frontex",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=None,  # no live client yet (module docstring)
+    fetch_live=fetch_live,
+    live_urls=(FRONTEX_URL,),
     indicator_rows=indicator_rows,
     tables=(ProcessedTable("frontex_routes", "Frontex detections by route", routes),),
 )

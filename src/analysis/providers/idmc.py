@@ -9,18 +9,39 @@ new_displacements).
 - `AB9` is the Abyei Area, disputed between Sudan and South Sudan: IDMC reports it on its own.
   It is no state and is left out of the breakdown table (adding it to either would take a side).
 
-Live: no client yet (the GIDD API from `IDMC_API_URL` with `IDMC_CLIENT_ID` is issue 12's
-second step): a live fetch skips the provider with one line and keeps its raw file; bring it in
-with --snapshot.
+Live: IDMC's GIDD API (`IDMC_API_URL`, the `external-api` root of IDMC's Helix service), with
+the free client id IDMC gives on request in `IDMC_CLIENT_ID`. Without one, a live fetch says so
+in one warning line, keeps data/raw/idmc as it is and goes on with the other sources (and a
+build without IDMC's raw files leaves its indicators out). Two lists, paged with limit/offset
+(Django REST pages: `count`, `next`, `results`):
+
+    /gidd/conflicts/   one result per country and year: iso3, year, new_displacement
+    /gidd/disasters/   one result per disaster event: iso3, year, hazard_type_name,
+                       new_displacement
+
+The conflict figure is the cause `conflict`; disaster events are added by country, year and
+hazard type (lower-cased: "Flood" -> flood; Helix's wet and dry mass movements are the snapshot's
+`mass movement`). A hazard outside `HAZARDS` is refused (it is looked at before it is counted),
+and so is a result without these fields. A result with no figure is no row (not reported, never
+0); a published 0 stays 0, as in the snapshot. (Unverified against the real service: no machine
+of the project reaches it; the field names are those of IDMC's GIDD exports.)
 """
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import requests
 
 from analysis import transform
 from analysis.catalogue import Indicator
 from analysis.errors import DataError
+from analysis.live.common import Summary, stage_file
+from analysis.live.config import LiveConfig, NotConfigured, UrlSetting
+from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url, redact
+from analysis.paths import Paths
+from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -71,13 +92,138 @@ def by_cause(raw: RawData) -> pd.DataFrame:
     })
     return table.sort_values(["iso3", "year", "kind", "cause"], ignore_index=True)
 
+# -- live: IDMC's GIDD API --------------------------------------------------------------------
+
+API_URL = UrlSetting("IDMC_API_URL", "https://helix-tools-api.idmcdb.org/external-api",
+                     api_base=True)
+CLIENT_ID = "IDMC_CLIENT_ID"
+LISTS = ("conflicts", "disasters")
+FIELDS = {"conflicts": ("iso3", "year", "new_displacement"),
+          "disasters": ("iso3", "year", "hazard_type_name", "new_displacement")}
+HAZARD_NAMES = {"wet mass movement": "mass movement", "dry mass movement": "mass movement"}
+
+VINTAGE = {
+    "producer": "Internal Displacement Monitoring Centre (IDMC)",
+    "title": "Global Internal Displacement Database: new internal displacements by cause "
+             "(conflict and each disaster hazard)",
+    "url_main": "https://www.internal-displacement.org/database/displacement-data",
+    "licence": "IDMC terms of use (attribution; check them before commercial reuse)",
+    "citation": "Internal Displacement Monitoring Centre (IDMC), Global Internal Displacement "
+                "Database, https://www.internal-displacement.org/",
+}
+
+
+def parse_page(response: requests.Response) -> dict:
+    content = expect_body(response, "json", "JSON")
+    try:
+        body = json.loads(content.decode("utf-8-sig"))
+    except ValueError as exc:
+        raise Transient(f"JSON that does not parse (cut off?): {exc}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("results"), list) \
+            or not isinstance(body.get("count"), int):
+        found = ", ".join(sorted(body)) if isinstance(body, dict) else type(body).__name__
+        raise FetchError(f"{redact(response.url)}: expected a page with 'count' and 'results', got "
+                         f"{found}")
+    return body
+
+
+def fetch_list(client: HttpClient, config: LiveConfig, name: str, progress: Progress
+               ) -> list[dict]:
+    """Every result of one list, page by page (limit/offset) until `count` are in."""
+    url = f"{config.url(API_URL.env)}/gidd/{name}/"
+    results: list[dict] = []
+    offset, count = 0, None
+    while count is None or offset < count:
+        params = {"client_id": config.idmc_client_id, "limit": config.idmc_limit,
+                  "offset": offset}
+        page = client.get(url, params=params, parse=parse_page)
+        if count is not None and page["count"] != count:
+            raise FetchError(f"{_shown(url, params)}: the count changed from {count:,} to "
+                             f"{page['count']:,} while paging (IDMC updated it); fetch again")
+        count = page["count"]
+        if not page["results"] and offset < count:
+            raise FetchError(f"{_shown(url, params)}: an empty page at offset {offset:,} of "
+                             f"{count:,} results")
+        if offset == 0:
+            progress.grow(max(-(-count // config.idmc_limit), 1) - 1)
+        progress.step(name)
+        results.extend(page["results"])
+        offset += config.idmc_limit
+    return results
+
+
+def _shown(url: str, params: dict) -> str:
+    """The URL for messages (the client id masked)."""
+    return full_url(url, params)
+
+
+def to_rows(name: str, results: list[dict], url: str) -> pd.DataFrame:
+    """One list's results -> (iso3, year, cause, new_displacements), figures added by cause."""
+    fields = FIELDS[name]
+    for n, item in enumerate(results, 1):
+        missing = [f for f in fields if not isinstance(item, dict) or f not in item]
+        if missing:
+            found = ", ".join(sorted(item)) if isinstance(item, dict) else type(item).__name__
+            raise FetchError(f"{url}: result {n} has no {', '.join(missing)} (found {found}): "
+                             "the API's fields changed")
+    frame = pd.DataFrame([{f: item[f] for f in fields} for item in results],
+                         columns=list(fields))
+    if name == "conflicts":
+        frame["cause"] = CONFLICT
+    else:
+        cause = frame["hazard_type_name"].astype(str).str.strip().str.lower()
+        frame["cause"] = cause.replace(HAZARD_NAMES)
+        unknown = sorted(set(frame["cause"]) - set(HAZARDS))
+        if unknown:
+            raise FetchError(f"{url}: hazard type(s) {', '.join(map(repr, unknown))} not among "
+                             f"{', '.join(HAZARDS)} (add a new natural hazard to idmc.HAZARDS "
+                             "once reviewed)")
+    figure = pd.to_numeric(frame["new_displacement"], errors="coerce")
+    bad = frame["new_displacement"].notna() & (figure.isna() | (figure < 0))
+    if bad.any():
+        n = int(frame.index[bad][0]) + 1
+        raise FetchError(f"{url}: result {n}: new_displacement "
+                         f"{frame['new_displacement'][bad].iloc[0]!r} is not a count")
+    frame = frame.assign(new_displacements=figure).dropna(subset=["new_displacements"])
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    if year.isna().any():
+        raise FetchError(f"{url}: a year that is not a number: "
+                         f"{frame['year'][year.isna()].iloc[0]!r}")
+    frame = frame.assign(year=year.astype("int64"), iso3=frame["iso3"].astype(str).str.strip())
+    return frame.groupby(["iso3", "year", "cause"], as_index=False)["new_displacements"].sum()
+
+
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+    if not config.idmc_client_id:
+        raise NotConfigured(f"{CLIENT_ID} is not set: IDMC's API answers only with a client id "
+                            "(free, on request from IDMC)")
+    base = config.url(API_URL.env)
+    tables = [to_rows(name, fetch_list(client, config, name, progress), f"{base}/gidd/{name}/")
+              for name in LISTS]
+    table = pd.concat(tables, ignore_index=True).sort_values(["iso3", "year", "cause"],
+                                                             ignore_index=True)
+    table["new_displacements"] = table["new_displacements"].map(
+        lambda v: int(v) if float(v).is_integer() else v)
+    return stage_file(paths, PROVIDER_ID, FILE, table[["iso3", "year", "cause",
+                                                       "new_displacements"]],
+                      base + "/gidd/", {"lists": list(LISTS), "limit": config.idmc_limit},
+                      {**VINTAGE, "api": base + "/gidd/"},
+                      lambda frame: int(frame["year"].max()) if len(frame) else None)
+
+
+def live_steps() -> int:
+    return len(LISTS)  # one page each at least; grown once the counts are known
+
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="IDMC",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=None,  # no live client yet (module docstring)
+    fetch_live=fetch_live,
+    live_urls=(API_URL,),
+    live_steps=live_steps,
+    live_requires=(CLIENT_ID,),
     indicator_rows=indicator_rows,
     tables=(ProcessedTable("displacement_by_cause", "IDMC new displacements by cause", by_cause),),
 )

@@ -19,12 +19,26 @@ Their union is every row the build reads (totals sum all partners of a state; co
 state on one side), about a fifth of the full origin x asylum table (`coo_all&coa_all`) that
 the snapshot carries, for a third of the requests. Rows with a state on both sides come back
 from both queries and are kept once.
+
+New arrivals (flows.csv): the population API v1 has no flows endpoint (its endpoints are
+population, demographics, asylum applications and decisions, solutions, unrwa, idmc, footnotes
+and the like; UNHCR's own R package `refugees` builds its `flows` dataset from a workbook, not
+from the API). So the live client reads that workbook, UNHCR's "forcibly displaced flow data"
+(`UNHCR_FLOWS_URL`; sheet `DATA`, one row per year, origin, asylum country and population type
+PT with its Count: REF refugee arrivals, ASY new asylum applications, ROC people in a
+refugee-like situation, OIP other people in need of international protection), and writes it in
+the snapshot's layout, one column per population type, a type without a row blank (not
+reported, never 0). Every row is kept, as in the snapshot. A workbook that does not open, lacks
+a column, or holds another population type or a pair twice is refused, and the whole UNHCR
+fetch with it (the previous raw files stay).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,7 +46,7 @@ import requests
 
 from analysis import catalogue, rawstore, transform
 from analysis.catalogue import CorridorMeasure, Indicator
-from analysis.live.common import Summary, record_checked, today, write_csv
+from analysis.live.common import Summary, download_file, record_checked, today, write_csv
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
 from analysis.paths import Paths
@@ -77,8 +91,8 @@ RAW_SPECS = (
 )
 FILES = tuple(spec.name for spec in RAW_SPECS)
 
-# New arrivals abroad in the year (UNHCR's flows download): snapshot only for now, since the
-# population API v1 has no flows endpoint. A blank is not reported (missing, never 0).
+# New arrivals abroad in the year (UNHCR's flow workbook; the population API v1 has no flows
+# endpoint: module docstring). A blank is not reported (missing, never 0).
 FLOWS_FILE = "flows.csv"
 FLOWS_SPEC = _spec(FLOWS_FILE, ("refugees", "asylum_seekers", "refugee_like", "oip"))
 # refugee_arrivals_abroad: new refugees (prima facie or temporary protection), people in a
@@ -86,6 +100,14 @@ FLOWS_SPEC = _spec(FLOWS_FILE, ("refugees", "asylum_seekers", "refugee_like", "o
 ARRIVAL_FIELDS = ["refugees", "refugee_like", "oip"]
 
 API_URL = UrlSetting("UNHCR_API_URL", "https://api.unhcr.org/population/v1", api_base=True)
+FLOWS_URL = UrlSetting("UNHCR_FLOWS_URL",
+                       "https://unhcr-web.github.io/refugee-statistics/data/UNHCR_Flow_Data.xlsx")
+FLOWS_SHEET = "DATA"
+# The workbook's columns -> the snapshot's (the `refugees` package renames them the same way)
+FLOWS_COLUMNS = {"Year": "year", "OriginName": "coo_name", "origin": "coo",
+                 "OriginISO": "coo_iso", "AsylumName": "coa_name", "asylum": "coa",
+                 "AsylumISO": "coa_iso"}
+FLOWS_TYPES = {"REF": "refugees", "ASY": "asylum_seekers", "ROC": "refugee_like", "OIP": "oip"}
 
 VINTAGE = {
     "producer": "UNHCR",
@@ -108,7 +130,7 @@ def queries(states: list[str]) -> list[dict]:
 
 
 def planned_steps() -> int:
-    return len(FILES) * len(queries(catalogue.state_codes()))
+    return len(FILES) * len(queries(catalogue.state_codes())) + 1  # + the flows workbook
 
 
 @dataclass
@@ -279,9 +301,74 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
             summary.rows[name] = len(frame)
             if len(frame) and name == "population.csv":
                 latest = int(frame["year"].max())
+        url = config.url(FLOWS_URL.env)
+        content, flows_updated = download_file(client, url, download_workbook)
+        progress.step("flows")
+        write_csv(parse_flows(content, url), staging.path(FLOWS_FILE))
+        summary.rows[FLOWS_FILE] = len(record_checked(staging, FLOWS_FILE, url, {}))
         staging.vintage = {**VINTAGE, "api": config.url(API_URL.env) + "/",
+                           "flows": url, "flows_last_updated": flows_updated,
                            "date_accessed": today(), "latest_year": latest}
     return summary
+
+
+def download_workbook(response: requests.Response) -> bytes:
+    return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
+
+
+def _flows_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_flows(content: bytes, url: str) -> pd.DataFrame:
+    """UNHCR's flow workbook (long: one row per population type) -> flows.csv's layout."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    try:
+        if FLOWS_SHEET not in book.sheetnames:
+            raise FetchError(f"{url}: no sheet {FLOWS_SHEET!r} (sheets: "
+                             f"{', '.join(book.sheetnames)}): not UNHCR's flow data")
+        rows = book[FLOWS_SHEET].iter_rows(values_only=True)
+        header = [_flows_cell(c) for c in next(rows, ())]
+        where = f"{url}, sheet {FLOWS_SHEET!r}"
+        missing = [c for c in [*FLOWS_COLUMNS, "PT", "Count"] if c not in header]
+        if missing:
+            raise FetchError(f"{where}, row 1: no column(s) {', '.join(map(repr, missing))}; "
+                             f"found {', '.join(c for c in header if c)}: the layout changed")
+        at = [header.index(c) for c in [*FLOWS_COLUMNS, "PT", "Count"]]
+        records = [[_flows_cell(row[i]) if i < len(row) else "" for i in at] for row in rows]
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:  # cut off inside the sheet
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    finally:
+        book.close()
+    long = pd.DataFrame([r for r in records if any(r)],
+                        columns=[*FLOWS_COLUMNS.values(), "PT", "Count"])
+    unknown = sorted(set(long["PT"]) - set(FLOWS_TYPES))
+    if unknown:
+        raise FetchError(f"{where}, column 'PT': population type(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(FLOWS_TYPES)}")
+    ids = list(FLOWS_COLUMNS.values())
+    twice = long.duplicated(["year", "coo_iso", "coo", "coa_iso", "coa", "PT"])
+    if twice.any():
+        row = long[twice].iloc[0]
+        raise FetchError(f"{where}: {row['year']} {row['coo_iso']} -> {row['coa_iso']} "
+                         f"{row['PT']} comes more than once")
+    wide = long.pivot(index=ids, columns="PT", values="Count").reset_index()
+    for code, name in FLOWS_TYPES.items():
+        wide[name] = wide.get(code, "")
+    wide = wide[[*ids, *FLOWS_TYPES.values()]].fillna("")
+    wide.columns.name = None
+    order = pd.to_numeric(wide["year"], errors="coerce")
+    return wide.assign(_y=order).sort_values(["_y", "coo_name", "coa_name"], kind="stable") \
+        .drop(columns="_y").reset_index(drop=True)
 
 
 # -- processed rows ------------------------------------------------------------------------
@@ -328,7 +415,7 @@ def asylum_decisions(decisions: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
 def refugee_arrivals(raw: RawData, ind: Indicator) -> pd.DataFrame:
     """refugees + refugee_like + oip by origin, over every asylum country (unknown included).
     A sum of only blank cells stays missing (min_count=1): no row, never 0. Without the flows
-    file (a live fetch) there are no rows."""
+    file (an optional file: a snapshot may lack it) there are no rows."""
     if not raw.has(PROVIDER_ID, FLOWS_FILE):
         return transform.indicator_rows(pd.DataFrame({"coo_iso": [], "year": [], "value": []}),
                                         ind, "coo_iso", "value")
@@ -358,7 +445,7 @@ PROVIDER = Provider(
     optional_files=(FLOWS_FILE,),
     raw_specs=(*RAW_SPECS, FLOWS_SPEC),
     fetch_live=fetch_live,
-    live_urls=(API_URL,),
+    live_urls=(API_URL, FLOWS_URL),
     live_steps=planned_steps,
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,

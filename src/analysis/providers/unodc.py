@@ -26,20 +26,33 @@ How it is read (each decision with its reason):
   corridors (they are no origin country); they stay, with their text, in the breakdown table.
   Victims detected in their own country are domestic victims, not a corridor: left out too.
 
-Live: no client yet (the GLOTIP workbook from `GLOTIP_URL` is issue 12's second step): a live
-fetch skips the provider with one line and keeps its raw file; bring it in with --snapshot.
+Live: the dataUNODC GLOTIP export, one xlsx workbook from `GLOTIP_URL` (sheet `data_glotip_1`,
+else the first sheet holding the header). The header row is found among the first rows (the
+export may put a title above it) and must name every column of the snapshot; the rows under it
+are written in the snapshot's layout, cells as text: a count the workbook stores as a number is
+written as its whole number, `<5` stays `<5`, Year a whole number. Blank rows are skipped. A
+workbook that does not open (cut off), lacks a column, or holds a Year that is no year is
+refused naming the URL, sheet and row; the previous raw file stays.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import zipfile
 
 import pandas as pd
+import requests
 
 from analysis import catalogue, countries, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
+from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.config import LiveConfig, UrlSetting
+from analysis.live.http import FetchError, HttpClient, expect_body
+from analysis.paths import Paths
+from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
@@ -213,13 +226,109 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
         "flag": grouped["flag"].astype(str),
     })
 
+# -- live: the dataUNODC workbook ----------------------------------------------------------
+
+# The export's address (unverified: dataUNODC serves it from its download page; point
+# GLOTIP_URL at the workbook).
+GLOTIP_URL = UrlSetting("GLOTIP_URL", "https://dataunodc.un.org/sites/dataunodc.un.org/files/"
+                                      "data_glotip.xlsx")
+SHEET = "data_glotip_1"
+COLUMNS = ["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
+           "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source"]
+HEADER_WITHIN = 30  # rows searched for the header
+
+VINTAGE = {
+    "producer": "UNODC",
+    "title": "Global Report on Trafficking in Persons (GLOTIP) data: detected victims, persons "
+             "prosecuted, convicted and brought into formal contact, offences",
+    "url_main": "https://dataunodc.un.org/dp-trafficking-persons",
+    "licence": "UNODC data terms: free use with attribution",
+    "citation": "UNODC, Global Report on Trafficking in Persons data, https://dataunodc.un.org/",
+}
+
+
+def download(response: requests.Response) -> bytes:
+    return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
+
+
+def _cell_text(value) -> str:
+    """A cell as the snapshot's text: a whole number without ".0", text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    try:
+        sheets = ([book[SHEET]] if SHEET in book.sheetnames else []) + \
+            [s for s in book.worksheets if s.title != SHEET]
+        found = None
+        for sheet in sheets:
+            rows = sheet.iter_rows(values_only=True)
+            for index, row in enumerate(rows):
+                cells = [_cell_text(c) for c in row]
+                if "Iso3_code" in cells and "txtVALUE" in cells:
+                    found = (sheet, index, cells, rows)
+                    break
+                if index >= HEADER_WITHIN:
+                    break
+            if found:
+                break
+        if found is None:
+            raise FetchError(f"{url}: no sheet with a header row naming Iso3_code and txtVALUE "
+                             f"in its first {HEADER_WITHIN} rows (sheets: "
+                             f"{', '.join(book.sheetnames)}): not the GLOTIP export")
+        sheet, at, header, rows = found
+        where = f"{url}, sheet {sheet.title!r}"
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise FetchError(f"{where}, row {at + 1}: no column(s) "
+                             f"{', '.join(map(repr, missing))}; found "
+                             f"{', '.join(c for c in header if c)}: the export's layout changed")
+        where_col = [header.index(c) for c in COLUMNS]
+        records = []
+        for n, row in enumerate(rows, start=at + 2):
+            cells = [_cell_text(row[i]) if i < len(row) else "" for i in where_col]
+            if not any(cells):
+                continue
+            year = cells[COLUMNS.index("Year")]
+            if not year.isdigit():
+                raise FetchError(f"{where}, row {n}, column 'Year': {year!r} is not a year")
+            records.append(cells)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:  # cut off inside a sheet
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    finally:
+        book.close()
+    if not records:
+        raise FetchError(f"{where}: no rows under the header")
+    return pd.DataFrame(records, columns=COLUMNS)
+
+
+def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
+    url = config.url(GLOTIP_URL.env)
+    content, last_updated = download_file(client, url, download)
+    progress.step("workbook")
+    table = parse_workbook(content, url)
+    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
+                      {**VINTAGE, "last_updated": last_updated},
+                      lambda frame: int(frame["Year"].max()) if len(frame) else None)
+
 
 PROVIDER = Provider(
     id=PROVIDER_ID,
     name="UNODC GLOTIP",
     files=(FILE,),
     raw_specs=(RAW_SPEC,),
-    fetch_live=None,  # no live client yet (module docstring)
+    fetch_live=fetch_live,
+    live_urls=(GLOTIP_URL,),
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
     tables=(ProcessedTable("trafficking_breakdowns", "GLOTIP rows (totals and breakdowns)",
