@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ import requests
 
 from analysis import providers, rawfiles, rawstore
 from analysis.errors import DataError
+from analysis.live.http import FetchError
 from analysis.paths import Paths
 from analysis.rawstore import Staging
 
@@ -83,3 +86,24 @@ def stage_file(paths: Paths, provider: str, name: str, table: pd.DataFrame, orig
         frame = record_checked(staging, name, origin, params)
         staging.vintage = {**vintage, "date_accessed": today(), "latest_year": latest_year(frame)}
     return Summary(provider, {name: len(table)})
+
+
+def open_workbook(content: bytes, url: str):
+    """A downloaded .xlsx as a read-only openpyxl workbook, or one line naming the URL (a cut
+    body is not a readable zip archive)."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+
+
+def cell_text(value) -> str:
+    """A workbook cell as the snapshot writes it: '' when empty, a whole number without
+    '.0', text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -26,7 +26,6 @@ of the project reaches frontex.europa.eu; the layout is the one analysts' script
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 
@@ -37,7 +36,7 @@ from analysis import transform
 from analysis.catalogue import FIRST_YEAR, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.common import Summary, cell_text, download_file, open_workbook, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -139,31 +138,27 @@ def download(response: requests.Response) -> bytes:
     return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _month(label, where: str) -> str:
     """`JAN2009` (or a date cell) -> 2009-01."""
     if isinstance(label, dt.datetime | dt.date):
         return f"{label.year:04d}-{label.month:02d}"
-    match = _MONTH_LABEL.match(_text(label))
+    match = _MONTH_LABEL.match(cell_text(label))
     if not match or match.group(1).upper() not in MONTHS:
-        raise FetchError(f"{where}: the column header {_text(label)!r} is not a month like "
+        raise FetchError(f"{where}: the column header {cell_text(label)!r} is not a month like "
                          "JAN2009: the workbook's layout changed")
     return f"{match.group(2)}-{MONTHS.index(match.group(1).upper()) + 1:02d}"
 
 
 def _count(value, where: str) -> int | None:
-    if value is None or _text(value) in ("", "-"):
+    if value is None or cell_text(value) in ("", "-"):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     else:
         try:
-            number = float(_text(value).replace(",", ""))
+            number = float(cell_text(value).replace(",", ""))
         except ValueError:
-            raise FetchError(f"{where}: {_text(value)!r} is not a number of detections") \
+            raise FetchError(f"{where}: {cell_text(value)!r} is not a number of detections") \
                 from None
     if number < 0 or not number.is_integer():
         raise FetchError(f"{where}: {value!r} is not a number of detections")
@@ -176,7 +171,7 @@ def _header(book, url: str):
     for sheet in sheets:
         rows = sheet.iter_rows(values_only=True)
         for index, row in enumerate(rows):
-            names = [_text(c).lower() for c in row]
+            names = [cell_text(c).lower() for c in row]
             if "nationality" in names and "route" in names:
                 return sheet, index, list(row), rows
             if index >= HEADER_WITHIN:
@@ -187,34 +182,29 @@ def _header(book, url: str):
 
 
 def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    book = open_workbook(content, url)
     try:
         sheet, at, header, rows = _header(book, url)
         where = f"{url}, sheet {sheet.title!r}"
-        names = [_text(c).lower() for c in header]
+        names = [cell_text(c).lower() for c in header]
         route_at, nat_at = names.index("route"), names.index("nationality")
         border = [i for i, n in enumerate(names) if n.startswith("border")]
         if not border:
             raise FetchError(f"{where}, row {at + 1}: no border type column (Border Location); "
-                             f"found {', '.join(_text(c) for c in header if _text(c))}")
+                             f"found {', '.join(cell_text(c) for c in header if cell_text(c))}")
         type_at = border[0]
         first = max(route_at, nat_at, type_at) + 1
         months = {j: _month(header[j], f"{where}, row {at + 1}, column {j + 1}")
-                  for j in range(first, len(header)) if _text(header[j])}
+                  for j in range(first, len(header)) if cell_text(header[j])}
         if not months:
             raise FetchError(f"{where}, row {at + 1}: no month columns after Nationality")
         records = []
         for n, row in enumerate(rows, start=at + 2):
-            route = _text(row[route_at]) if route_at < len(row) else ""
-            nationality = _text(row[nat_at]) if nat_at < len(row) else ""
+            route = cell_text(row[route_at]) if route_at < len(row) else ""
+            nationality = cell_text(row[nat_at]) if nat_at < len(row) else ""
             if not route and not nationality:
                 continue  # blank or footnote rows
-            kind = _text(row[type_at]).capitalize() if type_at < len(row) else ""
+            kind = cell_text(row[type_at]).capitalize() if type_at < len(row) else ""
             if kind not in TYPES:
                 raise FetchError(f"{where}, row {n}, column {type_at + 1}: border type "
                                  f"{kind!r}; known: {', '.join(TYPES)}")

@@ -16,9 +16,7 @@ World Bank's own code CHI (catalogue.PROVIDER_SPECIAL_CODES). Any other blank co
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +26,7 @@ from analysis import providers, transform
 from analysis.catalogue import CorridorMeasure
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.common import Summary, cell_text, download_file, open_workbook, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -129,15 +127,11 @@ def download(response: requests.Response) -> bytes:
     return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _title(rows: list[tuple], where: str) -> tuple[int, int, str]:
     """(its row index, year, version) from the title row: the first row with text, e.g.
     "Bilateral Remittance Estimates for 2017 ... (April 2018 Version)"."""
     for index, row in enumerate(rows):
-        text = " ".join(_text(c) for c in row if _text(c))
+        text = " ".join(cell_text(c) for c in row if cell_text(c))
         if not text:
             continue
         version = _VERSION.search(text)
@@ -154,7 +148,7 @@ def _title(rows: list[tuple], where: str) -> tuple[int, int, str]:
 def _number(value, where: str) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    text = _text(value)
+    text = cell_text(value)
     if text in NO_ESTIMATE:
         return None
     try:
@@ -168,12 +162,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
     """One matrix workbook -> the snapshot's long layout, one row per pair with a non-zero
     estimate. Its first sheet: a title row (year and version), a header row of receiving
     countries, one row per sending country, footnote rows at the bottom."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    book = open_workbook(content, url)
     try:
         sheet = book.worksheets[0]
         where = f"{url}, sheet {sheet.title!r}"
@@ -182,11 +171,11 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
         book.close()
     title_at, year, version = _title(rows, where)
     header_at = next((i for i in range(title_at + 1, len(rows))
-                      if any(_text(c) for c in rows[i][1:])), None)
+                      if any(cell_text(c) for c in rows[i][1:])), None)
     if header_at is None:
         raise FetchError(f"{where}: no header row of receiving countries after the title")
     header = rows[header_at]
-    receivers = {j: _text(c) for j, c in enumerate(header) if j > 0 and _text(c)}
+    receivers = {j: cell_text(c) for j, c in enumerate(header) if j > 0 and cell_text(c)}
     numeric = [n for n in receivers.values() if _YEAR.fullmatch(n) or n.replace(".", "").isdigit()]
     if numeric:
         raise FetchError(f"{where}, row {header_at + 1}: the header holds numbers "
@@ -195,8 +184,8 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
     senders = []
     for i in range(header_at + 1, len(rows)):
         row = rows[i]
-        name = _text(row[0]) if row else ""
-        if name and any(_text(c) for c in row[1:]):
+        name = cell_text(row[0]) if row else ""
+        if name and any(cell_text(c) for c in row[1:]):
             senders.append((i, name))  # blank and footnote rows carry no amounts
     names = {n for n in receivers.values()} | {n for _, n in senders}
     countries = [n for n in names if n.lower() not in TOTALS]

@@ -15,10 +15,8 @@ name. The live source has no WPP population file: the build then takes World Ban
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import zipfile
 
 import pandas as pd
 import requests
@@ -27,7 +25,7 @@ from analysis import catalogue, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.common import Summary, download_file, open_workbook, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -158,12 +156,7 @@ def _count(value, where: str) -> float | None:
 
 def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
     """The workbook -> the snapshot's long layout (female and male rows; no both-sexes rows)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FetchError(f"{url}: not a readable Excel workbook ({exc})") from None
+    book = open_workbook(content, url)
     try:
         if SHEET not in book.sheetnames:
             raise FetchError(f"{url}: no sheet {SHEET!r}; sheets: {', '.join(book.sheetnames)}")

@@ -35,7 +35,6 @@ fetch with it (the previous raw files stay).
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import zipfile
@@ -46,7 +45,15 @@ import requests
 
 from analysis import catalogue, rawstore, transform
 from analysis.catalogue import CorridorMeasure, Indicator
-from analysis.live.common import Summary, download_file, record_checked, today, write_csv
+from analysis.live.common import (
+    Summary,
+    cell_text,
+    download_file,
+    open_workbook,
+    record_checked,
+    today,
+    write_csv,
+)
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
 from analysis.paths import Paths
@@ -316,35 +323,22 @@ def download_workbook(response: requests.Response) -> bytes:
     return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
 
 
-def _flows_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def parse_flows(content: bytes, url: str) -> pd.DataFrame:
     """UNHCR's flow workbook (long: one row per population type) -> flows.csv's layout."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    book = open_workbook(content, url)
     try:
         if FLOWS_SHEET not in book.sheetnames:
             raise FetchError(f"{url}: no sheet {FLOWS_SHEET!r} (sheets: "
                              f"{', '.join(book.sheetnames)}): not UNHCR's flow data")
         rows = book[FLOWS_SHEET].iter_rows(values_only=True)
-        header = [_flows_cell(c) for c in next(rows, ())]
+        header = [cell_text(c) for c in next(rows, ())]
         where = f"{url}, sheet {FLOWS_SHEET!r}"
         missing = [c for c in [*FLOWS_COLUMNS, "PT", "Count"] if c not in header]
         if missing:
             raise FetchError(f"{where}, row 1: no column(s) {', '.join(map(repr, missing))}; "
                              f"found {', '.join(c for c in header if c)}: the layout changed")
         at = [header.index(c) for c in [*FLOWS_COLUMNS, "PT", "Count"]]
-        records = [[_flows_cell(row[i]) if i < len(row) else "" for i in at] for row in rows]
+        records = [[cell_text(row[i]) if i < len(row) else "" for i in at] for row in rows]
     except (zipfile.BadZipFile, KeyError, OSError) as exc:  # cut off inside the sheet
         raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
     finally:

@@ -37,7 +37,6 @@ refused naming the URL, sheet and row; the previous raw file stays.
 
 from __future__ import annotations
 
-import io
 import logging
 import zipfile
 
@@ -48,7 +47,7 @@ from analysis import catalogue, countries, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.common import Summary, cell_text, download_file, open_workbook, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -80,7 +79,6 @@ INDICATOR_IDS = {
 DIMENSIONS = ("Total", "by form of exploitation", "by citizenship", "by country of repatriation")
 CITIZENSHIP = "by citizenship"
 REPATRIATION = "by country of repatriation"
-
 
 
 def not_a_state(rows: pd.DataFrame) -> pd.Series:
@@ -251,22 +249,8 @@ def download(response: requests.Response) -> bytes:
     return expect_body(response, "zip", "an Excel workbook", "an Excel workbook (.xlsx)")
 
 
-def _cell_text(value) -> str:
-    """A cell as the snapshot's text: a whole number without ".0", text stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    book = open_workbook(content, url)
     try:
         sheets = ([book[SHEET]] if SHEET in book.sheetnames else []) + \
             [s for s in book.worksheets if s.title != SHEET]
@@ -274,7 +258,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
         for sheet in sheets:
             rows = sheet.iter_rows(values_only=True)
             for index, row in enumerate(rows):
-                cells = [_cell_text(c) for c in row]
+                cells = [cell_text(c) for c in row]
                 if "Iso3_code" in cells and "txtVALUE" in cells:
                     found = (sheet, index, cells, rows)
                     break
@@ -296,7 +280,7 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
         where_col = [header.index(c) for c in COLUMNS]
         records = []
         for n, row in enumerate(rows, start=at + 2):
-            cells = [_cell_text(row[i]) if i < len(row) else "" for i in where_col]
+            cells = [cell_text(row[i]) if i < len(row) else "" for i in where_col]
             if not any(cells):
                 continue
             year = cells[COLUMNS.index("Year")]
