@@ -66,7 +66,8 @@ def test_runs_are_skipped_rerun_on_change_and_forced(built_root, tmp_path):
     assert "missing_migrants.parquet" in reads["trafficking_smuggling"]
     assert "missing_migrants.parquet" not in reads["remittances"]
     assert "indicators.parquet" in reads["remittances"]
-    assert "indicators.parquet" not in reads["trafficking_smuggling"]
+    assert "trafficking_breakdowns.parquet" in reads["trafficking_smuggling"]
+    assert "trafficking_breakdowns.parquet" not in reads["remittances"]
     parallel = _summary_without_timings(paths.reports)
 
     # 2. --force, one at a time: both run again, and the summary says the same.
