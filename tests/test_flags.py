@@ -167,6 +167,27 @@ def test_unhcr_zero_idps_are_not_reported(processed, snapshot_dir):
     assert real.value == sums[("AFG", 2023)] and real.flag == ""
 
 
+def test_unhcr_asylum_seekers_before_2000_and_zero_stateless_are_not_reported(
+        processed, corridors, snapshot_dir):
+    """UNHCR's asylum-seeker statistics start in 2000 (every earlier figure is 0), and it
+    publishes 0 stateless people where it has no figure: both are M, never 0."""
+    pop = _csv(snapshot_dir, "unhcr/population.csv")
+    hosted = pop[pop.coa_iso.isin(catalogue.state_codes())].groupby(["coa_iso", "year"]) \
+        .asylum_seekers.sum(min_count=1).dropna()
+    before = hosted[hosted.index.get_level_values("year") < 2000]
+    assert len(before) > 50 and (before == 0).all()  # the premise of the rule
+    for (iso3, year), _ in before.items():
+        row = _row(processed, "asylum_seekers_hosted", iso3, year)
+        assert row.flag == "M" and math.isnan(row.value)
+    assert _row(processed, "asylum_seekers_hosted", "USA", 2000).value == hosted[("USA", 2000)]
+    early = corridors[(corridors.measure == "asylum_seekers") & (corridors.year < 2000)]
+    assert len(early) and (early.flag == "M").all() and early.value.isna().all()
+    stateless = pop[pop.coa_iso == "UZB"].groupby("year").stateless.sum(min_count=1)
+    assert stateless[2010] == 0 and stateless[2014] > 0
+    assert _row(processed, "stateless", "UZB", 2010).flag == "M"
+    assert _row(processed, "stateless", "UZB", 2014).value == stateless[2014]
+
+
 def test_unhcr_mid_year_is_provisional(processed, corridors, snapshot_dir):
     pop = _csv(snapshot_dir, "unhcr/population.csv")
     assert pop.year.max() == 2025

@@ -101,8 +101,9 @@ def test_every_chart_offers_its_data_as_csv_and_a_citation(report_run):
             where = f"{entry.get('id') or entry.get('iso3')}: {chart['name']}"
             assert "data" in chart, f"{where}: no data CSV"
             csv = pd.read_csv(paths.reports / chart["data"]["csv"], keep_default_na=False,
-                              na_values=[""], dtype={"flag": str},
-                              float_precision="round_trip")
+                              na_values=[""], float_precision="round_trip",
+                              dtype={c: str for c in ("series", "iso3", "origin_iso3",
+                                                      "destination_iso3", "category", "flag")})
             assert len(csv) == chart["data"]["rows"], where
             assert list(csv.columns) == ["series", "iso3", "origin_iso3", "destination_iso3",
                                          "year", "category", "value", "unit", "flag",

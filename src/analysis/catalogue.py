@@ -570,7 +570,7 @@ class ObservationNote:
 
     `iso3` None applies to every state; `years` None to every year; `only_zero` restricts the
     note to observations the provider published as exactly 0. Corridor notes name a `measure`
-    and an `origin`/`destination` pair instead of an indicator and a state.
+    and an `origin`/`destination` pair instead of an indicator and a state (None: every one).
     """
 
     flag: str
@@ -602,6 +602,15 @@ _IRAN_2025_LABEL = ("UNHCR's reclassification of part of Iran's Afghans as other
 _IRAN_SOURCE = ("UNHCR, Global Trends: Forced Displacement in 2022 (Iran's figures); UNHCR "
                 "population statistics mid-2025 for Iran (refugees 770,514; other people in need "
                 "of international protection 879,500)")
+
+_ASYLUM_SEEKERS_BEFORE_2000 = ("UNHCR's asylum-seeker statistics (pending claims) start in "
+                              "2000: every country's figure before is published as 0, which "
+                              "means not reported (the United States: 0 in 1999, 386,303 in "
+                              "2000)")
+_ASYLUM_SEEKERS_SOURCE = ("UNHCR population statistics, asylum_seekers, 1951-1999 (0 for every "
+                          "country)")
+_ASYLUM_SEEKERS_LABEL = "UNHCR's asylum-seeker statistics not yet started"
+_BEFORE_2000 = tuple(range(FIRST_YEAR, 2000))
 
 OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
     # -- breaks in series ------------------------------------------------------------------
@@ -675,6 +684,12 @@ OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
                     "idps", only_zero=True,
                     label="a zero where UNHCR runs no operation for internally displaced "
                     "people: not reported"),
+    *(ObservationNote("M", _ASYLUM_SEEKERS_BEFORE_2000, _ASYLUM_SEEKERS_SOURCE, ind,
+                      years=_BEFORE_2000, only_zero=True, label=_ASYLUM_SEEKERS_LABEL)
+      for ind in ("asylum_seekers_hosted", "asylum_seekers_abroad")),
+    ObservationNote("M", _ASYLUM_SEEKERS_BEFORE_2000, _ASYLUM_SEEKERS_SOURCE,
+                    measure="asylum_seekers", years=_BEFORE_2000, only_zero=True,
+                    label=_ASYLUM_SEEKERS_LABEL),
     ObservationNote("M", "UNHCR publishes 0 for stateless people where it has no figure: its "
                     "statelessness statistics cover only countries with data, so a zero is not "
                     "a count of none (Uzbekistan: 0 for 2008-2013, then 86,703 in 2014; the "

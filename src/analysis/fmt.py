@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable
 
 from analysis import catalogue
@@ -107,3 +108,8 @@ def times(x) -> str:
 def decimal(x, decimals: int = 1) -> str:
     """A plain number with fixed decimals: '41.5'."""
     return NA if _missing(x) else f"{float(x):.{decimals}f}"
+
+
+def wrapped(text: str, width: int = 30) -> str:
+    """A long category name on as many lines as it needs (a tick label is never cut)."""
+    return textwrap.fill(str(text), width)

@@ -95,9 +95,12 @@ def _note_mask(table: pd.DataFrame, note: catalogue.ObservationNote) -> pd.Serie
         mask = table["indicator"] == note.indicator
         if note.iso3 is not None:
             mask &= table["iso3"] == note.iso3
-    else:
-        mask = (table["measure"] == note.measure) & (table["origin_iso3"] == note.origin) & \
-            (table["destination_iso3"] == note.destination)
+    else:  # a corridor note without origin or destination covers every partner
+        mask = table["measure"] == note.measure
+        if note.origin is not None:
+            mask &= table["origin_iso3"] == note.origin
+        if note.destination is not None:
+            mask &= table["destination_iso3"] == note.destination
     if note.years is not None:
         mask &= table["year"].isin(note.years)
     if note.only_zero:
