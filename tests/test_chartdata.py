@@ -116,3 +116,13 @@ def test_one_frame_may_mix_indicator_rows_and_computed_rows(session):
     assert rows["value"].iloc[:2].tolist() == frame["value"].tolist()
     with pytest.raises(AnalysisError, match="row 0 names no indicator, series"):
         chartdata.tidy(mixed.assign(indicator=None, series=None), chart_source="", where="t")
+
+
+def test_a_chart_not_ready_for_a_slide_is_refused(session):
+    """More than six lines in one panel: small multiples instead (issue 13)."""
+    frame = session.indicators("population", states=[s.iso3 for s in
+                                                     notebook.catalogue.STATES][:7])
+    chart = session.chart("Population", "people", indicators=["population"])
+    plotting.state_lines(chart.ax, frame)
+    with pytest.raises(AnalysisError, match="not ready for a slide: panel 1: 7 lines"):
+        session.publish(chart, "too_many", "Population.", data=frame)

@@ -211,6 +211,10 @@ class Session:
         if data is None:
             raise AnalysisError(f"{where}: pass data= (the values the chart draws) so that "
                                 "the report offers them beside the figure")
+        # Slide-ready (issue 13): no bars on a log scale, at most six lines a panel.
+        defects = plotting.chart_defects(chart, draw=False)
+        if defects:
+            raise AnalysisError(f"{where}: not ready for a slide: {'; '.join(defects)}")
         rows = chartdata.tidy(data, chart_source=chart.source, where=where, paths=self.paths)
         chartdata.check_drawn(rows, chart.fig, where)
         written = plotting.save(chart, self.figure_dir, name, self.formats)
