@@ -48,14 +48,15 @@ BASELINE = r"""
 import json, logging, sys, time
 from pathlib import Path
 import papermill
-from analysis import report
+from analysis import catalogue, report
+from analysis.exports import FORMATS
 from analysis.paths import Paths
 
 root, notebooks, out = (Path(a) for a in sys.argv[1:4])
 logging.getLogger("papermill").setLevel(logging.WARNING)
-options = report.Options(themes=tuple(t.id for t in report.catalogue.THEMES),
-                         profiles=tuple(report.catalogue.state_codes()), states=None,
-                         years=None, formats=report.FORMATS, out=out)
+options = report.Options(themes=tuple(t.id for t in catalogue.THEMES),
+                         profiles=tuple(catalogue.state_codes()), states=None,
+                         years=None, formats=FORMATS, out=out)
 times = {}
 (out / "notebooks").mkdir(parents=True)
 for task in report.plan(options, Paths(root), notebooks):
