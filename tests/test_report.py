@@ -398,7 +398,7 @@ from analysis import notebook, plotting
 nb = notebook.start_theme("remittances", states=states, first_year=first_year,
                           last_year=last_year, output_dir=output_dir, formats=formats,
                           record_file=record_file)
-frame = nb.indicators("remittances_received_pct_gdp")
+frame = nb.indicators("remittances_received_pct_gdp", states=["TJK", "KGZ"])
 chart = nb.chart("Tiny", "% of GDP", indicators=["remittances_received_pct_gdp"])
 plotting.state_lines(chart.ax, frame)
 nb.publish(chart, "tiny", "A finding.", data=frame)
