@@ -88,6 +88,30 @@ def stage_file(paths: Paths, provider: str, name: str, table: pd.DataFrame, orig
     return Summary(provider, {name: len(table)})
 
 
+def max_year(column: str) -> Callable[[pd.DataFrame], int | None]:
+    """The latest year in a raw table's `column` of years or periods ('2021', '2020Q3',
+    '2025-04'), for `stage_file`; None for an empty table."""
+    def latest(frame: pd.DataFrame) -> int | None:
+        return int(frame[column].astype(str).str[:4].max()) if len(frame) else None
+    return latest
+
+
+def fetch_file(paths: Paths, client, progress, url: str, *, provider: str, name: str,
+               download: Callable[[requests.Response], bytes],
+               parse: Callable[[bytes, str], pd.DataFrame], step: str, vintage: dict,
+               latest_year: Callable[[pd.DataFrame], int | None],
+               table_vintage: Callable[[pd.DataFrame], dict] | None = None) -> Summary:
+    """A provider whose live source is one downloaded file: download it (`download` checks the
+    body), `parse` it into the raw layout and stage it with `vintage`, the server's
+    Last-Modified date and, if given, `table_vintage(table)`."""
+    content, last_updated = download_file(client, url, download)
+    progress.step(step)
+    table = parse(content, url)
+    extra = table_vintage(table) if table_vintage else {}
+    return stage_file(paths, provider, name, table, url, {},
+                      {**vintage, "last_updated": last_updated, **extra}, latest_year)
+
+
 def open_workbook(content: bytes, url: str):
     """A downloaded .xlsx as a read-only openpyxl workbook, or one line naming the URL (a cut
     body is not a readable zip archive)."""

@@ -36,7 +36,7 @@ from analysis import transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, stage_file
+from analysis.live.common import Summary, max_year, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
 from analysis.paths import Paths
@@ -238,7 +238,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     table, flags = to_table(body, full_url(url, PARAMS))
     summary = stage_file(paths, PROVIDER_ID, FILE, table, url, PARAMS,
                          {**VINTAGE, "api": url, "last_updated": body.get("updated")},
-                         lambda frame: int(frame["year"].max()) if len(frame) else None)
+                         max_year("year"))
     if flags:
         summary.notes.append("Eurostat flags on values kept: " + ", ".join(
             f"{flag!r} x{n:,}" for flag, n in sorted(flags.items())))

@@ -37,7 +37,7 @@ import requests
 from analysis import transform
 from analysis.catalogue import Indicator
 from analysis.errors import DataError
-from analysis.live.common import Summary, stage_file
+from analysis.live.common import Summary, max_year, stage_file
 from analysis.live.config import LiveConfig, NotConfigured, UrlSetting
 from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url, redact
 from analysis.paths import Paths
@@ -208,7 +208,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
                                                        "new_displacements"]],
                       base + "/gidd/", {"lists": list(LISTS), "limit": config.idmc_limit},
                       {**VINTAGE, "api": base + "/gidd/"},
-                      lambda frame: int(frame["year"].max()) if len(frame) else None)
+                      max_year("year"))
 
 
 def live_steps() -> int:

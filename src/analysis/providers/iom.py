@@ -19,7 +19,7 @@ import requests
 
 from analysis.errors import AnalysisError, DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.common import Summary, fetch_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -200,12 +200,9 @@ def parse_csv(content: bytes, url: str) -> pd.DataFrame:
 
 
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
-    url = config.url(CSV_URL.env)
-    content, last_updated = download_file(client, url, download)
-    progress.step("csv")
-    table = parse_csv(content, url)
-    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
-                      {**VINTAGE, "last_updated": last_updated}, _latest_year)
+    return fetch_file(paths, client, progress, config.url(CSV_URL.env), provider=PROVIDER_ID,
+                      name=FILE, download=download, parse=parse_csv, step="csv",
+                      vintage=VINTAGE, latest_year=_latest_year)
 
 
 def _latest_year(frame: pd.DataFrame) -> int | None:

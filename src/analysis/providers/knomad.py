@@ -26,7 +26,14 @@ from analysis import providers, transform
 from analysis.catalogue import CorridorMeasure
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, cell_text, download_file, open_workbook, stage_file
+from analysis.live.common import (
+    Summary,
+    cell_text,
+    download_file,
+    max_year,
+    open_workbook,
+    stage_file,
+)
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -236,7 +243,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     return stage_file(paths, PROVIDER_ID, FILE, table, ",".join(addresses), {},
                       {**VINTAGE, "version_producer": versions,
                        "last_updated": max(known) if known else None},
-                      lambda frame: int(frame["year"].max()) if len(frame) else None)
+                      max_year("year"))
 
 
 def live_steps() -> int:

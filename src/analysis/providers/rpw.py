@@ -22,7 +22,7 @@ import requests
 from analysis import catalogue, providers
 from analysis.catalogue import CorridorMeasure
 from analysis.errors import DataError
-from analysis.live.common import Summary, download_file, stage_file
+from analysis.live.common import Summary, fetch_file, max_year
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -131,13 +131,9 @@ def parse_csv(content: bytes, url: str) -> pd.DataFrame:
 
 
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
-    url = config.url(RPW_URL.env)
-    content, last_updated = download_file(client, url, download)
-    progress.step("csv")
-    table = parse_csv(content, url)
-    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
-                      {**VINTAGE, "last_updated": last_updated},
-                      lambda frame: int(frame["quarter"].str[:4].max()) if len(frame) else None)
+    return fetch_file(paths, client, progress, config.url(RPW_URL.env), provider=PROVIDER_ID,
+                      name=FILE, download=download, parse=parse_csv, step="csv",
+                      vintage=VINTAGE, latest_year=max_year("quarter"))
 
 
 PROVIDER = Provider(

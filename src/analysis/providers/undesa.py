@@ -25,7 +25,7 @@ from analysis import catalogue, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, download_file, open_workbook, stage_file
+from analysis.live.common import Summary, download_file, max_year, open_workbook, stage_file
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -210,7 +210,7 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     summary = stage_file(paths, PROVIDER_ID, FILE, table, url,
                          {"sheet": SHEET, "header_row": HEADER_ROW},
                          {**VINTAGE, "last_updated": last_updated},
-                         lambda frame: int(frame["year"].max()) if len(frame) else None)
+                         max_year("year"))
     summary.notes.append(f"no {WPP_FILE} live: the build takes World Bank "
                          f"{catalogue.WORLDBANK_POPULATION_CODE}")
     return summary

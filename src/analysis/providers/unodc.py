@@ -47,7 +47,13 @@ from analysis import catalogue, countries, transform
 from analysis.catalogue import CorridorMeasure, Indicator
 from analysis.errors import DataError
 from analysis.live import codes
-from analysis.live.common import Summary, cell_text, download_file, open_workbook, stage_file
+from analysis.live.common import (
+    Summary,
+    cell_text,
+    fetch_file,
+    max_year,
+    open_workbook,
+)
 from analysis.live.config import LiveConfig, UrlSetting
 from analysis.live.http import FetchError, HttpClient, expect_body
 from analysis.paths import Paths
@@ -297,13 +303,10 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
 
 
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
-    url = config.url(GLOTIP_URL.env)
-    content, last_updated = download_file(client, url, download)
-    progress.step("workbook")
-    table = parse_workbook(content, url)
-    return stage_file(paths, PROVIDER_ID, FILE, table, url, {},
-                      {**VINTAGE, "last_updated": last_updated},
-                      lambda frame: int(frame["Year"].max()) if len(frame) else None)
+    return fetch_file(paths, client, progress, config.url(GLOTIP_URL.env),
+                      provider=PROVIDER_ID, name=FILE, download=download,
+                      parse=parse_workbook, step="workbook", vintage=VINTAGE,
+                      latest_year=max_year("Year"))
 
 
 PROVIDER = Provider(
