@@ -126,3 +126,12 @@ def test_a_chart_not_ready_for_a_slide_is_refused(session):
     plotting.state_lines(chart.ax, frame)
     with pytest.raises(AnalysisError, match="not ready for a slide: panel 1: 7 lines"):
         session.publish(chart, "too_many", "Population.", data=frame)
+
+
+def test_a_computed_series_with_a_category_is_not_taken_for_a_breakdown_table():
+    shares = pd.DataFrame({"series": ["flood_share"], "unit": ["%"], "value": [50.0],
+                           "source": ["our computation"], "iso3": ["PAK"], "year": [2022],
+                           "category": ["flood"]})
+    rows = chartdata.tidy(shares, chart_source="Source: X.", where="t")
+    assert rows[["series", "unit", "category", "vintage"]].iloc[0].tolist() == [
+        "flood_share", "%", "flood", "X."]

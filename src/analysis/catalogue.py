@@ -324,6 +324,32 @@ CORRIDOR_MEASURES: tuple[CorridorMeasure, ...] = (
 )
 
 # ---------------------------------------------------------------------------
+# Breakdown tables: processed tables that are not one number per state and year
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    name: str  # data/processed/<name>.parquet
+    provider: str
+    state_column: str  # the catalogue state a row belongs to
+    value_column: str
+    columns: tuple[str, ...]  # the breakdown columns (a claim's `select` may pin them)
+    label_columns: tuple[str, ...]  # those naming a row's category in a chart's data
+    unit: str | None  # None: the unit of the row's `indicator`
+
+
+BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
+    BreakdownTable("trafficking_breakdowns", "unodc", "iso3", "value",
+                   ("indicator", "dimension", "category", "category_iso3", "sex", "age", "part"),
+                   ("dimension", "category", "sex", "age"), None),
+    BreakdownTable("frontex_routes", "frontex", "nationality_iso3", "detections",
+                   ("route", "type"), ("route", "type"), "detections"),
+    BreakdownTable("displacement_by_cause", "idmc", "iso3", "new_displacements",
+                   ("kind", "cause"), ("kind", "cause"), "displacements"),
+)
+
+# ---------------------------------------------------------------------------
 # Themes
 # ---------------------------------------------------------------------------
 
@@ -437,6 +463,7 @@ _STATES_BY_ISO3 = {s.iso3: s for s in STATES}
 _INDICATORS_BY_ID = {i.id: i for i in INDICATORS}
 _THEMES_BY_ID = {t.id: t for t in THEMES}
 _MEASURES_BY_ID = {m.id: m for m in CORRIDOR_MEASURES}
+_BREAKDOWNS_BY_NAME = {t.name: t for t in BREAKDOWN_TABLES}
 
 
 def _lookup(table: dict, key: str, what: str):
@@ -449,6 +476,10 @@ def _lookup(table: dict, key: str, what: str):
 
 def state(iso3: str) -> State:
     return _lookup(_STATES_BY_ISO3, iso3, "state")
+
+
+def breakdown_table(name: str) -> BreakdownTable:
+    return _lookup(_BREAKDOWNS_BY_NAME, name, "breakdown table")
 
 
 def indicator(id_: str) -> Indicator:

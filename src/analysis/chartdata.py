@@ -32,26 +32,20 @@ from analysis.paths import Paths
 COLUMNS = ["series", "iso3", "origin_iso3", "destination_iso3", "year", "category", "value",
            "unit", "flag", "source", "vintage"]
 
-# Breakdown tables (analysis.load): the provider, the state column, the value column, the
-# columns that name a row's category, and the unit.
-BREAKDOWNS = {
-    "trafficking_breakdowns": ("unodc", "iso3", "value",
-                               ("dimension", "category", "sex", "age"), None),
-    "frontex_routes": ("frontex", "nationality_iso3", "detections", ("route", "type"),
-                       "detections"),
-    "displacement_by_cause": ("idmc", "iso3", "new_displacements", ("kind", "cause"),
-                              "displacements"),
-}
 # An axis may show values in thousands, millions or billions, or a share as a percentage.
 SCALES = (1.0, 1e-3, 1e-6, 1e-9, 100.0)
 
 
-def _breakdown_of(frame: pd.DataFrame) -> str | None:
-    for name, (_provider, state, value, _cats, _unit) in BREAKDOWNS.items():
-        if {state, value} <= set(frame.columns) and "measure" not in frame.columns:
-            if name == "trafficking_breakdowns" and "dimension" not in frame.columns:
-                continue
-            return name
+def _breakdown_of(frame: pd.DataFrame) -> catalogue.BreakdownTable | None:
+    """The breakdown table whose rows `frame` holds: its state and value columns and at least
+    one of the columns naming a row's category (a computed `series` is never one)."""
+    columns = set(frame.columns)
+    if columns & {"measure", "series"}:
+        return None
+    for table in catalogue.BREAKDOWN_TABLES:
+        if {table.state_column, table.value_column} <= columns \
+                and columns & set(table.label_columns):
+            return table
     return None
 
 
@@ -82,19 +76,17 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
                      for m in frame["measure"].unique()}
         out["vintage"] = frame["measure"].map(source_of)
     elif table is not None:
-        provider, state, value, categories, unit = BREAKDOWNS[table]
-        out["series"] = frame["indicator"] if "indicator" in frame.columns else table
-        out["iso3"] = frame[state]
-        present = [c for c in categories if c in frame.columns]
-        out["category"] = frame[present].astype(str).agg(" | ".join, axis=1) if present \
-            else None
-        out["value"] = frame[value]
-        out["unit"] = unit or frame["indicator"].map(
+        out["series"] = frame["indicator"] if "indicator" in frame.columns else table.name
+        out["iso3"] = frame[table.state_column]
+        present = [c for c in table.label_columns if c in frame.columns]
+        out["category"] = frame[present].astype(str).agg(" | ".join, axis=1)
+        out["value"] = frame[table.value_column]
+        out["unit"] = table.unit or frame["indicator"].map(
             lambda i: _unit_or(i, "people"))
-        entry = load.vintage(paths=paths).get(provider, {})
-        name = entry.get("provider") or catalogue.provider(provider).name
-        out["source"] = f"{name}: {table}"
-        out["vintage"] = f"{name} ({table}), {plotting.vintage_phrase(entry)}"
+        entry = load.vintage(paths=paths).get(table.provider, {})
+        name = entry.get("provider") or catalogue.provider(table.provider).name
+        out["source"] = f"{name}: {table.name}"
+        out["vintage"] = f"{name} ({table.name}), {plotting.vintage_phrase(entry)}"
     elif "series" in frame.columns:
         missing = [c for c in ("unit", "value", "source") if c not in frame.columns]
         if missing:
@@ -111,11 +103,8 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
         raise AnalysisError(f"{where}: data= has no `value` column")
     for column in ("iso3", "origin_iso3", "destination_iso3", "year", "category", "value",
                    "flag", "source"):
-        if column not in out.columns or out[column].isna().all():
-            if column in frame.columns:
-                out[column] = frame[column]
-            elif column not in out.columns:
-                out[column] = None
+        if column not in out.columns:
+            out[column] = frame[column] if column in frame.columns else None
     out["year"] = pd.array(out["year"], dtype="Int64")
     out["flag"] = out["flag"].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)

@@ -88,14 +88,8 @@ _OPS_BY_KIND = {
     "table": ("value", "sum", "change", "pct_change", "share"),
 }
 
-# Breakdown tables a claim can name: the column holding the state, the column holding the
-# number, and the columns `select` may pin (tables' schemas: analysis.validate.TABLE_SCHEMAS).
-TABLES = {
-    "trafficking_breakdowns": ("iso3", "value", ("indicator", "dimension", "category",
-                                                 "category_iso3", "sex", "age", "part")),
-    "frontex_routes": ("nationality_iso3", "detections", ("route", "type")),
-    "displacement_by_cause": ("iso3", "new_displacements", ("kind", "cause")),
-}
+# Breakdown tables a claim can name (the catalogue describes each).
+TABLES = {t.name: t for t in catalogue.BREAKDOWN_TABLES}
 # The keywords each op takes besides the common ones.
 _NEEDS = {
     "ratio": ("denominator", "denominator_states", "denominator_origins",
@@ -244,7 +238,7 @@ def _select(table: str, select, where: str) -> dict:
     select = {} if select is None else select
     if not isinstance(select, dict):
         raise ClaimError(f"{where}={select!r}: expected a dict column -> value(s)")
-    columns = TABLES[table][2]
+    columns = TABLES[table].columns
     out = {}
     for column, wanted in select.items():
         if column not in columns:

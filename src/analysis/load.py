@@ -125,12 +125,11 @@ def missing_migrants(states: Iterable[str] | None = None, *,
 # -- breakdown tables of borders, trafficking and emergencies (issue 12) ---------------------
 
 
-def _breakdown(name: str, column: str, states, years: Years, paths: Paths | None
-               ) -> pd.DataFrame:
+def _breakdown(name: str, states, years: Years, paths: Paths | None) -> pd.DataFrame:
     paths = paths or project_paths()
     filters = _year_filters(years)
     if states is not None:
-        filters.append((column, "in", _as_list(states)))
+        filters.append((catalogue.breakdown_table(name).state_column, "in", _as_list(states)))
     return _read(paths.processed / f"{name}.parquet", filters=filters).reset_index(drop=True)
 
 
@@ -139,21 +138,21 @@ def trafficking_breakdowns(states: Iterable[str] | None = None, years: Years = N
     """UNODC GLOTIP rows of the states that reported them (`iso3`): totals and breakdowns by
     sex and age, form of exploitation, citizenship and country of repatriation. Never sum
     across dimensions; `<5` is null with flag M; `part` numbers labels the export repeats."""
-    return _breakdown("trafficking_breakdowns", "iso3", states, years, paths)
+    return _breakdown("trafficking_breakdowns", states, years, paths)
 
 
 def frontex_routes(nationalities: Iterable[str] | None = None, years: Years = None, *,
                    paths: Paths | None = None) -> pd.DataFrame:
     """Frontex detections (not people) by nationality, route and border type, per year; the
     running year flagged P."""
-    return _breakdown("frontex_routes", "nationality_iso3", nationalities, years, paths)
+    return _breakdown("frontex_routes", nationalities, years, paths)
 
 
 def displacement_by_cause(states: Iterable[str] | None = None, years: Years = None, *,
                           paths: Paths | None = None) -> pd.DataFrame:
     """IDMC new internal displacements (movements, not people) by cause: `kind` conflict or
     disaster, `cause` the hazard."""
-    return _breakdown("displacement_by_cause", "iso3", states, years, paths)
+    return _breakdown("displacement_by_cause", states, years, paths)
 
 
 def vintage(*, paths: Paths | None = None) -> dict:
