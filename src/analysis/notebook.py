@@ -221,9 +221,6 @@ class Session:
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
         csv = self.figure_dir / f"{name}.csv"
         atomic.write_text(csv, rows.to_csv(index=False, lineterminator="\n"))
-        extra = {"data": {"csv": csv.relative_to(self.output_dir).as_posix(), "rows": len(rows)},
-                 "citation": chartdata.citation(rows, chart.title, self.citation_title, name,
-                                                paths=self.paths)}
         self.figures = [f for f in self.figures if f["name"] != name]
         self.figures.append({
             "name": name,
@@ -233,7 +230,9 @@ class Session:
             "caption": finding,
             "alt": alt or f"{chart.kind}: {chart.title} ({chart.subtitle}). {finding}",
             "files": files,
-            **extra,
+            "data": {"csv": csv.relative_to(self.output_dir).as_posix(), "rows": len(rows)},
+            "citation": chartdata.citation(rows, chart.title, self.citation_title, name,
+                                           paths=self.paths),
             "claims": recorded,
             "definitions": chart.definitions,
             "caveats": chart.caveats,
