@@ -452,3 +452,17 @@ def test_a_line_ending_at_the_last_complete_year_has_not_stopped_early():
     plotting.state_lines(chart.ax, frame, partial_year=2025)
     labels = {t.get_text() for t in chart.ax.texts}
     assert {"Tajikistan", "Kyrgyzstan", "Uzbekistan (to 2023)"} == labels
+
+
+def test_region_groups_put_central_asia_first_and_split_what_does_not_fit():
+    codes = ["TUR", "KGZ", "AFG", "TJK", "IRN", "KAZ", "PAK", "AZE", "UZB", "TKM"]
+    assert plotting.region_groups(codes) == [
+        ("Central Asia", ["KAZ", "KGZ", "TJK", "TKM", "UZB"]),
+        ("The other states", ["AFG", "AZE", "IRN", "PAK", "TUR"])]
+    split = plotting.region_groups(codes, max_lines=3)
+    assert [t for t, _ in split] == ["Central Asia (1)", "Central Asia (2)",
+                                     "The other states (1)", "The other states (2)"]
+    assert all(len(states) <= 3 for _, states in split)
+    assert plotting.grid_shape(1) == {"nrows": 1, "ncols": 1}
+    assert plotting.grid_shape(3) == {"nrows": 2, "ncols": 2}
+    assert plotting.grid_shape(0) == {"nrows": 1, "ncols": 1}

@@ -349,6 +349,13 @@ BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
                    ("kind", "cause"), ("kind", "cause"), "displacements"),
 )
 
+# IDMC's hazard names (displacement_by_cause `cause`) as a sentence writes them.
+HAZARD_WORDS = {"flood": "floods", "earthquake": "earthquakes", "storm": "storms",
+                "drought": "drought", "mass movement": "landslides and other mass movements",
+                "wildfire": "wildfires", "extreme temperature": "extreme temperatures",
+                "volcanic activity": "volcanic activity", "erosion": "erosion",
+                "wave action": "wave action"}
+
 # ---------------------------------------------------------------------------
 # Themes
 # ---------------------------------------------------------------------------

@@ -363,6 +363,37 @@ def panel_groups(codes: Iterable[str], max_lines: int = MAX_LINES) -> list[list[
     return out
 
 
+def region_groups(codes: Iterable[str], max_lines: int = MAX_LINES
+                  ) -> list[tuple[str, list[str]]]:
+    """(title, states) panels of at most `max_lines` states: Central Asia first, then the other
+    states, each in catalogue order; a group too large for one panel is split ("(1)", "(2)")."""
+    codes = in_catalogue_order(codes)
+    groups = [("Central Asia", [s for s in codes if s in catalogue.CENTRAL_ASIA]),
+              ("The other states", [s for s in codes if s not in catalogue.CENTRAL_ASIA])]
+    out = []
+    for title, members in groups:
+        chunks = [members[i:i + max_lines] for i in range(0, len(members), max_lines)]
+        out += [(title + (f" ({n + 1})" if len(chunks) > 1 else ""), chunk)
+                for n, chunk in enumerate(chunks)]
+    return out
+
+
+def grid_shape(panels: int, ncols: int = 2) -> dict:
+    """`nrows` and `ncols` for `panels` small multiples (keywords of `nb.chart`): `ncols`
+    columns once there are that many panels, and at least one panel."""
+    ncols = min(ncols, max(panels, 1))
+    return {"nrows": max(-(-panels // ncols), 1), "ncols": ncols}
+
+
+# IDMC's two series of new displacements, alike on every chart that shows them.
+DISPLACEMENT_LOOKS = {
+    "new_displacements_conflict": {"color": "#D55E00", "marker": "o", "linestyle": "-",
+                                   "label": "conflict"},
+    "new_displacements_disaster": {"color": "#0072B2", "marker": "s", "linestyle": "--",
+                                   "label": "disasters"},
+}
+
+
 def small_multiples(axes, frame: pd.DataFrame, *, groups: Sequence[Sequence[str]] | None = None,
                     max_lines: int = MAX_LINES, sharey: bool = True, x: str = "year",
                     y: str = "value", **state_lines_kw) -> list[list[str]]:
