@@ -356,6 +356,37 @@ HAZARD_WORDS = {"flood": "floods", "earthquake": "earthquakes", "storm": "storms
                 "volcanic activity": "volcanic activity", "erosion": "erosion",
                 "wave action": "wave action"}
 
+
+@dataclass(frozen=True)
+class DisasterEvent:
+    """A disaster known by name, for the state where IDMC records its displacements."""
+    name: str
+    month: str | None = None  # the month it struck, where the name alone does not date it
+
+
+# Disasters known by name (state, year, IDMC cause). A caption names one only where the data
+# show that hazard as the state's largest cause that year.
+DISASTER_EVENTS: dict[tuple[str, int, str], DisasterEvent] = {
+    ("PAK", 2010, "flood"): DisasterEvent("Indus floods"),
+    ("PAK", 2022, "flood"): DisasterEvent("monsoon floods"),
+    ("TUR", 2023, "earthquake"): DisasterEvent("Kahramanmaraş earthquakes", "February"),
+    ("AFG", 2022, "earthquake"): DisasterEvent("Paktika earthquake", "June"),
+    ("AFG", 2023, "earthquake"): DisasterEvent("Herat earthquakes", "October"),
+    ("CHN", 2008, "earthquake"): DisasterEvent("Wenchuan earthquake", "May"),
+    ("UZB", 2020, "flood"): DisasterEvent("Sardoba dam failure", "May"),
+    ("KAZ", 2020, "flood"): DisasterEvent("flooding from the Sardoba dam failure upstream",
+                                          "May"),
+}
+
+
+def disaster_event(iso3: str, year: int, cause: str) -> str | None:
+    """A named disaster's words, dated ("Herat earthquakes of October 2023"), or None."""
+    event = DISASTER_EVENTS.get((iso3, int(year), cause))
+    if event is None:
+        return None
+    return f"{event.name} of {f'{event.month} {year}' if event.month else year}"
+
+
 # ---------------------------------------------------------------------------
 # Themes
 # ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from analysis import atomic, catalogue, chartdata, flags, load, metrics, plottin
 from analysis.claims import Ledger
 from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
+from analysis.themes.common import Figure
 
 RECORD_FORMAT = 1
 DEFAULT_ROLES = (catalogue.PARTICIPATING, catalogue.COMPARATOR)
@@ -199,13 +200,22 @@ class Session:
         """A new ledger for the numbers of one caption or finding (see `analysis.claims`)."""
         return Ledger()
 
-    def publish(self, chart: plotting.Chart, name: str, finding: str,
-                alt: str | None = None, claims: Ledger | None = None,
-                data: pd.DataFrame | None = None) -> list[str]:
+    def publish(self, chart: plotting.Chart | Figure, name: str | None = None,
+                finding: str | None = None, alt: str | None = None,
+                claims: Ledger | None = None, data: pd.DataFrame | None = None) -> list[str]:
         """Save the chart in every format and `data` (exactly the values it draws, see
         `analysis.chartdata`) as `<name>.csv`, show it followed by its finding, and record it
         with the claims of the finding's numbers and its citation. Returns the written paths
-        relative to the output folder."""
+        relative to the output folder. A theme module's `Figure` carries all of these:
+        `nb.publish(fig)`."""
+        if isinstance(chart, Figure):
+            if name is not None or finding is not None or claims is not None or data is not None:
+                raise AnalysisError(f"chart {chart.name!r}: a Figure carries its name, finding, "
+                                    "claims and data; pass it alone")
+            chart, name, finding, claims, data = (chart.chart, chart.name, chart.finding,
+                                                  chart.claims, chart.data)
+        if name is None or finding is None:
+            raise AnalysisError("publish: pass a Figure, or a chart with its name and finding")
         recorded = _claims_of(finding, claims)
         where = f"chart {name!r}"
         if data is None:
