@@ -35,7 +35,7 @@ from analysis import atomic, catalogue, chartdata, flags, load, metrics, plottin
 from analysis.claims import Ledger
 from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
-from analysis.themes.common import Figure
+from analysis.themes.common import Figure, Finding
 
 RECORD_FORMAT = 1
 DEFAULT_ROLES = (catalogue.PARTICIPATING, catalogue.COMPARATOR)
@@ -253,9 +253,14 @@ class Session:
         _show_markdown(finding)  # a caption is the chart's, not one of `findings`
         return list(files.values())
 
-    def finding(self, text: str, claims: Ledger | None = None) -> None:
+    def finding(self, text: str | Finding, claims: Ledger | None = None) -> None:
         """Show a finding and record it with the claims of its numbers. A text stating no
-        number (a lead, a heading) needs no claims. The same text again replaces it."""
+        number (a lead, a heading) needs no claims. The same text again replaces it. A theme
+        module's `Finding` carries its claims: `nb.finding(found)`."""
+        if isinstance(text, Finding):
+            if claims is not None:
+                raise AnalysisError("finding: a Finding carries its claims; pass it alone")
+            text, claims = text.text, text.claims
         recorded = _claims_of(text, claims)
         self.findings = [f for f in self.findings if f["text"] != text]
         self.findings.append({"text": text, "claims": recorded})

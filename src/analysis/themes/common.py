@@ -28,6 +28,14 @@ class Figure:
     data: pd.DataFrame
 
 
+@dataclass
+class Finding:
+    """A finding that belongs to no chart, with the claims of its numbers (None: it states
+    no number). `nb.finding(finding)` shows and records it."""
+    text: str
+    claims: Ledger | None = None
+
+
 def no_rows() -> pd.DataFrame:
     """The data of a chart that draws nothing."""
     return pd.DataFrame(columns=["series", "unit", "value", "source"])

@@ -305,7 +305,7 @@ def _no_open_bans(nb: Session) -> Figure:
     return Figure(chart, "reentry_bans", finding, None, no_rows())
 
 
-def all_figures(nb: Session, reentry_bans_csv: str | None = None) -> Iterator[Figure]:
+def outputs(nb: Session, reentry_bans_csv: str | None = None) -> Iterator[Figure]:
     """Every chart of the theme, in the notebook's order (what the tests run)."""
     yield central_asians_in_russia(nb)
     yield remittance_shocks(nb)
