@@ -110,11 +110,26 @@ def test_notebooks_read_processed_data_through_the_package_only(name):
             assert module.split(".")[0] in ALLOWED_IMPORTS, f"{name} imports {module}"
 
 
+THEMES_DIR = REPO_ROOT / "src" / "analysis" / "themes"
+MAX_CELL_LINES = 40
+MAX_NOTEBOOK_CODE_LINES = 1500  # over all notebooks: the logic lives in analysis.themes
+
+
+def _module_of(name: str) -> str:
+    return "country_profile" if name == catalogue.COUNTRY_PROFILE_NOTEBOOK \
+        else next(t.id for t in catalogue.THEMES if t.notebook == name)
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_code_does_not_respell_catalogue_names(name):
-    """State names and indicator labels come from the catalogue, never typed into code."""
-    strings = [n.value for n in ast.walk(ast.parse(_code(name)))
-               if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    """State names and indicator labels come from the catalogue, never typed into a notebook
+    or its theme module."""
+    module = (THEMES_DIR / f"{_module_of(name)}.py").read_text(encoding="utf-8")
+    trees = [ast.parse(_code(name)), ast.parse(module)]
+    docstrings = {id(n.value) for tree in trees for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    strings = [n.value for tree in trees for n in ast.walk(tree)
+               if isinstance(n, ast.Constant) and isinstance(n.value, str)
+               and id(n) not in docstrings]
     names = [s.name for s in catalogue.STATES] + [i.label for i in catalogue.INDICATORS
                                                     if len(i.label.split()) > 1]
     typed = [n for n in names for s in strings if n in s]
@@ -122,32 +137,51 @@ def test_code_does_not_respell_catalogue_names(name):
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_every_chart_is_published_with_a_finding(name):
-    cells = [_source(c) for c in _cells(name) if c["cell_type"] == "code"]
-    with_charts = [c for c in cells if "nb.chart(" in c]
-    assert with_charts, "a notebook makes at least one chart"
-    for cell in with_charts:
-        # A finding that states numbers passes the ledger that formatted them (issue 10); the
-        # claims test checks that no number goes without. `data=` is what the chart draws,
-        # offered beside it as CSV (issue 13).
-        assert re.search(r"nb\.publish\(chart, \"[a-z0-9_]+\", finding(, claims=\w+)?,\s*"
-                         r"data=[^,()]+(\([^()]*\))?\)", cell), cell[:200]
-    names = re.findall(r"nb\.publish\(chart, \"([a-z0-9_]+)\"", "\n".join(cells))
-    assert len(names) == len(set(names)), "figure names repeat"
+def test_notebooks_are_thin(name):
+    """Issue 17: an analyst's view. No definitions, short cells: the story is in the theme
+    module, which has its own tests (tests/test_themes.py)."""
+    for i, cell in enumerate(_cells(name)):
+        if cell["cell_type"] != "code":
+            continue
+        source = _source(cell)
+        lines = [line for line in source.splitlines() if line.strip()]
+        assert len(lines) <= MAX_CELL_LINES, f"{name} cell {i}: {len(lines)} code lines"
+        defined = [type(n).__name__ for n in ast.walk(ast.parse(source))
+                   if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                                 | ast.Lambda)]
+        assert defined == [], f"{name} cell {i} defines: {defined}"
 
 
-# Helpers two notebooks once defined for themselves, now in the package (with tests):
-# plotting.mark_flags, catalogue.break_label, metrics.breaks_between, metrics.ratio's flag,
-# fmt.the, flags.footnote, nb.chart's own footer, plotting.state_bars' value labels.
-MOVED_TO_PACKAGE = {"mark_breaks", "break_name", "breaks_before", "breaks_between",
-                    "flagged_ratio", "the", "flag_reason", "footnote", "chart_source",
-                    "label_bars"}
+def test_all_notebooks_together_stay_small():
+    total = sum(len([line for line in _code(name).splitlines() if line.strip()])
+                for name in ALL)
+    assert total <= MAX_NOTEBOOK_CODE_LINES, f"{total} code lines over all notebooks"
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_notebooks_do_not_redefine_package_helpers(name):
+def test_each_notebook_publishes_its_theme_modules_figures(name):
+    """Each notebook imports its own theme module and publishes what it returns; the module's
+    `outputs` (what tests/test_themes.py runs) calls the same chart functions."""
+    module_id = _module_of(name)
     tree = ast.parse(_code(name))
-    defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
-    defined |= {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign)
-                for t in n.targets if isinstance(t, ast.Name) and t.id == "BREAK_NAMES"}
-    assert defined & (MOVED_TO_PACKAGE | {"BREAK_NAMES"}) == set()
+    imported = [(n.module, a.name, a.asname) for n in ast.walk(tree)
+                if isinstance(n, ast.ImportFrom) for a in n.names]
+    assert ("analysis.themes", module_id, "theme") in imported
+    called = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call)
+              and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+              and n.func.value.id == "theme"}
+    assert called, f"{name} calls nothing of its theme module"
+    module_tree = ast.parse((THEMES_DIR / f"{module_id}.py").read_text(encoding="utf-8"))
+    outputs = next(n for n in module_tree.body
+                   if isinstance(n, ast.FunctionDef) and n.name == "outputs")
+    in_outputs = {n.func.id for n in ast.walk(outputs) if isinstance(n, ast.Call)
+                  and isinstance(n.func, ast.Name)}
+    functions = [n for n in module_tree.body if isinstance(n, ast.FunctionDef)
+                 and not n.name.startswith("_")]
+    public = {n.name for n in functions}
+    # A table the notebook only shows (annotated `-> pd.DataFrame`) publishes nothing.
+    tables = {n.name for n in functions if n.returns is not None
+              and ast.unparse(n.returns) in ("pd.DataFrame", "DataFrame")}
+    assert called <= public, f"{name} calls {called - public}, not in the module"
+    skipped = called - {"outputs"} - in_outputs - tables
+    assert not skipped, f"{module_id}.outputs skips {sorted(skipped)}"

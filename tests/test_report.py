@@ -23,7 +23,9 @@ from claimcheck import check_summary
 from analysis import catalogue, cli, options, report, summary
 from analysis.paths import Paths, project_paths
 
-PROFILED = ("TJK", "TKM")  # a data-rich and a data-poor state: the profile must run for both
+PROFILED = tuple(catalogue.state_codes())  # every profile runs (issue 17), data-poor ones too
+# A narrow subset report (issue 17): three states, six years, every branch of "less data".
+SUBSET_STATES, SUBSET_YEARS = ("TKM", "AZE", "UZB"), (2016, 2021)
 
 
 def _copy_root(built_root: Paths, target: Path) -> Paths:
@@ -39,7 +41,7 @@ def _full_options(paths: Paths) -> report.Options:
 
 @pytest.fixture(scope="session")
 def report_run(built_root, tmp_path_factory):
-    """The full report (every theme, profiles for two states) run once per session, in
+    """The full report (every theme, every country profile) run once per session, in
     parallel (one notebook per CPU)."""
     paths = _copy_root(built_root, tmp_path_factory.mktemp("report"))
     result = report.run_report(_full_options(paths), paths)
@@ -227,6 +229,32 @@ def test_every_number_in_captions_and_findings_is_a_claim_that_recomputes(report
     claims = [c for e in entries for item in e["charts"] + e["findings"] for c in item["claims"]]
     assert len(claims) >= 100, "the report states its numbers through claims"
     assert {c["op"] for c in claims} >= {"value", "sum", "share", "count"}
+
+
+@pytest.fixture(scope="session")
+def subset_run(built_root, tmp_path_factory):
+    """A narrow report: --states TKM,AZE,UZB --years 2016:2021, themes and profiles."""
+    paths = _copy_root(built_root, tmp_path_factory.mktemp("subset"))
+    options = report.Options(
+        themes=tuple(t.id for t in catalogue.THEMES), profiles=SUBSET_STATES,
+        states=SUBSET_STATES, years=SUBSET_YEARS, formats=("png",), out=paths.reports)
+    return paths, report.run_report(options, paths)
+
+
+def test_a_narrow_subset_report_states_only_numbers_that_recompute(subset_run):
+    """Every theme and the three profiles run on the subset; every numeric sentence carries
+    claims that recompute, and no chart draws a year outside the window."""
+    paths, result = subset_run
+    data = _summary(paths)
+    assert [t["status"] for t in data["themes"]] == ["ok"] * len(catalogue.THEMES)
+    assert sorted(c["iso3"] for c in data["countries"]) == sorted(SUBSET_STATES)
+    assert check_summary(data, paths.processed) == []
+    first, last = SUBSET_YEARS
+    for entry in data["themes"] + data["countries"]:
+        for chart in entry["charts"]:
+            rows = pd.read_csv(paths.reports / chart["data"]["csv"], dtype={"year": "Int64"})
+            years = rows["year"].dropna()
+            assert years.between(first, last).all(), (chart["name"], sorted(set(years)))
 
 
 class _Links(HTMLParser):

@@ -374,7 +374,7 @@ DISASTER_EVENTS: dict[tuple[str, int, str], DisasterEvent] = {
     ("AFG", 2023, "earthquake"): DisasterEvent("Herat earthquakes", "October"),
     ("CHN", 2008, "earthquake"): DisasterEvent("Wenchuan earthquake", "May"),
     ("UZB", 2020, "flood"): DisasterEvent("Sardoba dam failure", "May"),
-    ("KAZ", 2020, "flood"): DisasterEvent("flooding from the Sardoba dam failure upstream",
+    ("KAZ", 2020, "flood"): DisasterEvent("flooding from the upstream Sardoba dam failure",
                                           "May"),
 }
 

@@ -47,6 +47,11 @@ def latest_year(frame: pd.DataFrame) -> int | None:
     return int(present["year"].max()) if not present.empty else None
 
 
+def dated(title: str, year: int | None) -> str:
+    """A chart title with its year, or without one when the choice leaves no data."""
+    return title if year is None else f"{title}, {year}"
+
+
 def hide_spare(chart: plotting.Chart, used: int) -> None:
     """Switch off the axes a grid has beyond the `used` panels."""
     for ax in list(chart.axes.flat)[used:]:
