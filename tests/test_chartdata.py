@@ -76,13 +76,17 @@ def test_corridor_breakdown_and_computed_rows_share_one_layout(session, tmp_path
                           "year": [2022]})
     chart = session.chart("Mixed", "", measures=["remittances_estimated_usd"],
                           indicators=["new_displacements_disaster"])
-    chart.ax.bar(range(len(corridors)), corridors["value"] / 1e6)
+    chart.ax.bar(range(len(corridors)), corridors["value"] / 1e6)  # bare matplotlib: noted
+    for r in corridors.itertuples():
+        plotting.record_point(chart.ax, r.value / 1e6, r.origin_iso3, r.year)
     chart.ax.plot(causes["year"], causes["new_displacements"], "o")
-    chart.ax.plot([0], [50.0], "s")
+    plotting.record_frame(chart.ax, causes, "new_displacements", ("iso3", "year", "cause"))
+    plotting.record_point(chart.ax, 50.0, "PAK", 2022)
     data = pd.concat([chartdata.tidy(corridors, chart_source=chart.source, where="t"),
                       chartdata.tidy(causes, chart_source=chart.source, where="t"),
-                      chartdata.tidy(share, chart_source=chart.source, where="t")])
-    assert chartdata.not_drawn(data, chart.fig) == []
+                      chartdata.tidy(share, chart_source=chart.source, where="t")],
+                     ignore_index=True)
+    assert chartdata.unmatched(data, plotting.drawn_points(chart.fig)) == ([], [])
     knomad = data[data["series"] == "remittances_estimated_usd"]
     assert set(knomad["destination_iso3"]) == {"RUS"} and (knomad["flag"] == "E").all()
     assert knomad["vintage"].str.startswith("World Bank / KNOMAD").all()
@@ -100,6 +104,36 @@ def test_corridor_breakdown_and_computed_rows_share_one_layout(session, tmp_path
         chartdata.tidy(share.drop(columns="source"), chart_source="", where="t")
     with pytest.raises(AnalysisError, match="needs an `indicator`, `measure` or `series`"):
         chartdata.tidy(pd.DataFrame({"value": [1]}), chart_source="", where="t")
+
+
+def test_the_csv_and_the_drawn_points_are_compared_both_ways(session):
+    """Issue 17: a value must be drawn for the same state and year, not merely appear somewhere
+    on the figure (an axis position, a year); and every point drawn must be in the CSV."""
+    frame = session.indicators("remittances_received_usd", states=["TJK"]).dropna(
+        subset=["value"])
+    frame = frame[frame["year"].between(2019, 2021)]
+    rows = chartdata.tidy(frame, chart_source="Source: X.", where="t", paths=session.paths)
+
+    def drawn(points):
+        chart = session.chart("R", "", indicators=["remittances_received_usd"])
+        for value, keys in points:
+            plotting.record_point(chart.ax, value, *keys)
+        return chart
+
+    exact = [(v, ("TJK", y)) for v, y in zip(frame["value"], frame["year"], strict=True)]
+    chartdata.check_drawn(rows, drawn(exact).fig, "chart 'r'")
+    shifted = [(v, ("TJK", year + 1)) for v, (_state, year) in exact]  # each value drawn one year late
+    with pytest.raises(AnalysisError, match="holds 3 value\\(s\\) the chart does not draw "
+                                            ".*draws 3 point\\(s\\) data= lacks"):
+        chartdata.check_drawn(rows, drawn(shifted).fig, "chart 'r'")
+    with pytest.raises(AnalysisError, match="draws 1 point\\(s\\) data= lacks \\(e.g. 7 "):
+        chartdata.check_drawn(rows, drawn(exact + [(7.0, ("KGZ", 2020))]).fig, "chart 'r'")
+    with pytest.raises(AnalysisError, match="holds 1 value\\(s\\) the chart does not draw"):
+        chartdata.check_drawn(rows, drawn(exact[:2]).fig, "chart 'r'")
+    with pytest.raises(AnalysisError, match="noted no drawn points but data= holds 3"):
+        chartdata.check_drawn(rows, drawn([]).fig, "chart 'r'")
+    in_billions = [(v / 1e9, keys) for v, keys in exact]  # an axis in US$ billion
+    chartdata.check_drawn(rows, drawn(in_billions).fig, "chart 'r'")
 
 
 def test_one_frame_may_mix_indicator_rows_and_computed_rows(session):

@@ -19,11 +19,7 @@ import math
 import re
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
-from matplotlib.collections import PathCollection
-from matplotlib.container import BarContainer
-from matplotlib.lines import Line2D
 
 from analysis import catalogue, load, plotting
 from analysis.errors import AnalysisError
@@ -141,63 +137,80 @@ def _series_source(*, indicators: Iterable[str] = (), measures: Iterable[str] = 
         .removesuffix(".")
 
 
-def drawn_numbers(fig) -> np.ndarray:
-    """Every coordinate of the data the figure draws: lines, bars, dots (both axes)."""
-    numbers: list[float] = []
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            if isinstance(line, Line2D):
-                numbers += _floats(line.get_xdata()) + _floats(line.get_ydata())
-        for container in ax.containers:
-            if isinstance(container, BarContainer):
-                for bar in container.patches:
-                    numbers += [bar.get_x(), bar.get_y(), bar.get_x() + bar.get_width(),
-                                bar.get_y() + bar.get_height(), bar.get_width(),
-                                bar.get_height()]
-        for collection in ax.collections:
-            if isinstance(collection, PathCollection):
-                numbers += _floats(np.asarray(collection.get_offsets()).ravel())
-    values = np.array([n for n in numbers if math.isfinite(n)], dtype=float)
-    return np.unique(values)
-
-
-def _floats(values) -> list[float]:
-    out = []
-    for v in np.asarray(values, dtype=object).ravel():
-        try:
-            out.append(float(v))
-        except (TypeError, ValueError):
-            continue  # dates and category labels are not values
-    return out
-
-
-def not_drawn(rows: pd.DataFrame, fig) -> list[float]:
-    """The CSV values (not null) that the figure does not draw at any of `SCALES`."""
-    drawn = drawn_numbers(fig)
-    values = rows["value"].dropna().to_numpy(dtype=float)
-    if values.size == 0:
-        return []
-    if drawn.size == 0:
-        return values.tolist()
-    found = np.zeros(values.size, dtype=bool)
-    for scale in SCALES:
-        scaled = values * scale
-        index = np.clip(np.searchsorted(drawn, scaled), 1, drawn.size - 1) \
-            if drawn.size > 1 else np.zeros(values.size, dtype=int)
-        near = np.minimum(np.abs(drawn[index] - scaled), np.abs(drawn[index - 1] - scaled)) \
-            if drawn.size > 1 else np.abs(drawn[0] - scaled)
-        found |= near <= 1e-9 * np.maximum(np.abs(scaled), 1e-12) + 1e-12
-    return values[~found].tolist()
-
-
 def check_drawn(rows: pd.DataFrame, fig, where: str) -> None:
-    """Refuse a CSV that holds a value the figure does not draw."""
-    missing = not_drawn(rows, fig)
-    if missing:
-        shown = ", ".join(f"{v:g}" for v in missing[:5])
-        raise AnalysisError(f"{where}: data= holds {len(missing)} value(s) the chart does not "
-                            f"draw (e.g. {shown}); pass exactly the rows plotted, in the "
-                            "processed table's units")
+    """Refuse a CSV that differs from what the figure draws: every CSV value must be a point
+    the plotting helpers noted (`plotting.record_point`), with the same year and state, and
+    every noted point must be a CSV row. A figure that draws values but noted none was drawn
+    with bare matplotlib calls: it must note its points."""
+    values = rows["value"].notna()
+    points = plotting.drawn_points(fig)
+    if not points:
+        if values.any():
+            raise AnalysisError(f"{where}: the chart noted no drawn points but data= holds "
+                                f"{int(values.sum())} value(s); draw with the plotting "
+                                "helpers or note each point with plotting.record_point")
+        return
+    lonely_rows, lonely_points = unmatched(rows, points)
+    problems = []
+    if lonely_rows:
+        shown = ", ".join(_describe(rows.loc[i]) for i in lonely_rows[:3])
+        problems.append(f"data= holds {len(lonely_rows)} value(s) the chart does not draw "
+                        f"(e.g. {shown})")
+    if lonely_points:
+        shown = ", ".join(f"{v:g} {list(k)}" for v, k in lonely_points[:3])
+        problems.append(f"the chart draws {len(lonely_points)} point(s) data= lacks "
+                        f"(e.g. {shown})")
+    if problems:
+        raise AnalysisError(f"{where}: {'; '.join(problems)}; pass exactly the rows plotted, "
+                            "in the processed table's units")
+
+
+def _describe(row: pd.Series) -> str:
+    ids = [str(row[c]) for c in ("series", "iso3", "origin_iso3", "destination_iso3", "year",
+                                 "category") if c in row.index and pd.notna(row[c])]
+    return f"{row['value']:g} [{' '.join(ids)}]"
+
+
+def _identities(rows: pd.DataFrame) -> dict:
+    """key (a year, or a state code, series or category) -> the row labels it identifies."""
+    index: dict = {}
+    for column in ("series", "iso3", "origin_iso3", "destination_iso3", "category", "year"):
+        if column not in rows.columns:
+            continue
+        for label, key in rows[column].items():
+            if pd.isna(key) or key == "":
+                continue
+            key = str(key) if column != "year" else int(key)
+            index.setdefault(key, set()).add(label)
+    return index
+
+
+def unmatched(rows: pd.DataFrame, points: list[tuple[float, tuple]]
+              ) -> tuple[list, list[tuple[float, tuple]]]:
+    """The CSV rows (labels) with a value that no drawn point accounts for, and the drawn
+    points that no CSV row accounts for. A point matches a row when its keys (year, state,
+    series, category) all identify the row and its value equals the row's at one of
+    `SCALES` (an axis in thousands, millions, or a share as a percentage)."""
+    present = rows[rows["value"].notna()]
+    values = present["value"].astype(float)
+    index = _identities(present)
+    matched: set = set()
+    lonely_points = []
+    for value, keys in points:
+        # A year must match; a text key that names nothing in the CSV is a display label
+        # (a country's name, a wrapped category) and does not narrow the match.
+        sets = sorted((index.get(key, set()) for key in keys
+                       if not isinstance(key, str) or key in index), key=len)
+        candidates = set(sets[0]).intersection(*sets[1:]) if sets else set(present.index)
+        hits = [label for label in candidates
+                if any(math.isclose(values[label] * scale, value, rel_tol=1e-9, abs_tol=1e-12)
+                       for scale in SCALES)]
+        if hits:
+            matched.update(hits)
+        elif value != 0:  # a zero-length bar or segment (a gap in a stack) draws nothing
+            lonely_points.append((value, keys))
+    lonely_rows = [label for label in present.index if label not in matched]
+    return lonely_rows, lonely_points
 
 
 def citation(rows: pd.DataFrame, chart_title: str, report_title: str, name: str,

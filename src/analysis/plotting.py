@@ -298,6 +298,36 @@ def format_axis(ax, axis: str = "y", percent: bool = False) -> None:
         target.set_major_formatter(FuncFormatter(thousands))
 
 
+# -- what a chart draws: noted for the check of its CSV ------------------------------
+
+
+def record_point(ax, value, *keys) -> None:
+    """Note one data point a panel draws: its value and what identifies it (a state's ISO3
+    code, a year, a series or category). Publishing compares the noted points with the chart's
+    CSV rows in both directions (`chartdata.check_drawn`). A null value draws nothing."""
+    if value is None or pd.isna(value):
+        return
+    ids = []
+    for key in keys:
+        if key is None or (not isinstance(key, str) and pd.isna(key)):
+            continue
+        ids.append(key if isinstance(key, str) else int(key))
+    ax.figure.__dict__.setdefault("drawn_points", []).append((float(value), tuple(ids)))
+
+
+def record_frame(ax, frame: pd.DataFrame, value: str = "value",
+                 keys: Sequence[str] = ("iso3", "year")) -> None:
+    """`record_point` for every row of a frame (its `value` column, identified by `keys`)."""
+    present = [k for k in keys if k in frame.columns]
+    for row in frame[[value, *present]].itertuples(index=False):
+        record_point(ax, row[0], *row[1:])
+
+
+def drawn_points(fig) -> list[tuple[float, tuple]]:
+    """The points noted for a figure (empty if none were)."""
+    return list(fig.__dict__.get("drawn_points", []))
+
+
 def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
                 label_ends: bool = True, partial_year: int | None = None,
                 linestyle: str = "-", legend: bool = False, yscale: str | None = None,
@@ -331,6 +361,7 @@ def state_lines(ax, frame: pd.DataFrame, *, x: str = "year", y: str = "value",
             ax.plot(part[x], part[y], linestyle="none", marker=look["marker"],
                     markerfacecolor="white", color=look["color"])
         mark_flags(ax, rows, x, y, look)
+        record_frame(ax, rows.dropna(subset=[y]), y, ("iso3", x) if x == "year" else ("iso3",))
         drawn.append(iso3)
     if x == "year":
         integer_years(ax)
@@ -635,6 +666,8 @@ def lines_from_wide(ax, wide: pd.DataFrame, looks: dict[str, dict], *,
         gapped = break_gaps(series.rename("value").rename_axis("year").reset_index(), "value")
         series = gapped.set_index("year")["value"]
         look = looks[col]
+        for year, value in series.items():
+            record_point(ax, value, col, year)
         ax.plot(series.index, series.to_numpy(), color=look["color"],
                 marker=look.get("marker"),
                 markevery=None if series.isna().any() else max(len(series) // 6, 1),
@@ -674,6 +707,8 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
     positions = np.arange(len(values))
     colours = [state_look(c)["color"] for c in values.index]
     hatches = [state_look(c)["hatch"] for c in values.index]
+    for code, value in values.items():
+        record_point(ax, value, code)
     value_axis = ax.xaxis if horizontal else ax.yaxis
     dots = log or value_axis.get_scale() in ("log", "symlog")
     if dots:
@@ -716,6 +751,8 @@ def state_bars(ax, values: pd.Series, *, horizontal: bool = True, value_format=f
     if placed:
         ax.add_artist(_ClearOfMarkers(placed))
     if ref is not None:
+        for code, value in ref.items():
+            record_point(ax, value, code)
         xy = (ref.to_numpy(), positions) if horizontal else (positions, ref.to_numpy())
         ax.plot(*xy, linestyle="none", marker="D", markerfacecolor="white",
                 markeredgecolor="#000000", markersize=5, label=reference_label)
@@ -800,6 +837,8 @@ def dumbbell(ax, start: pd.Series, end: pd.Series, *, start_label: str, end_labe
     for pos, iso3 in enumerate(codes):
         look = state_look(iso3)
         a, b = start.get(iso3, np.nan), end.get(iso3, np.nan)
+        record_point(ax, a, iso3)
+        record_point(ax, b, iso3)
         if pd.notna(a) and pd.notna(b) and iso3 not in broken:
             ax.plot([a, b], [pos, pos], color=look["color"], linewidth=1.5)
         if pd.notna(a):
@@ -826,6 +865,8 @@ def stacked_bars(ax, table: pd.DataFrame, *, looks: dict[str, dict] | None = Non
     base = np.zeros(len(table))
     positions = np.arange(len(table))
     for col in table.columns:
+        for at, value in table[col].items():
+            record_point(ax, value, col, at)
         vals = table[col].fillna(0).to_numpy(dtype=float)
         look = looks[col]
         kw = {"color": look["color"], "hatch": look.get("hatch", ""), "edgecolor": "#333333",

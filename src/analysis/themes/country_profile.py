@@ -55,8 +55,9 @@ def _partner_bars(ax, codes, names, values) -> None:
              for i, (code, name) in enumerate(zip(codes, names, strict=True))]
     bars = ax.barh(range(len(values)), values, color=[k["color"] for k in looks],
                    edgecolor="#333333", linewidth=0.5)
-    for bar, look in zip(bars, looks, strict=True):
+    for bar, look, code, value in zip(bars, looks, codes, values, strict=True):
         bar.set_hatch(look["hatch"])
+        plotting.record_point(ax, value, code)
     ax.set_yticks(range(len(values)), list(names))
     for pos, value in enumerate(values):
         ax.annotate(fmt.compact(value), (value, pos), xytext=(3, 0),

@@ -270,8 +270,9 @@ def _state_barh(ax, origins: pd.Series, values: pd.Series):
     looks = [plotting.state_look(o) for o in origins]
     bars = ax.barh(range(len(values)), values, color=[k["color"] for k in looks],
                    edgecolor="#333333", linewidth=0.5)
-    for bar, look in zip(bars, looks, strict=True):
+    for bar, look, origin, value in zip(bars, looks, origins, values, strict=True):
         bar.set_hatch(look["hatch"])
+        plotting.record_point(ax, value, origin)
     return bars
 
 
@@ -680,6 +681,8 @@ def _draw_gap_bars(ax, gap: pd.DataFrame) -> None:
     _state_barh(ax, gap["origin"], gap["ratio"])
     ax.plot(gap["base"], pos, linestyle="none", marker="D", markerfacecolor="white",
             markeredgecolor="black", label=str(BASE))
+    for origin, base in zip(gap["origin"], gap["base"], strict=True):
+        plotting.record_point(ax, base, origin, BASE)
     ax.axvline(1, color="#333333", linewidth=0.8)
     near = 0.06 * max(gap["ratio"].max(), gap["base"].max(skipna=True) or 0)
     for p, value, base in zip(pos, gap["ratio"], gap["base"], strict=True):

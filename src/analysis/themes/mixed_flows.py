@@ -296,6 +296,8 @@ def _draw_event_bars(chart: plotting.Chart, shown: pd.DataFrame) -> None:
               for r in shown.itertuples()]
     bars = chart.ax.barh(range(len(shown)), shown["new_displacements"],
                          color=[k["color"] for k in looks], edgecolor="#333333", linewidth=0.5)
+    for r in shown.itertuples():
+        plotting.record_point(chart.ax, r.new_displacements, r.iso3, r.year, r.cause)
     for bar, look in zip(bars, looks, strict=True):
         bar.set_hatch(look["hatch"])
     chart.ax.set_yticks(range(len(shown)), labels)

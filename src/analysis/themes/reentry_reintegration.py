@@ -128,6 +128,8 @@ def _draw_shock_bars(chart: plotting.Chart, wide: pd.DataFrame) -> None:
         chart.ax.bar([p + i * width for p in range(len(wide))], wide[year], width=width,
                      color=look["color"], hatch=look["hatch"], edgecolor="#333333",
                      linewidth=0.4, label=f"{year}: {REMITTANCE_SHOCKS[year]}")
+        for code, value in wide[year].items():
+            plotting.record_point(chart.ax, value, code, year)
     chart.ax.set_xticks([p + width * (len(wide.columns) - 1) / 2 for p in range(len(wide))],
                         [fmt.name(code) for code in wide.index], rotation=30, ha="right")
     chart.ax.axhline(0, color="#333333", linewidth=0.8)

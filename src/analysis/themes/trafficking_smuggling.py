@@ -294,6 +294,7 @@ def _form_bars(ax, rows: pd.DataFrame, pos: int, looks: dict[str, dict]) -> None
             continue
         bar = ax.barh(y, value, height=height, color=looks[form]["color"],
                       edgecolor="#333333", linewidth=0.4)
+        plotting.record_point(ax, value, form)
         bar[0].set_hatch(looks[form]["hatch"])
         ax.annotate(fmt.count(value), (value, y), xytext=(3, 0),
                     textcoords="offset points", va="center", fontsize=7)
@@ -559,6 +560,8 @@ def missing_by_route(nb: Session, iom: IomRecords) -> Figure:
     shown = by_route.iloc[::-1]
     chart.ax.barh(range(len(shown)), shown.to_numpy(), color="#0072B2", edgecolor="#333333",
                   linewidth=0.5)
+    for route, value in shown.items():
+        plotting.record_point(chart.ax, value, route)
     chart.ax.set_yticks(range(len(shown)), list(shown.index))
     _label_bars(chart.ax, shown)
     most = "Most" if by_route.iloc[0] > by_route.sum() / 2 else "The largest number"
@@ -608,6 +611,7 @@ def missing_by_cause(nb: Session, iom: IomRecords) -> Figure:
                          linewidth=0.5)
     for bar, cause in zip(bars, shown.index, strict=True):
         bar.set_hatch(looks[cause]["hatch"])
+        plotting.record_point(chart.ax, shown[cause], cause)
     # IOM's cause names are long: wrapped onto two lines, never cut.
     chart.ax.set_yticks(range(len(shown)), [fmt.wrapped(c) for c in shown.index])
     _label_bars(chart.ax, shown)
