@@ -122,7 +122,8 @@ def test_the_csv_and_the_drawn_points_are_compared_both_ways(session):
 
     exact = [(v, ("TJK", y)) for v, y in zip(frame["value"], frame["year"], strict=True)]
     chartdata.check_drawn(rows, drawn(exact).fig, "chart 'r'")
-    shifted = [(v, ("TJK", year + 1)) for v, (_state, year) in exact]  # each value drawn one year late
+    # each value drawn one year late
+    shifted = [(v, ("TJK", year + 1)) for v, (_state, year) in exact]
     with pytest.raises(AnalysisError, match="holds 3 value\\(s\\) the chart does not draw "
                                             ".*draws 3 point\\(s\\) data= lacks"):
         chartdata.check_drawn(rows, drawn(shifted).fig, "chart 'r'")

@@ -93,11 +93,13 @@ def the(country: str) -> str:
 def names(codes: Iterable[str]) -> str:
     """'Tajikistan, Kyrgyzstan and Uzbekistan'."""
     labels = [name(c) for c in codes]
-    if not labels:
-        return "none"
-    if len(labels) == 1:
-        return labels[0]
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return listing(labels) if labels else "none"
+
+
+def listing(parts: Iterable[str]) -> str:
+    """Text parts as a sentence lists them: 'a, b and c' (one part as it is)."""
+    parts = list(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 def times(x) -> str:

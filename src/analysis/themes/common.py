@@ -52,7 +52,13 @@ def dated(title: str, year: int | None) -> str:
     return title if year is None else f"{title}, {year}"
 
 
-def hide_spare(chart: plotting.Chart, used: int) -> None:
-    """Switch off the axes a grid has beyond the `used` panels."""
-    for ax in list(chart.axes.flat)[used:]:
+def hide_spare(chart: plotting.Chart, used: int, *, years_above: bool = False) -> None:
+    """Switch off the axes a grid has beyond the `used` panels. With `years_above`, a grid
+    that shares its year axis shows the year labels on the panel above each one switched
+    off (which would otherwise have none)."""
+    panels = list(chart.axes.flat)
+    ncols = chart.axes.shape[1]
+    for k, ax in enumerate(panels[used:], start=used):
         ax.set_axis_off()
+        if years_above and k >= ncols:
+            panels[k - ncols].xaxis.set_tick_params(labelbottom=True)

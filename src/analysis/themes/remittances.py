@@ -112,23 +112,10 @@ def _place(code: str, frame: pd.DataFrame) -> str:
     return names.get(code) or code
 
 
-def _listing(parts: list[str]) -> str:
-    """'a, b and c'."""
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-
 
 def _own_scales(groups: list) -> str:
     """The subtitle's note for a chart of several regional panels."""
     return "; each panel has its own scale" if len(groups) > 1 else ""
-
-
-def _hide_spare_keep_years(chart: plotting.Chart, used: int, ncols: int) -> None:
-    """Switch off the spare panels of a grid sharing its year axis; the panel above an empty
-    one shows the shared year axis itself."""
-    for i, ax in enumerate(list(chart.axes.flat)[used:], start=used):
-        ax.set_axis_off()
-        if i >= ncols:
-            chart.axes.flat[i - ncols].xaxis.set_tick_params(labelbottom=True)
 
 
 def _shocks_within(years: pd.Series) -> dict[int, str]:
@@ -240,7 +227,7 @@ def _tenth_of_gdp(c, now: pd.Series, ref: int) -> str:
     listed = [f"{fmt.name(s)} "
               f"({c.value(v, 'pct', states=[s], years=[ref], **PCT)})"
               for s, v in tenth.items()]
-    return f"In {ref}, remittances were worth a tenth of GDP or more in {_listing(listed)}."
+    return f"In {ref}, remittances were worth a tenth of GDP or more in {fmt.listing(listed)}."
 
 
 def _more_dependent(c, states: list[str], now: pd.Series, then: pd.Series, ref: int) -> str:
@@ -337,7 +324,7 @@ def paid_by_destination_countries(nb: Session, money: Received) -> Figure:
     name = "remittances_paid_by_destination_countries"
     russia = paid[paid["iso3"] == "RUS"].dropna(subset=["value"])
     if russia.empty:
-        payers = _listing([fmt.the(fmt.name(p)) for p in PAYERS])
+        payers = fmt.listing([fmt.the(fmt.name(p)) for p in PAYERS])
         finding = f"No payment data for {payers} in the chosen years."
         return Figure(chart, name, finding, None, plotted)
     c = nb.claims()
@@ -596,7 +583,7 @@ def _largest_sources(c, latest: pd.DataFrame, receivers: list[str], estimates: p
     parts = []
     if from_russia:
         parts.append(f"In KNOMAD's {year} estimates, {fmt.name('RUS')} was the largest "
-                     f"source of the money sent to {_listing(from_russia)} (share of each "
+                     f"source of the money sent to {fmt.listing(from_russia)} (share of each "
                      "state's estimated total)")
     if alone:
         parts.append(f"for {fmt.names(alone)} the estimates name {fmt.name('RUS')} as the only "
@@ -606,7 +593,7 @@ def _largest_sources(c, latest: pd.DataFrame, receivers: list[str], estimates: p
         named = [f"{fmt.name(o)}'s from "
                  f"{fmt.the(_place(top[o]['destination_iso3'], estimates))} "
                  f"({_share_of_total(c, latest, top[o], year)})" for o in others[:3]]
-        finding += f" The largest estimated flow was {_listing(named)}."
+        finding += f" The largest estimated flow was {fmt.listing(named)}."
     return finding
 
 
@@ -654,7 +641,7 @@ def costs_against_sdg_target(nb: Session, estimates: pd.DataFrame) -> Figure:
     for ax, origin in zip(chart.axes.flat, cost_states, strict=False):
         _draw_costs(ax, plotted[plotted["origin_iso3"] == origin], origin, chosen[origin],
                     costs, top_cost)
-    _hide_spare_keep_years(chart, len(cost_states), ncols)
+    hide_spare(chart, len(cost_states), years_above=True)
     name = "remittance_costs_against_sdg_target"
     if not cost_states:
         plotting.no_data(chart.ax, "no surveyed corridor to the chosen states in the chosen years")
@@ -734,7 +721,7 @@ def _costs_from_russia(c, full_years: pd.DataFrame, last_full: int) -> str:
         told.append(text)
     under = (russia < SDG_COST).all()
     return (f"In {last_full}, the latest full year in this file, sending US$200 from "
-            f"{fmt.name('RUS')} cost on average: {_listing(told)}; "
+            f"{fmt.name('RUS')} cost on average: {fmt.listing(told)}; "
             + ("all under" if under else "not all under")
             + " the SDG target of 3%.")
 
@@ -781,7 +768,7 @@ def remittances_and_fdi(nb: Session, money: Received) -> Figure:
                      sharex=True, note=nb.footnote(money_in))
     for ax, iso3 in zip(chart.axes.flat, fdi_states, strict=False):
         _draw_money_in(ax, plotted[plotted["iso3"] == iso3], iso3)
-    _hide_spare_keep_years(chart, len(fdi_states), ncols)
+    hide_spare(chart, len(fdi_states), years_above=True)
     name = "remittances_and_fdi"
     rem_ref = metrics.value_in(received, ref)
     fdi_ref = metrics.value_in(fdi, ref)

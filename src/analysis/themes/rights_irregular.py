@@ -110,10 +110,6 @@ def _five_year_ticks(ax, years: pd.Index) -> None:
     ax.set_xticks(ticks, [str(years[i]) for i in ticks])
 
 
-def _and_list(parts: list[str]) -> str:
-    """'a, b and c' (one part alone as it is)."""
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-
 
 # -- UNHCR: new asylum applications abroad --------------------------------------------------------
 
@@ -473,7 +469,7 @@ def _most_stateless(c: Ledger, full: pd.DataFrame, ranked: pd.Series, year: int)
         parts.append(text)
     if not parts:
         return f"At the end of {year}, UNHCR counted no stateless people in the states shown."
-    return f"At the end of {year}, UNHCR counted {_and_list(parts)}."
+    return f"At the end of {year}, UNHCR counted {fmt.listing(parts)}."
 
 
 def _statelessness_ended(c: Ledger, full: pd.DataFrame, ranked: pd.Series, year: int) -> str:
@@ -520,7 +516,7 @@ def _carried_forward(full: pd.DataFrame, counted: list[str]) -> str:
             repeats.append(f"{fmt.name(iso3)} ({int(run['min'])} to {int(run['max'])})")
     if not repeats:
         return ""
-    return (f" The same figure repeats year after year for {_and_list(repeats)}: carried "
+    return (f" The same figure repeats year after year for {fmt.listing(repeats)}: carried "
             "forward, not counted each year.")
 
 

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 from analysis import catalogue, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
-from analysis.themes.common import BASE, Figure, Finding, no_rows
+from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows
 
 DETECTED = "trafficking_victims_detected"
 CONVICTED = "trafficking_convictions"
@@ -67,7 +67,7 @@ def victims_detected(nb: Session, glotip: pd.DataFrame) -> Figure:
     for ax, iso3 in zip(chart.axes.flat, with_data, strict=False):
         plotting.state_lines(ax, reported[reported["iso3"] == iso3], label_ends=False)
         _panel_look(ax, iso3)
-    _hide_spare(chart, len(with_data))
+    hide_spare(chart, len(with_data), years_above=True)
     year = int(reported["year"].max())
     now = metrics.value_in(reported, year)
     c = nb.claims()
@@ -81,17 +81,6 @@ def _panel_look(ax, iso3: str) -> None:
     plotting.panel_title(ax, fmt.name(iso3))
     plotting.format_axis(ax)
     ax.set_ylim(bottom=0)
-
-
-def _hide_spare(chart: plotting.Chart, used: int) -> None:
-    """Switch off the panels of a grid left over after `used` small multiples; the panel above
-    a switched-off one shows the year labels."""
-    panels = list(chart.axes.flat)
-    ncols = chart.axes.shape[1]
-    for k, ax in enumerate(panels[used:], start=used):
-        ax.set_axis_off()
-        if k >= ncols:
-            panels[k - ncols].tick_params(labelbottom=True)
 
 
 def _detected_finding(c: Ledger, states: list[str], now: pd.Series, year: int) -> str:
@@ -319,13 +308,9 @@ def _most_common_forms(c: Ledger, with_forms: pd.DataFrame, order: list[str],
                             select={**FORM_SELECT, "category": form}, states=[s],
                             years=[most[s][2]])
                   + f" in {most[s][2]})" for s in where]
-        parts.append(f"{form.lower()} in {_joined(listed)}")
+        parts.append(f"{form.lower()} in {fmt.listing(listed)}")
     return "; ".join(parts)
 
-
-def _joined(parts: list[str]) -> str:
-    """'a, b and c'."""
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 # -- UNODC: convictions beside detections -----------------------------------------------------
@@ -377,7 +362,7 @@ def _conviction_panels(chart: plotting.Chart, both: pd.DataFrame, with_both: lis
         wide = wide[[i for i in (DETECTED, CONVICTED) if i in wide.columns]]
         plotting.lines_from_wide(ax, wide, LOOKS, label_ends=False)
         _panel_look(ax, iso3)
-    _hide_spare(chart, len(with_both))
+    hide_spare(chart, len(with_both), years_above=True)
     spare = list(chart.axes.flat)[len(with_both):]
     handles, labels = chart.ax.get_legend_handles_labels()
     (spare[0] if spare else chart.ax).legend(handles, labels, loc="center" if spare else "best",
@@ -686,7 +671,7 @@ def _key_figure_finding(nb: Session, iom: IomRecords) -> Finding | None:
                       else f"{shown} in {fmt.name(iso3)}")
     return Finding(f"Key figures for {last_full}, the latest complete year, counted where the "
                    "incident took place, whatever the nationality of the dead: IOM recorded at "
-                   f"least {_joined(listed)}.", c)
+                   f"least {fmt.listing(listed)}.", c)
 
 
 def _coverage_finding(nb: Session, iom: IomRecords, central_asia: list[str]) -> Finding:
