@@ -58,6 +58,19 @@ def _replace_line(text: str, line_no: int, fn) -> str:
     return "".join(lines)
 
 
+def _replace_cell(text: str, line_no: int, column: str, value: str) -> str:
+    """`text` (a CSV without quoted commas) with the cell of `column` on line `line_no` (the
+    header is line 1) replaced by `value`."""
+    index = text.split("\n", 1)[0].split(",").index(column)
+
+    def edit(line: str) -> str:
+        cells = line.rstrip("\n").split(",")
+        cells[index] = value
+        return ",".join(cells) + "\n"
+
+    return _replace_line(text, line_no, edit)
+
+
 # --- fetch from a snapshot -------------------------------------------------------------------
 
 
@@ -154,8 +167,7 @@ def _edit_raw(paths, rel, fn):
          r"worldbank/indicators\.csv, row \d+, column 'value': SL\.UEM\.TOTL\.ZS "
          r"\(unemployment_pct\) outside \[0\.0, 100\.0\] \(found '150\.0'\)"),
         ("unhcr/asylum_decisions.csv",
-         lambda t: _replace_line(t, 4, lambda line: line.replace(",AUS,", ",AUS,", 1)
-                                 .rsplit(",", 1)[0] + ",many\n"),
+         lambda t: _replace_cell(t, 4, "dec_total", "many"),
          r"asylum_decisions\.csv, row 4, column 'dec_total': not a number"),
         ("iom/missing_migrants.csv",
          lambda t: _replace_line(t, 2, lambda line: line.replace("2014-01-06", "06/01/2014x")),

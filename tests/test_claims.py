@@ -299,6 +299,23 @@ def test_a_claim_missing_from_its_text_is_caught(tables):
         ledger.check("Tajikistan had many emigrants.")
 
 
+def test_the_ledger_finds_a_number_only_as_a_whole_number():
+    """A claimed "5%" is not in a text stating "15%" (the checker's number boundaries)."""
+    ledger = Ledger()
+    shown = ledger.value(5, "pct", fmt_args={"decimals": 0}, **CASES["value"][3])
+    assert shown == "5%"
+    for text in ("It fell by 15%.", "It fell by 2.5%.", "It fell by 1,5%."):
+        with pytest.raises(ClaimError, match="'5%' not in the text"):
+            ledger.check(text)
+    for text in ("It fell by 5%.", "5% fewer", "(5%)", "from 4% to 5%, then 15%"):
+        ledger.check(text)
+    ledger = Ledger()
+    shown = ledger.value(1500, "number", **CASES["value"][3])
+    with pytest.raises(ClaimError, match="'1,500' not in the text"):
+        ledger.check("Tajikistan had 21,500 emigrants, or 1,500.5 thousand.")
+    ledger.check(f"Tajikistan had {shown} emigrants.")
+
+
 def test_rank_leaves_out_few_case_rates(tables):
     ledger = Ledger()
     # TJK's 9.0 is flagged U: it is neither ranked nor ranked against

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -21,6 +22,14 @@ from analysis import catalogue
 from analysis.paths import REPO_ROOT
 
 KERNEL = "almaty-analysis"
+DISPLAY_NAME = f"Python ({KERNEL}, test {secrets.token_hex(4)})"
+VENV_KERNELS = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+
+
+def _venv_kernels() -> dict[str, bytes]:
+    """The kernelspec files installed in the venv (`make` installs the project's there)."""
+    return {p.relative_to(VENV_KERNELS).as_posix(): p.read_bytes()
+            for p in sorted(VENV_KERNELS.rglob("*")) if p.is_file()}
 
 
 def _free_port() -> int:
@@ -34,11 +43,16 @@ def jupyter_server(fresh_copy, tmp_path):
     """A jupyter server rooted at a copy of notebooks/, reading data from a built root."""
     shutil.copytree(REPO_ROOT / "notebooks", tmp_path / "notebooks")
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "ANALYSIS_ROOT": str(fresh_copy.root), "JUPYTER_RUNTIME_DIR":
-           str(tmp_path / "runtime"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name",
-                    KERNEL, "--display-name", f"Python ({KERNEL})"], check=True,
+    # The kernelspec goes to a temporary prefix that only this server reads (JUPYTER_PATH is
+    # searched first), never into the developer's venv or home.
+    prefix = tmp_path / "prefix"
+    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--prefix", str(prefix),
+                    "--name", KERNEL, "--display-name", DISPLAY_NAME], check=True,
                    capture_output=True)
+    env = {**os.environ, "ANALYSIS_ROOT": str(fresh_copy.root), "JUPYTER_RUNTIME_DIR":
+           str(tmp_path / "runtime"), "JUPYTER_PATH": str(prefix / "share" / "jupyter"),
+           "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", f"--IdentityProvider.token={token}", "--allow-root",
@@ -95,8 +109,17 @@ def _execute(ws, code: str, timeout: float = 120) -> tuple[str, list[dict]]:
     return status, outputs
 
 
-def test_theme_notebook_runs_in_a_jupyter_server_kernel(jupyter_server):
+@pytest.fixture
+def venv_kernels_untouched():
+    before = _venv_kernels()
+    yield
+    assert _venv_kernels() == before, "the test changed the venv's kernelspecs"
+
+
+def test_theme_notebook_runs_in_a_jupyter_server_kernel(venv_kernels_untouched, jupyter_server):
     base, token, headers = jupyter_server
+    specs = requests.get(f"{base}/api/kernelspecs", headers=headers, timeout=30).json()
+    assert specs["kernelspecs"][KERNEL]["spec"]["display_name"] == DISPLAY_NAME  # ours
     notebook = catalogue.theme("remittances").notebook
     session = requests.post(f"{base}/api/sessions", headers=headers, timeout=30, json={
         "path": notebook, "type": "notebook", "name": notebook, "kernel": {"name": KERNEL}})

@@ -102,6 +102,13 @@ _CODE = re.compile(r"^[A-Z0-9]{3}$")  # corridor partners need not be catalogue 
 _LAST_YEAR = 2100
 
 
+def _shown_in(shown: str, text: str) -> bool:
+    """`shown` stands in `text` as a number of its own, not part of a longer one (the number
+    boundaries of the independent checker, tests/claimcheck.py)."""
+    pattern = r"(?<!\d)(?<!\d[.,])" + re.escape(shown) + r"(?!\d)(?![.,]\d)"
+    return re.search(pattern, text) is not None
+
+
 class ClaimError(AnalysisError):
     """A claim that cannot be recorded as given (unknown id, wrong shape, missing value)."""
 
@@ -120,8 +127,9 @@ class Ledger:
         return copy.deepcopy(self.claims)
 
     def check(self, text: str) -> None:
-        """Every claim's number must appear in the text it was recorded for."""
-        absent = [c["shown"] for c in self.claims if c["shown"] not in text]
+        """Every claim's number must appear in the text it was recorded for, as a whole
+        number: "5%" is not found inside "15%", nor "1,500" inside "1,500.5"."""
+        absent = [c["shown"] for c in self.claims if not _shown_in(c["shown"], text)]
         if absent:
             raise ClaimError(f"claimed number(s) {', '.join(map(repr, absent))} not in the "
                              f"text {text!r}: put each ledger's returned text in its sentence")

@@ -152,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="year range, inclusive (default: each notebook's own)")
     report.add_argument("--formats", metavar="png,svg,pdf",
                         help="figure formats (default: png,svg,pdf)")
-    report.add_argument("--out", metavar="DIR", help="output folder (default reports/)")
+    report.add_argument("--out", metavar="DIR",
+                        help="output folder inside the project: a new or empty folder, or a "
+                             "previous report's (default reports/)")
     report.add_argument("--reentry-bans", metavar="CSV",
                         help="analyst-supplied re-entry bans (columns year, iso3, value, "
                              "source, note) for the re-entry notebook")

@@ -230,7 +230,9 @@ class Session:
         written = plotting.save(chart, self.figure_dir, name, self.formats)
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
         csv = self.figure_dir / f"{name}.csv"
-        atomic.write_text(csv, rows.to_csv(index=False, lineterminator="\n"))
+        from analysis import csvsafe  # text cells that a spreadsheet would run get a "'"
+
+        atomic.write_text(csv, csvsafe.csv_text(rows))
         self.figures = [f for f in self.figures if f["name"] != name]
         self.figures.append({
             "name": name,

@@ -100,24 +100,42 @@ def parse_years(value: str | None) -> tuple[int, int] | None:
     return a, b
 
 
-# Folders of the project a report must never be written into.
-PROTECTED = ("data", "src", "notebooks", "tests", "benchmarks", ".git", ".venv", ".ci")
+# Top-level folders of the project's data, code and notebooks: no report goes in them, not even
+# into a new folder below them (nor below a hidden one: .git, .github, .venv, ...).
+PROTECTED = ("data", "src", "notebooks", "tests", "benchmarks")
+REPORT_MARK = "summary.json"  # every finished report folder holds one
 
 
 def parse_out(value: str | None, paths: Paths) -> Path:
-    """`--out DIR`: a folder inside the project (default reports/); never the project itself, its
-    data, code or notebooks, nor anything outside it (`../../etc`)."""
+    """`--out DIR`: the report's folder (default reports/, where notebooks write too).
+
+    A report replaces its whole folder (see `swap`), so only a folder with nothing to lose is
+    accepted (an allowlist): a new folder, an empty one, or one holding a previous report (its
+    summary.json), inside the project and outside its data, code, notebooks and hidden folders.
+    Anything else (README.md, Makefile, .github, a folder of other files) is refused here,
+    before anything is written."""
     if value is None:
         return paths.reports
     out = Path(value).resolve()
     root = paths.root.resolve()
+    if out == paths.reports.resolve():
+        return out
+
+    def refuse(why: str) -> UsageError:
+        return UsageError(f"--out {value!r}: {why}; choose a new or empty folder inside the "
+                          "project, or one holding a previous report, e.g. reports/briefing")
+
     if not out.is_relative_to(root) or out == root:
-        raise UsageError(f"--out {value!r}: {out} is outside the project folder {root}; "
-                         f"choose a folder inside it, e.g. reports/briefing")
+        raise refuse(f"{out} is outside the project folder {root}")
     top = out.relative_to(root).parts[0]
-    if top in PROTECTED:
-        raise UsageError(f"--out {value!r}: {out} is inside the project's {top}/ folder; "
-                         f"choose another, e.g. reports/briefing")
+    if top in PROTECTED or top.startswith("."):
+        raise refuse(f"{out} is inside the project's {top}/ folder")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        raise refuse(f"{existing} is a file, not a folder")
+    if existing == out and any(out.iterdir()) and not (out / REPORT_MARK).is_file():
+        raise refuse(f"{out} holds files but no previous report ({REPORT_MARK}), and a report "
+                     "replaces its whole folder")
     return out
 
 

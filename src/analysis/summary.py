@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from analysis import atomic, catalogue, claims
+from analysis import atomic, catalogue, changes, claims
 
 FORMAT = 1
 
@@ -130,21 +130,23 @@ _RUN = {
     "duration_s": {"type": ["number", "null"]},
     "up_to_date": {"type": "boolean"},
 }
+# One change (analysis.changes): every compared table, with the columns naming its series.
 _CHANGE = {
     "type": "object",
     "required": ["dataset", "year", "before", "after", "kind"],
     "properties": {
-        "dataset": {"enum": ["indicators", "corridors"]},
-        "indicator": {"type": "string"}, "iso3": {"type": "string"},
-        "measure": {"type": "string"}, "origin_iso3": {"type": "string"},
-        "destination_iso3": {"type": "string"},
+        "dataset": {"enum": list(changes.DATASETS)},
+        **{field: {"type": ["string", "integer", "null"]}
+           for table in changes.TABLES for field in table.fields.values()},
         "year": {"type": "integer"},
         "before": {"type": ["number", "null"]},
         "after": {"type": ["number", "null"]},
-        "kind": {"enum": ["new_year", "new_state", "new_corridor", "revised", "withdrawn"]},
+        "kind": {"enum": list(changes.KINDS)},
+        "flag_before": {"type": ["string", "null"]},
+        "flag_after": {"type": ["string", "null"]},
     },
-    "oneOf": [{"required": ["indicator", "iso3"]},
-              {"required": ["measure", "origin_iso3", "destination_iso3"]}],
+    "allOf": [{"if": {"properties": {"dataset": {"const": table.name}}},
+               "then": {"required": list(table.fields.values())}} for table in changes.TABLES],
 }
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

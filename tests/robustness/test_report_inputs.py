@@ -86,7 +86,13 @@ def test_page_escapes_every_text_it_inserts(monkeypatch):
         "themes": [{
             "id": theme.id, "title": f"Title {evil}", "paragraphs": list(theme.paragraphs),
             "summary": f"Summary {evil}", "notebook": f"notebooks/{evil}.ipynb",
-            "status": "failed", "error": f"ValueError: {evil}", "figures": [], "charts": [],
+            "status": "failed", "error": f"ValueError: {evil}", "figures": [],
+            "charts": [{
+                "name": "hostile", "title": f"Chart {evil}", "subtitle": f"Subtitle {evil}",
+                "source": f"Source {evil}", "caption": f"Caption {evil}", "alt": f"Alt {evil}",
+                "files": {"png": "figures/x/hostile.png"}, "claims": [],
+                "caveats": f"Caveat {evil}", "citation": f"Citation {evil}",
+            }],
             "key_figures": [],
         }],
     }
@@ -95,7 +101,10 @@ def test_page_escapes_every_text_it_inserts(monkeypatch):
     except Exception as exc:  # the template needs fields this minimal summary lacks
         pytest.fail(f"render needs a fuller summary: {exc!r}")
     assert "<script>" not in page
-    assert "&lt;script&gt;" in page
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    for field in ("Title", "Summary", "ValueError:", "Caption", "Source", "Alt", "Caveat",
+                  "Citation"):
+        assert f"{field} {escaped}" in page, f"{field}: not on the page, or not escaped"
 
 
 def test_papermill_parameters_are_values_not_code(tmp_path):
