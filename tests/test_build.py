@@ -126,7 +126,7 @@ def test_two_builds_are_byte_identical(fresh_copy, built_root):
     build.run_build(fresh_copy)
     for name in ["indicators.parquet", "corridors.parquet", "missing_migrants.parquet",
                  "trafficking_breakdowns.parquet", "frontex_routes.parquet",
-                 "displacement_by_cause.parquet",
+                 "displacement_by_cause.parquet", "observation_notes.parquet",
                  "country_names.parquet", "catalogue.json", "vintage.json"]:
         assert (fresh_copy.processed / name).read_bytes() == \
             (built_root.processed / name).read_bytes(), name

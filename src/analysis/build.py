@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import atomic, catalogue, countries, providers, rawstore, swap, transform, validate
+from analysis import screen as jump_screen
 from analysis.paths import Paths
 from analysis.providers import ProcessedTable
 from analysis.rawfiles import RawData
@@ -27,16 +28,22 @@ def _latest_years(table: pd.DataFrame, key: str, provider_of: dict[str, str]) ->
     return {str(p): int(y) for p, y in years.items()}
 
 
-def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = None,
-                     skip: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """Every catalogue indicator (but those of the providers in `skip`, see `absent_providers`).
-    Flags from the reviewed notes and from a provider's part year (`last_updated`: provider id
-    -> the provider's update date) are set on the base series before the derived ones are
-    computed, so a ratio inherits them."""
+def published_indicators(raw: RawData, skip: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The base (not derived) indicators as the providers published them: no notes applied."""
     parts = [providers.get(ind.provider).indicator_rows(raw, ind)
              for ind in catalogue.INDICATORS
              if ind.provider != "derived" and ind.provider not in skip]
-    base = pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = None,
+                     skip: frozenset[str] = frozenset(),
+                     published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every catalogue indicator (but those of the providers in `skip`, see `absent_providers`).
+    Flags from the reviewed notes and from a provider's part year (`last_updated`: provider id
+    -> the provider's update date) are set on the base series before the derived ones are
+    computed, so a ratio inherits them. `published`: `published_indicators` if already read."""
+    base = published_indicators(raw, skip) if published is None else published
     provider_of = {i.id: i.provider for i in catalogue.INDICATORS}
     partial = transform.partial_years(_latest_years(base, "indicator", provider_of),
                                       last_updated or {})
@@ -47,17 +54,34 @@ def build_indicators(raw: RawData, last_updated: dict[str, str | None] | None = 
     return table.sort_values(["indicator", "iso3", "year"], ignore_index=True)
 
 
-def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = None,
-                    skip: frozenset[str] = frozenset()) -> pd.DataFrame:
+def published_corridors(raw: RawData, skip: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The corridor rows as the providers published them: no notes applied."""
     parts = [providers.get(measure.provider).corridor_rows(raw, measure)
              for measure in catalogue.CORRIDOR_MEASURES if measure.provider not in skip]
-    table = pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+def build_corridors(raw: RawData, last_updated: dict[str, str | None] | None = None,
+                    skip: frozenset[str] = frozenset(),
+                    published: pd.DataFrame | None = None) -> pd.DataFrame:
+    table = published_corridors(raw, skip) if published is None else published
     provider_of = {m.id: m.provider for m in catalogue.CORRIDOR_MEASURES}
     partial = transform.partial_years(_latest_years(table, "measure", provider_of),
                                       last_updated or {})
     table = transform.apply_notes(table, partial)
     return table.sort_values(["measure", "origin_iso3", "destination_iso3", "year"],
                              ignore_index=True)
+
+
+def observation_notes(raw: RawData, published: pd.DataFrame, published_corr: pd.DataFrame,
+                      skip: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The jump screen on the published values and the review of its hits (analysis.screen):
+    (observation_notes table, the unreviewed hits)."""
+    flows = raw.get("unhcr", "flows.csv") \
+        if "unhcr" not in skip and raw.has("unhcr", "flows.csv") else None
+    hits = jump_screen.screen(published, published_corr,
+                            jump_screen.flow_parts(flows, published_corr))
+    return jump_screen.notes_table(published, published_corr, hits)
 
 
 def provider_tables(skip: frozenset[str] = frozenset()) -> list[tuple[str, ProcessedTable]]:
@@ -181,14 +205,22 @@ def run_build(paths: Paths) -> BuildResult:
         log.warning(warning)
     raw = RawData(paths)
     updated = last_updated(manifest)
-    indicators = build_indicators(raw, updated, skip)
-    corridors = build_corridors(raw, updated, skip)
+    published = published_indicators(raw, skip)
+    published_corr = published_corridors(raw, skip)
+    indicators = build_indicators(raw, updated, skip, published)
+    corridors = build_corridors(raw, updated, skip, published_corr)
     tables = build_tables(raw, skip)
+    notes, unreviewed = observation_notes(raw, published, published_corr, skip)
+    line = jump_screen.warning_line(unreviewed)
+    if line:  # fresh data may bring a jump no one has reviewed: published as such, no stop
+        log.warning(line)
+        warnings = [*warnings, line]
 
     validate.check_table(indicators, validate.indicators_schema(), str(paths.indicators))
     validate.check_indicator_bounds(indicators, str(paths.indicators))
     validate.check_table(corridors, validate.corridors_schema(), str(paths.corridors))
     check_tables(raw, tables, skip)
+    validate.check_table(notes, validate.observation_notes_schema(), str(paths.observation_notes))
 
     # Everything is checked: only now replace the processed folder, as a whole.
     with swap.replace_dir(paths.processed) as staging:
@@ -196,6 +228,7 @@ def run_build(paths: Paths) -> BuildResult:
         _write_parquet(corridors, staging / paths.corridors.name)
         for name, frame in tables.items():
             _write_parquet(frame, staging / f"{name}.parquet")
+        _write_parquet(notes, staging / paths.observation_notes.name)
         _write_parquet(build_country_names(corridors), staging / paths.country_names.name)
         _write_json(catalogue.to_dict(), staging / paths.catalogue_json.name)
         _write_json(data_vintage(manifest, indicators, corridors, tables),

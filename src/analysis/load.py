@@ -155,6 +155,24 @@ def displacement_by_cause(states: Iterable[str] | None = None, years: Years = No
     return _breakdown("displacement_by_cause", states, years, paths)
 
 
+def observation_notes(states: Iterable[str] | None = None, years: Years = None, *,
+                      paths: Paths | None = None) -> pd.DataFrame:
+    """The review behind the flags, one row per noted observation: `indicator` and `iso3`, or
+    `measure` with `origin_iso3`/`destination_iso3` (with `states`, rows of those states on
+    either side); `year`, `flag` (empty for a real event), `kind` (break, not reported,
+    estimate, coverage, event, or unreviewed: a jump the screen found that no one has reviewed
+    yet, not to be read as real change), `reason` and `source`."""
+    paths = paths or project_paths()
+    frame = _read(paths.observation_notes, filters=_year_filters(years))
+    if states is not None:
+        states = _as_list(states)
+        for iso3 in states:
+            catalogue.state(iso3)
+        frame = frame[frame["iso3"].isin(states) | frame["origin_iso3"].isin(states)
+                      | frame["destination_iso3"].isin(states)]
+    return frame.reset_index(drop=True)
+
+
 def vintage(*, paths: Paths | None = None) -> dict:
     """Per source: retrieval time, provider's last update, latest year present, licence."""
     paths = paths or project_paths()

@@ -43,6 +43,10 @@ class Paths:
         return self.processed / "missing_migrants.parquet"
 
     @property
+    def observation_notes(self) -> Path:
+        return self.processed / "observation_notes.parquet"
+
+    @property
     def country_names(self) -> Path:
         return self.processed / "country_names.parquet"
 

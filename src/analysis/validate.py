@@ -105,6 +105,38 @@ def check_indicator_bounds(frame: pd.DataFrame, table: str) -> None:
                 column="value", value=row["value"])
 
 
+def observation_notes_schema() -> pa.DataFrameSchema:
+    """The reviewed notes on single observations and the screen's unreviewed hits (issue 18):
+    an indicator row names indicator and iso3, a corridor row measure and its two codes; every
+    row has a kind, a reason and a source; only a real event or an unreviewed hit has no flag."""
+    from analysis import screen
+
+    codes = ["", *sorted(countries.known_codes())]
+    has_one = pa.Check(lambda df: (df["indicator"] != "") != (df["measure"] != ""),
+                       error="exactly one of indicator and measure")
+    return pa.DataFrameSchema(
+        {
+            "indicator": pa.Column(str, pa.Check.isin(["", *[i.id for i in
+                                                              catalogue.INDICATORS]])),
+            "measure": pa.Column(str, pa.Check.isin(["", *[m.id for m in
+                                                            catalogue.CORRIDOR_MEASURES]])),
+            "iso3": pa.Column(str, pa.Check.isin(["", *catalogue.state_codes()])),
+            "origin_iso3": pa.Column(str, pa.Check.isin(codes)),
+            "destination_iso3": pa.Column(str, pa.Check.isin(codes)),
+            "year": _year_column(),
+            "flag": _flag_column(),
+            "kind": pa.Column(str, pa.Check.isin(list(screen.KINDS))),
+            "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+        },
+        checks=[has_one],
+        unique=["indicator", "measure", "iso3", "origin_iso3", "destination_iso3", "year",
+                "kind"],
+        strict=True,
+        ordered=True,
+    )
+
+
 # -- breakdown tables of borders, trafficking and emergencies (issue 12) ---------------------
 
 
