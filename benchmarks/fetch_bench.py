@@ -4,8 +4,8 @@
 
 Serves the real snapshot, full size, from a local stand-in for the providers
 (tests/live_server.py: the World Bank and UNHCR APIs and UNHCR's flow workbook, the UN DESA
-workbook, the IOM CSV, the KNOMAD workbooks and RPW CSV, Eurostat's JSON-stat answer, the GLOTIP
-and Frontex workbooks, IDMC's GIDD API), runs
+workbook, the IOM CSV, the KNOMAD workbooks (both layouts) and RPW's complete dataset,
+Eurostat's JSON-stat answer, the GLOTIP and Frontex workbooks, IDMC's GIDD API), runs
 the live fetch of every source into a temporary project root N times, and prints the requests
 each source made, the bytes received, and the median wall time. For comparison it counts what a
 client making one request per state per indicator would need, and measures what UNHCR's full

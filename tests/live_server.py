@@ -40,7 +40,7 @@ UNDESA_PATH = "/undesa/undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xl
 IOM_PATH = "/iom/Missing_Migrants_Global_Figures_allData.csv"
 # money and work (issue 11)
 KNOMAD_PREFIX = "/knomad/"  # + one workbook name per vintage
-RPW_PATH = "/rpw/corridor_averages.csv"
+RPW_PATH = "/rpw/rpw_dataset_2011_2020_q3.xlsx"  # the complete dataset, one file
 # borders, trafficking and emergencies (issue 12)
 EUROSTAT_PREFIX = "/eurostat/api/dissemination/statistics/1.0"
 EUROSTAT_PATH = EUROSTAT_PREFIX + "/data/migr_asyappctza"
@@ -92,12 +92,13 @@ class FakeProviders:
                  wb_lastupdated: str = "2025-07-01", wb_meta_as_strings: bool = False,
                  unhcr: dict | None = None,
                  undesa_xlsx: bytes | None = None, iom_csv: bytes | None = None,
-                 knomad_xlsx: dict[str, bytes] | None = None, rpw_csv: bytes | None = None,
+                 knomad_xlsx: dict[str, bytes] | None = None, rpw_xlsx: bytes | None = None,
                  eurostat_json: bytes | None = None, glotip_xlsx: bytes | None = None,
                  frontex_xlsx: bytes | None = None, idmc: dict | None = None,
-                 idmc_client_id: str | None = "test-client",
+                 idmc_client_id: str | None = "test-client", idmc_max_limit: int | None = 100,
                  unhcr_flows_xlsx: bytes | None = None,
-                 last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT"):
+                 last_modified: str = "Mon, 27 Jan 2025 10:00:00 GMT",
+                 pages: dict[str, bytes] | None = None, urls: dict[str, str] | None = None):
         self.worldbank = worldbank if worldbank is not None else pd.DataFrame(
             columns=["indicator", "iso3", "year", "value"])
         self.wb_lastupdated = wb_lastupdated
@@ -106,15 +107,22 @@ class FakeProviders:
         self.undesa_xlsx = undesa_xlsx
         self.iom_csv = iom_csv
         self.knomad_xlsx = knomad_xlsx or {}  # workbook name -> bytes, served in this order
-        self.rpw_csv = rpw_csv
+        self.rpw_xlsx = rpw_xlsx
         self.eurostat_json = eurostat_json  # one JSON-stat answer, whatever the query
         self.glotip_xlsx = glotip_xlsx
         self.frontex_xlsx = frontex_xlsx
         self.idmc = idmc or {}  # "conflicts"/"disasters" -> list of result objects
         self.idmc_client_id = idmc_client_id  # the id the fake accepts; None: not in env()
+        # IDMC's page-size cap: a larger `limit` is clamped silently, `next` still advertised
+        # (helix-server's GIDD_REST_MAX_PAGE_SIZE, 100; see its test_rest_pagination.py)
+        self.idmc_max_limit = idmc_max_limit
         # UNHCR's flow workbook; without one, a workbook with the header and no rows
         self.unhcr_flows_xlsx = unhcr_flows_xlsx
         self.last_modified = last_modified
+        # path -> a provider's HTML page or JSON listing that links the current file, or a
+        # workbook such a page links; `urls` points an endpoint variable at one (variable -> path)
+        self.pages = pages or {}
+        self.urls = urls or {}
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict, dict]] = []
         self.request_times: list[float] = []
@@ -165,7 +173,8 @@ class FakeProviders:
                 "GLOTIP_URL": self.url + GLOTIP_PATH,
                 "FRONTEX_URL": self.url + FRONTEX_PATH,
                 "IDMC_API_URL": self.url + IDMC_PREFIX,
-                **({"IDMC_CLIENT_ID": self.idmc_client_id} if self.idmc_client_id else {})}
+                **({"IDMC_CLIENT_ID": self.idmc_client_id} if self.idmc_client_id else {}),
+                **{env: self.url + path for env, path in self.urls.items()}}
 
     def config(self, **overrides) -> LiveConfig:
         overrides.setdefault("http", FAST_HTTP)
@@ -214,9 +223,17 @@ class FakeProviders:
                 self._send(handler, 200, self.knomad_xlsx[path.removeprefix(KNOMAD_PREFIX)],
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            {"Last-Modified": self.last_modified})
-            elif path == RPW_PATH and self.rpw_csv is not None:
-                self._send(handler, 200, self.rpw_csv, "text/csv; charset=utf-8",
+            elif path == RPW_PATH and self.rpw_xlsx is not None:
+                self._send(handler, 200, self.rpw_xlsx, XLSX,
                            {"Last-Modified": self.last_modified})
+            elif path in self.pages:
+                body = self.pages[path]
+                if body.startswith(b"PK"):  # a workbook the page links
+                    self._send(handler, 200, body, XLSX, {"Last-Modified": self.last_modified})
+                else:
+                    kind = "application/json" if body.lstrip()[:1] in (b"{", b"[") \
+                        else "text/html"
+                    self._send(handler, 200, body, kind)
             elif path == UNHCR_FLOWS_PATH:
                 if self.unhcr_flows_xlsx is None:
                     self.unhcr_flows_xlsx = unhcr_flows_workbook(pd.DataFrame(
@@ -364,7 +381,7 @@ class FakeProviders:
                 "short-url": f"https://api.unhcr.org/s/{len(self.requests)}"}
         self._send(handler, 200, json.dumps(body).encode(), "application/json")
 
-    # -- IDMC (GIDD external API: DRF pages, limit/offset, client_id) -----------------------
+    # -- IDMC (GIDD external API: DRF pages, limit/offset, client_id, a capped page size) ------
 
     def _idmc(self, handler, path: str, query: dict) -> None:
         what = path[len(IDMC_PREFIX + "/gidd/"):].strip("/")
@@ -376,9 +393,11 @@ class FakeProviders:
                 {"detail": "Invalid client_id"}).encode(), "application/json")
         rows = self.idmc[what]
         limit, offset = int(query.get("limit", 100)), int(query.get("offset", 0))
+        if self.idmc_max_limit is not None:
+            limit = min(limit, self.idmc_max_limit)
         chunk = rows[offset:offset + limit]
         more = offset + limit < len(rows)
-        body = {"count": len(rows),
+        body = {"last_updated": "2025-05-13", "count": len(rows),
                 "next": (f"{self.url}{path}?client_id={query['client_id']}&limit={limit}"
                          f"&offset={offset + limit}") if more else None,
                 "previous": None, "results": chunk}
@@ -611,21 +630,132 @@ def knomad_workbook(rows: pd.DataFrame, *, title: str | None = None,
     return out.getvalue()
 
 
-def rpw_csv(rows: pd.DataFrame) -> bytes:
-    return rows.to_csv(index=False).encode("utf-8")
+# The header cells the long KNOMAD file has (public code that reads WB-KNOMAD.xlsx, sheet Data,
+# by these names; the Attribute columns as the World Bank's long exports carry them).
+KNOMAD_LONG_HEADER = ["Economy ISO3", "Economy Name", "Indicator ID", "Indicator", "Attribute 1",
+                      "Attribute 2", "Attribute 3", "Partner"]
+KNOMAD_BRE = ("Bilateral Remittance Estimates using Migrant Stocks, Host Country Incomes, and "
+              "Origin Country Incomes (US$ million)")
+
+
+def knomad_long_workbook(rows: pd.DataFrame, *, years: tuple[int, ...] = (2020, 2021, 2022),
+                         header: list[str] | None = None) -> bytes:
+    """Snapshot-layout KNOMAD rows of one year -> the World Bank's current long file
+    (WB-KNOMAD.xlsx): sheet `Data`, one header row, one WB.KNOMAD.BRE row per sender and
+    receiver with the amount under its year's column (the other years' cells blank), the
+    sender's code (the World Bank's CHI for the Channel Islands), the receiver by name only; a
+    WORLD partner row per sender, and a row of another series that must be left out. A sheet
+    of sources comes first. `header` replaces the header row (a reshaped file)."""
+    from openpyxl import Workbook
+
+    year = int(rows["year"].iloc[0])
+    book = Workbook(write_only=True)
+    book.create_sheet("Sources").append(["World Bank / KNOMAD, bilateral remittance estimates"])
+    sheet = book.create_sheet("Data")
+    sheet.append(header or [*KNOMAD_LONG_HEADER, *[str(y) for y in years]])
+
+    def line(code, sender, indicator_id, indicator, partner, value):
+        return [code, sender, indicator_id, indicator, None, None, None, partner,
+                *[value if y == year else None for y in years]]
+
+    for (code, sender), out in rows.groupby(["sender_iso3", "sender_name"], sort=True):
+        code = code or "CHI"  # the snapshot leaves it blank; the World Bank writes its own
+        for r in out.itertuples(index=False):
+            sheet.append(line(code, sender, "WB.KNOMAD.BRE", KNOMAD_BRE, r.receiver_name,
+                              r.usd_million))
+        sheet.append(line(code, sender, "WB.KNOMAD.BRE", KNOMAD_BRE, "WORLD",
+                          out["usd_million"].sum()))
+        sheet.append(line(code, sender, "WB.KNOMAD.OTHER", "another series of the file",
+                          out["receiver_name"].iloc[0], 1.0))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# RPW's complete dataset: the columns of its two sheets (as public audits of the 2025 workbooks
+# list them; the cost columns read are `period`, `source_code`, `destination_code` and
+# `cc1 total cost %`).
+RPW_COLUMNS = ["id", "period", "source_code", "source_name", "source_region", "source_income",
+               "destination_code", "destination_name", "destination_region",
+               "destination_income", "firm", "firm_type", "payment instrument", "access point",
+               "speed actual", "cc1 lcu amount", "cc1 denomination amount", "cc1 lcu code",
+               "cc1 lcu fee", "cc1 lcu fx rate", "cc1 fx margin", "cc1 total cost %",
+               "cc2 lcu amount", "cc2 denomination amount", "cc2 total cost %",
+               "inter lcu bank fx", "transparent", "Standard Note", "note2",
+               "receiving network coverage", "pickup location", "pickup method", "date",
+               "corridor"]
+RPW_OLD_COLUMNS = ["id", "period", "source_code", "source_name", "destination_code",
+                   "destination_name", "firm", "firm_type", "product", "sending location",
+                   "speed actual", "cc1 lcu amount", "cc1 lcu fee", "cc1 fx margin",
+                   "cc1 total cost %", "cc2 total cost %", "transparent", "coverage",
+                   "pick-up method", "note1", "note2", "corridor"]
+RPW_SPREAD = (-1.25, 0.0, 1.25)  # three providers' quotes around each corridor average
+
+
+def rpw_workbook(rows: pd.DataFrame, *, header: list[str] | None = None,
+                 text_every: int = 7) -> bytes:
+    """Snapshot-layout corridor averages -> RPW's complete dataset: sheets `Terms of Use`,
+    `Legend`, `Dataset (up to Q1 2016)` (quarters to 2016_1Q, the older columns) and `Dataset
+    (from Q2 2016)`, one row per provider, corridor and quarter (`2016_2Q`): three quotes whose
+    mean is the snapshot's average, every `text_every`th stored as text as some quarters are,
+    plus one provider per corridor-quarter with no US$200 cost (no quote). `header` replaces the
+    newer sheet's header (a reshaped file)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.create_sheet("Terms of Use").append(["Remittance Prices Worldwide, The World Bank"])
+    book.create_sheet("Legend").append(["field", "definition"])
+    old = book.create_sheet("Dataset (up to Q1 2016)")
+    new = book.create_sheet("Dataset (from Q2 2016)")
+    old.append(RPW_OLD_COLUMNS)
+    new.append(header or RPW_COLUMNS)
+    n = 0
+    for r in rows.sort_values(["quarter", "sender_iso3", "receiver_iso3"]).itertuples():
+        period = f"{r.quarter[:4]}_{r.quarter[-1]}Q"
+        sheet, columns = (old, RPW_OLD_COLUMNS) if r.quarter <= "2016Q1" else (new, RPW_COLUMNS)
+        quotes = [float(r.avg_total_cost_pct) + d for d in RPW_SPREAD] + [None]
+        for k, cost in enumerate(quotes):
+            n += 1
+            cell = repr(cost) if cost is not None and n % text_every == 0 else cost
+            values = {"id": n, "period": period, "source_code": r.sender_iso3,
+                      "source_name": f"country {r.sender_iso3}",
+                      "destination_code": r.receiver_iso3,
+                      "destination_name": f"country {r.receiver_iso3}",
+                      "firm": f"Provider {k + 1}", "firm_type": "Money Transfer Operator",
+                      "cc1 denomination amount": 200, "cc1 total cost %": cell,
+                      "cc2 total cost %": None if cost is None else cost - 1.0,
+                      "transparent": "yes", "corridor": r.sender_iso3 + r.receiver_iso3}
+            sheet.append([values.get(c) for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def link_page(title: str, *links: str) -> bytes:
+    """A provider's HTML page that links files (hrefs as given: absolute or relative)."""
+    anchors = "".join(f'<li><a href="{href}">{href.rsplit("/", 1)[-1]}</a></li>'
+                      for href in links)
+    return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1>"
+            f"<ul>{anchors}</ul></body></html>").encode()
 
 
 def money_wire(snapshot, states: list[str] | None = None) -> dict:
-    """The KNOMAD workbooks (one per year) and the RPW CSV from the snapshot's rows, those
-    touching `states` (all rows without), as FakeProviders keyword arguments."""
+    """The KNOMAD workbooks (one per year, each in its own layout) and RPW's complete dataset
+    from the snapshot's rows, those touching `states` (all rows without), as FakeProviders
+    keyword arguments."""
     kn = pd.read_csv(snapshot / "knomad" / "bilateral_remittances.csv", keep_default_na=False)
     costs = pd.read_csv(snapshot / "rpw" / "corridor_costs.csv", keep_default_na=False)
     if states is not None:
         kn = kn[kn.sender_iso3.isin(states) | kn.receiver_iso3.isin(states)]
         costs = costs[costs.sender_iso3.isin(states) | costs.receiver_iso3.isin(states)]
-    return {"knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
-                            for year, rows in kn.groupby("year")},
-            "rpw_csv": rpw_csv(costs)}
+    return {"knomad_xlsx": knomad_files(kn), "rpw_xlsx": rpw_workbook(costs)}
+
+
+def knomad_files(rows: pd.DataFrame) -> dict[str, bytes]:
+    """The two layouts the default KNOMAD_MATRIX_URLS lists: the 2017 matrix and the 2021
+    estimates' long file (WB-KNOMAD.xlsx)."""
+    return {"matrix_2017.xlsx": knomad_workbook(rows[rows.year == 2017]),
+            "WB-KNOMAD.xlsx": knomad_long_workbook(rows[rows.year == 2021])}
 
 
 def social_spending(snapshot, states: list[str] | None = None) -> pd.DataFrame:
@@ -755,15 +885,21 @@ def idmc_results(rows: pd.DataFrame) -> dict[str, list[dict]]:
     return {"conflicts": conflicts, "disasters": disasters}
 
 
-FRONTEX_NAMES = {"OOS": "Not specified", "STL": "Stateless", "OOO": "Others"}
+# The no-state labels of Frontex's file, by the codes the snapshot's source (IOM's gdidata)
+# gives them: "Unidentified Sub-Saharan Africa" OOS, "Unknown" OOO (Frontex's "Not specified").
+FRONTEX_NAMES = {"OOS": "Unspecified sub-Saharan nationals", "STL": "Stateless",
+                 "OOO": "Not specified"}
 
 
-def frontex_workbook(rows: pd.DataFrame, *, header: list | None = None) -> bytes:
+def frontex_workbook(rows: pd.DataFrame, *, header: list | None = None,
+                     border: str = "Border Location", title: bool = True) -> bytes:
     """Snapshot-layout Frontex rows (month, route, type, nationality_iso3, detections) ->
-    Frontex's monthly workbook: sheet `Detections_of_IBC`, a title row, then a header row
-    `Route, Border Location, Nationality, JAN2009, ...` over every month from the first to the
-    last, one row per route, border type and nationality (its name as country_converter
-    writes it) with blank cells where the snapshot has no row, and a total row. `header`
+    Frontex's monthly workbook: sheet `Detections_of_IBC`, a title row (or, `title=False`, the
+    leading blank row public scripts describe), then a header row `Route, <border>,
+    Nationality, JAN2009, ...` over every month from the first to the last (`border`: `Border
+    Location`, or `Border type or inland` as other releases name it), one row per route, border
+    type and nationality (its name as country_converter writes it, FRONTEX_NAMES for the
+    no-state labels) with blank cells where the snapshot has no row, and a total row. `header`
     replaces the header row (a reshaped workbook)."""
     import country_converter as coco
     from openpyxl import Workbook
@@ -778,8 +914,9 @@ def frontex_workbook(rows: pd.DataFrame, *, header: list | None = None) -> bytes
                              values="detections", aggfunc="sum")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Detections_of_IBC")
-    sheet.append(["Detections of illegal border-crossings, monthly (FRAN and JORA data)"])
-    sheet.append(header or ["Route", "Border Location", "Nationality", *labels])
+    sheet.append(["Detections of illegal border-crossings, monthly (FRAN and JORA data)"]
+                 if title else [])
+    sheet.append(header or ["Route", border, "Nationality", *labels])
     for (route, kind, code), values in table.iterrows():
         sheet.append([route, kind, names[code],
                       *[None if pd.isna(values.get(m)) else int(values.get(m)) for m in months]])
@@ -795,27 +932,43 @@ UNHCR_FLOWS_COLUMNS = ["year", "coo_name", "coo", "coo_iso", "coa_name", "coa", 
 
 
 def unhcr_flows_workbook(rows: pd.DataFrame, *, header: list[str] | None = None) -> bytes:
-    """Snapshot-layout flows rows -> UNHCR's flow workbook as the `refugees` package reads it:
-    sheet DATA, long, one row per population type (REF, ASY, ROC, OIP) with a Count; a blank
-    cell of the snapshot is no row. `header` replaces the header (a reshaped workbook)."""
+    """Snapshot-layout flows rows -> UNHCR's flow workbook as the `refugees` package reads it
+    since June 2026 (data-raw/flows.R): sheet DATA, long, one row per population type with a
+    Count; a blank cell of the snapshot is no row. Refugees come as REF, GRP (group
+    recognition) and TMP (temporary protection), asylum-seekers as ASY and ASR, the parts adding
+    up to the snapshot's figure (which the package makes by adding them); ROC and OIP as they
+    are. `header` replaces the header (a reshaped workbook)."""
     from openpyxl import Workbook
 
-    types = {"refugees": "REF", "asylum_seekers": "ASY", "refugee_like": "ROC", "oip": "OIP"}
     book = Workbook(write_only=True)
     book.create_sheet("README").append(["UNHCR forcibly displaced flow data"])
     sheet = book.create_sheet("DATA")
     sheet.append(header or ["Year", "OriginName", "origin", "OriginISO", "AsylumName", "asylum",
                             "AsylumISO", "PT", "Count"])
-    for r in rows.itertuples(index=False):
-        for column, code in types.items():
+    for n, r in enumerate(rows.itertuples(index=False)):
+        for column in ("refugees", "asylum_seekers", "refugee_like", "oip"):
             count = getattr(r, column)
             if pd.isna(count) or count == "":
                 continue
-            sheet.append([int(r.year), r.coo_name, r.coo, r.coo_iso, r.coa_name, r.coa,
-                          r.coa_iso, code, int(float(count))])
+            for code, part in _flow_parts(column, int(float(count)), n):
+                sheet.append([int(r.year), r.coo_name, r.coo, r.coo_iso, r.coa_name, r.coa,
+                              r.coa_iso, code, part])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _flow_parts(column: str, count: int, n: int) -> list[tuple[str, int]]:
+    """One snapshot figure as the workbook's population types, in turn by row number `n`."""
+    if column == "refugees":
+        if n % 3 == 1 and count >= 2:
+            return [("REF", count - count // 2), ("GRP", count // 2)]
+        return [("TMP" if n % 3 == 2 else "REF", count)]
+    if column == "asylum_seekers":
+        if n % 4 == 3 and count >= 2:
+            return [("ASY", count - count // 3), ("ASR", count // 3)]
+        return [("ASR" if n % 2 else "ASY", count)]
+    return [({"refugee_like": "ROC", "oip": "OIP"}[column], count)]
 
 
 def borders_wire(snapshot, states: list[str], years: tuple[int, int] = (2019, 2021)) -> dict:

@@ -4,7 +4,9 @@ one failing source, progress output."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib
 import json
 import logging
 import shutil
@@ -22,8 +24,8 @@ from live_server import (
     glotip_workbook,
     idmc_results,
     iom_csv,
-    knomad_workbook,
-    rpw_csv,
+    knomad_files,
+    rpw_workbook,
     undesa_workbook,
     unhcr_flows_workbook,
     unhcr_items,
@@ -128,9 +130,8 @@ def mini(snapshot_dir, tmp_path_factory):
 
     wire = {"worldbank": wb, "unhcr": unhcr, "undesa_xlsx": undesa_workbook(stock),
             "iom_csv": iom_csv(mm),
-            "knomad_xlsx": {f"matrix_{year}.xlsx": knomad_workbook(rows)
-                            for year, rows in kn.groupby("year")},
-            "rpw_csv": rpw_csv(costs),
+            "knomad_xlsx": knomad_files(kn),  # the 2017 matrix and the 2021 long file
+            "rpw_xlsx": rpw_workbook(costs),
             "eurostat_json": eurostat_jsonstat(eu), "glotip_xlsx": glotip_workbook(glotip),
             "idmc": idmc_results(idmc), "frontex_xlsx": frontex_workbook(ibc),
             "unhcr_flows_xlsx": unhcr_flows_workbook(flows)}
@@ -161,11 +162,9 @@ def test_live_fetch_then_build_equals_the_snapshot_path(mini, server, tmp_path):
     live = project_paths(tmp_path / "live")
     assert fetch_all(live, PROVIDERS, refresh=False, max_age=24, config=server.config()) == 0
     result = build.run_build(live)
-    # providers with no live client yet are skipped by the fetch and left out of the build
-    skipped = sorted(set(PROVIDERS) - set(LIVE))
-    if skipped:
-        assert not (live.raw / skipped[0]).exists()
-        assert any(", ".join(skipped) in w and "left out" in w for w in result.warnings)
+    # Every provider has a live client, so the comparison below covers them all (a provider
+    # without one: test_a_provider_without_a_live_client_is_skipped_and_left_out).
+    assert LIVE == PROVIDERS and not any("left out" in w for w in result.warnings)
 
     manifest = rawstore.load_manifest(live)
     assert {e["mode"] for e in manifest["sources"].values()} == {"live"}
@@ -189,6 +188,34 @@ def test_live_fetch_then_build_equals_the_snapshot_path(mini, server, tmp_path):
     assert set(indicators.indicator) == {i.id for i in catalogue.INDICATORS
                                          if i.provider == "derived" or i.provider in LIVE}
     assert set(indicators.iso3) == set(STATES)
+
+
+def test_a_provider_without_a_live_client_is_skipped_and_left_out(server, tmp_path,
+                                                                  monkeypatch, caplog):
+    """Every provider has a live client today; take Eurostat's away (`fetch_live=None`, as
+    for a provider taken only from snapshots) and a live fetch skips it in one warning, its
+    server is not asked, and the build leaves its indicators and table out, saying so."""
+    module = importlib.import_module("analysis.providers.eurostat")
+    monkeypatch.setattr(module, "PROVIDER",
+                        dataclasses.replace(module.PROVIDER, fetch_live=None))
+    live = project_paths(tmp_path)
+    with caplog.at_level(logging.WARNING):
+        assert fetch_all(live, PROVIDERS, refresh=False, max_age=24,
+                         config=server.config()) == 0
+    assert "fetch eurostat: no live client yet; data/raw/eurostat kept as it is" in caplog.text
+    assert not (live.raw / "eurostat").exists()
+    assert "eurostat" not in rawstore.load_manifest(live)["sources"]
+    asked = {path.split("/")[1] for path, _, _ in server.requests}
+    assert "eurostat" not in asked and "wb" in asked  # the others were fetched
+
+    result = build.run_build(live)
+    assert any("eurostat" in w and "left out" in w for w in result.warnings), result.warnings
+    built = set(pd.read_parquet(live.indicators)["indicator"])
+    eurostat = {i.id for i in catalogue.INDICATORS if i.provider == "eurostat"}
+    assert eurostat and not built & eurostat
+    assert built >= {i.id for i in catalogue.INDICATORS if i.provider == "worldbank"}
+    assert not [t for t in module.PROVIDER.tables
+                if (live.processed / f"{t.name}.parquet").exists()]
 
 
 def test_a_recent_live_fetch_is_not_repeated(server, tmp_path, caplog):
@@ -294,8 +321,9 @@ def test_requests_for_a_full_refresh(server, tmp_path):
     assert len(wb) == n_wb  # one page each at the default page size
     assert len(unhcr) == 2 * len(catalogue.provider("unhcr").files)
     # UN DESA and IOM one file each; KNOMAD one workbook per year; RPW one file; issue 12:
-    # Eurostat one JSON-stat answer, GLOTIP and Frontex one workbook, IDMC one page of each list,
-    # UNHCR's flow workbook
-    issue_12 = {"eurostat": 1, "unodc": 1, "frontex": 1, "idmc": 2, "unhcr": 1}
+    # Eurostat one JSON-stat answer, GLOTIP and Frontex one workbook, IDMC one page of 100
+    # results (its server's cap) at a time in each list, UNHCR's flow workbook
+    idmc_pages = sum(-(-len(results) // 100) for results in server.idmc.values())
+    issue_12 = {"eurostat": 1, "unodc": 1, "frontex": 1, "idmc": idmc_pages, "unhcr": 1}
     assert len(server.requests) == n_wb + len(unhcr) + 2 + len(server.knomad_xlsx) + 1 \
         + sum(n for p, n in issue_12.items() if p in LIVE)

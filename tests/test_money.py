@@ -145,7 +145,7 @@ def _edited(tmp_path, snapshot_dir, provider, name, edit):
      r"row 6, column 'quarter': not a quarter.*2016-Q2"),
     ("rpw", "corridor_costs.csv", rpw.RAW_SPEC,
      lambda f: f.__setitem__("avg_total_cost_pct",
-                             f["avg_total_cost_pct"].where(f.index != 2, "250")),
+                             f["avg_total_cost_pct"].where(f.index != 2, "2500")),
      r"row 4, column 'avg_total_cost_pct': a cost outside"),
     ("knomad", "bilateral_remittances.csv", knomad.RAW_SPEC,
      lambda f: f.__setitem__("receiver_iso3", f["receiver_iso3"].where(f.index != 0, "")),

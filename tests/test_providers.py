@@ -9,6 +9,9 @@ import sys
 import pytest
 
 from analysis import catalogue, providers
+from analysis.rawfiles import RawData
+
+STATES = catalogue.state_codes()
 
 
 @pytest.mark.parametrize("provider_id", providers.IDS)
@@ -17,7 +20,7 @@ def test_each_provider_module_defines_its_provider(provider_id):
     assert provider.id == provider_id
     assert provider.name and provider.files
     assert [s.name for s in provider.raw_specs] == list(provider.all_files)
-    assert provider.fetch_live is None or callable(provider.fetch_live)
+    assert callable(provider.fetch_live), f"{provider_id}: no live client"  # README: all have one
     assert provider.live_steps() >= 1
     # one URL each, or a comma-separated list of them (KNOMAD_MATRIX_URLS)
     assert all(s.env.endswith(("_URL", "_URLS")) for s in provider.live_urls)
@@ -28,14 +31,25 @@ def test_unknown_provider_is_named():
         providers.get("imf")
 
 
-def test_every_catalogue_entry_has_a_provider_that_builds_it():
+def test_every_catalogue_entry_has_a_provider_that_builds_it(built_root):
+    """Each provider named by the catalogue builds that entry's rows from the real snapshot's
+    raw files: rows of that very indicator or measure, with numbers in them."""
+    raw = RawData(built_root)
     for ind in catalogue.INDICATORS:
-        if ind.provider != "derived":
-            assert providers.get(ind.provider).indicator_rows is not None, ind.id
+        if ind.provider == "derived":
+            continue
+        rows = providers.get(ind.provider).indicator_rows(raw, ind)
+        assert set(rows["indicator"]) == {ind.id}, ind.id
+        assert rows["value"].notna().any() and set(rows["iso3"]) <= set(STATES), ind.id
     for measure in catalogue.CORRIDOR_MEASURES:
-        assert providers.get(measure.provider).corridor_rows is not None, measure.id
+        rows = providers.get(measure.provider).corridor_rows(raw, measure)
+        assert set(rows["measure"]) == {measure.id}, measure.id
+        assert rows["value"].notna().any(), measure.id
     for record in catalogue.RECORD_MEASURES:
-        assert providers.get(record.provider).tables, record.id
+        built = [t.build(raw) for t in providers.get(record.provider).tables]
+        column = f"{record.by}_iso3"
+        assert any({record.field, column} <= set(frame.columns)
+                   and frame[record.field].notna().any() for frame in built), record.id
 
 
 def test_endpoint_variables_and_table_names_are_unique():

@@ -60,7 +60,7 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
     "XXA": "Stateless (UNHCR)",
     "TIB": "Tibetan (UNHCR)",
     "AB9": "Abyei area (IDMC)",
-    "OOO": "Other origins, not specified (UN DESA)",
+    "OOO": "Other or unknown origins, not specified (UN DESA; Frontex \"Not specified\")",
     "XCX": "Channel Islands (UN DESA)",
     "ANT": "Netherlands Antilles (former, World Bank)",
     "CHI": "Channel Islands (World Bank)",
@@ -70,7 +70,7 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
     "STL": "Stateless (Eurostat, Frontex)",
     "STA": "Stateless (UNHCR flows)",
     "UKN": "Unknown or other origin (UNHCR flows)",
-    "OOS": "Nationality not specified (Frontex)",
+    "OOS": "Unspecified sub-Saharan nationals (Frontex)",
     # -- money and work (issue 11) --
     "KSV": "Kosovo (Remittance Prices Worldwide)",
 }
@@ -354,7 +354,9 @@ HAZARD_WORDS = {"flood": "floods", "earthquake": "earthquakes", "storm": "storms
                 "drought": "drought", "mass movement": "landslides and other mass movements",
                 "wildfire": "wildfires", "extreme temperature": "extreme temperatures",
                 "volcanic activity": "volcanic activity", "erosion": "erosion",
-                "wave action": "wave action"}
+                "wave action": "wave action",
+                # idmc.OTHER: hazard types not yet reviewed ("Mixed disasters", ...)
+                "other": "other and mixed hazards"}
 
 
 @dataclass(frozen=True)
@@ -653,6 +655,8 @@ class ObservationNote:
     origin: str | None = None
     destination: str | None = None
     label: str = ""
+    # break, not reported, estimate, coverage, event: empty means the flag's (screen.note_kind)
+    kind: str = ""
 
     def covers(self, year: int) -> bool:
         return self.years is None or year in self.years
@@ -680,6 +684,459 @@ _ASYLUM_SEEKERS_SOURCE = ("UNHCR population statistics, asylum_seekers, 1951-199
                           "country)")
 _ASYLUM_SEEKERS_LABEL = "UNHCR's asylum-seeker statistics not yet started"
 _BEFORE_2000 = tuple(range(FIRST_YEAR, 2000))
+
+
+# -- the jump screen's review (issue 18; analysis.screen) --------------------------------------
+# Each hit of the screen on the snapshot (a change of at least 2.5x and 10,000 people or US$250
+# million, or a major reporter gone from a flow), reviewed: a break (B), a figure that means
+# "not reported" (M), an estimate (E), a coverage change (B, kind "coverage") or a real event
+# (flag ""). "likely" marks an inference from the data and the providers' notes, not a
+# provider's statement. The UNHCR figures quoted are the snapshot's own (population by origin).
+_UNHCR_POP = "UNHCR population statistics (Refugee Data Finder)"
+_IDMC_VIA_UNHCR = ("IDMC Global Internal Displacement Database, as UNHCR republishes it "
+                   "(idmc.csv)")
+_WB_RECEIVED = "World Bank WDI, BX.TRF.PWKR.CD.DT (IMF balance of payments statistics)"
+_WB_PAID = "World Bank WDI, BM.TRF.PWKR.CD.DT (IMF balance of payments statistics)"
+_DESA = "UN DESA International Migrant Stock 2024 (includes refugees for these destinations)"
+_FLOWS = "UNHCR flows data (new arrivals by country of asylum)"
+
+
+def _brk(indicator: str, iso3: str, year: int, reason: str, source: str, label: str,
+         kind: str = "") -> ObservationNote:
+    return ObservationNote("B", reason, source, indicator, iso3, (year,), label=label,
+                           kind=kind)
+
+
+def _event(indicator: str, iso3: str, year: int, reason: str, source: str) -> ObservationNote:
+    return ObservationNote("", reason, source, indicator, iso3, (year,))
+
+
+_KAZ_KGZ_2023 = ("from 2023 UNHCR counts refugees of unknown origin in {name} ({n} in 2023), "
+                 "where it counted a few hundred before: a change in who is counted, not an "
+                 "influx seen in any other source; in mid-2025 almost all were moved to other "
+                 "people in need of international protection")
+_KAZ_KGZ_2025 = ("mid-2025: UNHCR moves the refugees of unknown origin in {name} to other "
+                 "people in need of international protection, so the refugee count falls by a "
+                 "definition change")
+_KAZ_KGZ_SOURCE = (_UNHCR_POP + ", {name}, 2022-2025 by origin (origin 'unknown' from 2023; "
+                   "gone in the mid-2025 figures)")
+_UNK_LABEL = "UNHCR's count of refugees of unknown origin"
+_UNK_OUT_LABEL = "UNHCR's reclassification of refugees of unknown origin"
+_RUS_UKR_2024 = ("from 2024 UNHCR no longer counts the Ukrainians in Russia as refugees "
+                 "(1,227,554 in 2023, 6,894 in 2024): the figure ends, the people did not "
+                 "leave in that number; likely the government's figure of Ukrainians with "
+                 "temporary asylum is no longer published as refugees")
+_NWAZ_2014 = ("a real event: people fleeing the military operation in North Waziristan "
+              "(Pakistan) from June 2014 to Khost and Paktika, registered by UNHCR (300,385 "
+              "Pakistani refugees in Afghanistan in 2014)")
+_NWAZ_SOURCE = "UNHCR Global Trends 2014 (to verify); " + _UNHCR_POP + ", Afghanistan by origin"
+_NWAZ_2016 = ("likely a revision after UNHCR's verification of the Pakistani refugees in Khost "
+              "and Paktika together with returns (257,523 in 2015, 59,737 in 2016): not to be "
+              "read as a count of returns")
+_NWAZ_2016_LABEL = "the verification of Pakistani refugees in Afghanistan"
+_TJK_REFUGEES = ("Tajik refugees of the 1992-97 civil war: Turkmenistan naturalised those it "
+                 "hosted (11,173 in 2005; decree of August 2005) and those in Uzbekistan "
+                 "(39,202 in 2005) are no longer reported after UNHCR's office in Uzbekistan "
+                 "was closed in 2006 (likely not reported rather than departed)")
+_STATELESS_REV = ("likely a revision of UNHCR's statelessness estimate for {name}: a round "
+                  "estimate replaced by a count of registered or identified stateless people "
+                  "({a} in {y0}, {b} in {y1}); not a change in people")
+_STATELESS_SOURCE = (_UNHCR_POP + ", stateless; UNHCR Global Trends annex tables (the "
+                     "statelessness figures are estimates that change with new sources)")
+_STATELESS_LABEL = "a revised estimate of stateless people"
+_IDMC_REV = ("likely a revision of IDMC's estimate of people displaced by conflict in {name} "
+             "({a} in {y0}, {b} in {y1}), not a measured change in people")
+_IDMC_REV_LABEL = "a revised IDMC estimate"
+_IDMC_MIDYEAR = ("UNHCR's mid-2025 republication of IDMC's figure for {name} ({b}, after {a} at "
+                 "the end of 2024) is a different reference point and release, likely not "
+                 "comparable with the year before")
+_IDMC_MIDYEAR_LABEL = "UNHCR's mid-year republication of IDMC's figure"
+_REMIT_REC = ("likely a change in how {name}'s central bank records personal remittances "
+              "({a}); the series is not comparable across {y}")
+_REMIT_REC_LABEL = "a change in recording personal remittances"
+
+# Migrant-stock corridors of the catalogue's states (UN DESA, every five years to 2020, then
+# 2024): a change between two estimates. UN DESA's figures between censuses or register counts
+# are its own interpolations and extrapolations, and most destinations here include refugees.
+_DESA_SOURCE = ("UN DESA International Migrant Stock 2024, by destination and origin, and its "
+                "documentation of data sources (census, register or estimate; refugees "
+                "included)")
+_DESA_REVISION = ("likely a change of UN DESA's source or estimate for the destination (a new "
+                  "census, register or imputation), not a measured change in people: "
+                  "{a} in {y0}, {b} in {y1}")
+_DESA_REVISION_LABEL = "a change in UN DESA's source or estimate"
+_DESA_UNKNOWN = ("the origin 'other or unknown' is UN DESA's residual of migrants whose "
+                 "country of birth the source does not give: it moves with the detail of each "
+                 "source ({a} in {y0}, {b} in {y1}), not with migration")
+_DESA_UNKNOWN_LABEL = "UN DESA's residual of migrants of unknown origin"
+
+
+def _stock(origin: str, destination: str, year: int, flag: str, reason: str,
+           label: str = "") -> ObservationNote:
+    return ObservationNote(flag, reason, _DESA_SOURCE, measure="migrant_stock", origin=origin,
+                           destination=destination, years=(year,), label=label)
+
+
+def _stock_revision(origin: str, destination: str, y0: int, y1: int, a: str, b: str
+                    ) -> ObservationNote:
+    return _stock(origin, destination, y1, "B",
+                  _DESA_REVISION.format(a=a, b=b, y0=y0, y1=y1), _DESA_REVISION_LABEL)
+
+
+def _stock_unknown(destination: str, y0: int, y1: int, a: str, b: str) -> ObservationNote:
+    return _stock("OOO", destination, y1, "B", _DESA_UNKNOWN.format(a=a, b=b, y0=y0, y1=y1),
+                  _DESA_UNKNOWN_LABEL)
+
+
+_AFGHANS_EUROPE = ("a real event: Afghans who sought asylum in Europe from 2015 on, counted "
+                   "in the destination's stock (UN DESA includes refugees there)")
+_SYRIA_IRAQ_TR = ("a real event: refugees and residents from {who} in Türkiye, whose stock "
+                  "UN DESA counts with refugees")
+_TR_RESIDENTS = ("likely a real event: more residents and students from {who} in Türkiye "
+                 "(UN DESA's 2020 estimate draws on Türkiye's residence-permit data); the size "
+                 "of the change also reflects that source")
+_KOREA = ("likely a real event: the Republic of Korea's work and visit schemes for ethnic "
+          "Koreans and workers from {who} (the Employment Permit and Visit-Work systems)")
+
+_STOCK_REVIEW: tuple[ObservationNote, ...] = (
+    _stock("AFG", "AUT", 2015, "", _AFGHANS_EUROPE),
+    _stock("AFG", "BEL", 2015, "", _AFGHANS_EUROPE),
+    _stock("AFG", "DEU", 2020, "", _AFGHANS_EUROPE),
+    _stock("AFG", "FRA", 2020, "", _AFGHANS_EUROPE),
+    _stock("AFG", "FRA", 2024, "", _AFGHANS_EUROPE + ", and after August 2021"),
+    _stock("AFG", "GRC", 2020, "", "a real event: Afghans arriving in Greece from 2015 on"),
+    _stock("AFG", "SAU", 2010, "", "likely a real event: more Afghan workers in Saudi Arabia, "
+           "whose stock UN DESA counts by citizenship (not by birth) and largely estimates"),
+    _stock("AFG", "SAU", 2015, "", "likely a real event: more Afghan workers in Saudi Arabia, "
+           "whose stock UN DESA counts by citizenship (not by birth) and largely estimates"),
+    _stock("AFG", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="Afghanistan")),
+    _stock("AFG", "TUR", 2020, "", _SYRIA_IRAQ_TR.format(who="Afghanistan")),
+    _stock_revision("AZE", "ARM", 2005, 2010, "324,771", "79,815"),
+    _stock("CHN", "EGY", 2024, "", "likely a real event: more Chinese workers in Egypt "
+           "(investment projects), within UN DESA's extrapolation to 2024"),
+    _stock("CHN", "ESP", 2005, "", "a real event: Chinese immigration to Spain and Spain's "
+           "regularisation of 2005"),
+    _stock("CHN", "ETH", 2010, "", "likely a real event: Chinese workers on construction and "
+           "investment projects in Ethiopia, within UN DESA's estimate"),
+    _stock_revision("CHN", "IDN", 2010, 2015, "24", "15,036"),
+    _stock("CHN", "IDN", 2020, "", "likely a real event: Chinese workers in Indonesia "
+           "(nickel smelters and infrastructure), counted by citizenship"),
+    _stock("CHN", "KOR", 2010, "", _KOREA.format(who="China")),
+    _stock("CHN", "VNM", 2024, "", "likely a real event: Chinese workers in Viet Nam, counted "
+           "by citizenship, within UN DESA's extrapolation to 2024"),
+    _stock("EGY", "TUR", 2020, "", _TR_RESIDENTS.format(who="Egypt")),
+    _stock("IRQ", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="Iraq")),
+    _stock("IRQ", "TUR", 2020, "", _SYRIA_IRAQ_TR.format(who="Iraq")),
+    _stock("JOR", "TUR", 2020, "", _TR_RESIDENTS.format(who="Jordan")),
+    _stock("KAZ", "KOR", 2020, "", _KOREA.format(who="Kazakhstan")),
+    _stock("LBN", "TUR", 2024, "", _TR_RESIDENTS.format(who="Lebanon")),
+    _stock("MAR", "TUR", 2020, "", _TR_RESIDENTS.format(who="Morocco")),
+    _stock("MMR", "CHN", 2015, "", "likely a real event: people from Myanmar in Yunnan "
+           "(workers, marriages, and people fleeing fighting in northern Myanmar from 2009 "
+           "on), counted by citizenship and largely estimated"),
+    _stock("MMR", "CHN", 2020, "", "likely a real event: people from Myanmar in Yunnan, "
+           "counted by citizenship (China's 2020 census counted foreigners by citizenship)"),
+    _stock("NPL", "USA", 2010, "", "a real event: Nepali immigration to the United States, "
+           "including Bhutanese refugees of Nepali origin resettled from Nepal from 2008"),
+    _stock_unknown("AZE", 2005, 2010, "21,068", "4,489"),
+    _stock_unknown("AZE", 2020, 2024, "5,419", "38,866"),
+    _stock_unknown("CHN", 2010, 2015, "42,142", "125,155"),
+    _stock_unknown("KAZ", 2000, 2005, "13,148", "94,342"),
+    _stock_unknown("PAK", 2010, 2015, "3,170", "80,593"),
+    _stock_unknown("PAK", 2020, 2024, "75,315", "646,206"),
+    _stock_unknown("RUS", 2005, 2010, "40,199", "165,559"),
+    _stock_unknown("RUS", 2020, 2024, "112,859", "335,177"),
+    _stock("PAK", "AFG", 2015, "", "a real event: the Pakistanis who fled North Waziristan to "
+           "Afghanistan in 2014, counted with refugees (see refugees hosted in Afghanistan)"),
+    _stock("PAK", "AFG", 2020, "B", "likely the revision of UNHCR's count of Pakistani "
+           "refugees in Afghanistan in 2016 carried into UN DESA's stock (268,369 in 2015, "
+           "102,500 in 2020), with returns", _DESA_REVISION_LABEL),
+    _stock("PAK", "ESP", 2005, "", "a real event: Pakistani immigration to Spain and Spain's "
+           "regularisation of 2005"),
+    _stock_revision("PAK", "GRC", 2015, 2020, "31,230", "8,823"),
+    _stock("PAK", "ITA", 2005, "", "a real event: Pakistani immigration to Italy and Italy's "
+           "regularisation of 2002"),
+    _stock("PAK", "MYS", 2005, "", "likely a real event: Pakistani workers in Malaysia, "
+           "counted by birth and partly estimated"),
+    _stock("PAK", "MYS", 2015, "", "likely a real event: Pakistani workers in Malaysia, "
+           "counted by birth and partly estimated"),
+    _stock_revision("PAK", "QAT", 2000, 2005, "413", "51,530"),
+    _stock("PAK", "QAT", 2010, "", "a real event: the labour migration to Qatar of its "
+           "construction boom (UN DESA counts Qatar's migrants by citizenship)"),
+    _stock("PAK", "TUR", 2024, "", _TR_RESIDENTS.format(who="Pakistan")),
+    _stock("PAK", "ZAF", 2005, "", "likely a real event: Pakistani immigration to South "
+           "Africa, within UN DESA's estimate between the censuses of 2001 and 2011"),
+    _stock("PSE", "TUR", 2020, "", _TR_RESIDENTS.format(who="the State of Palestine")),
+    _stock("RUS", "AUT", 2005, "", "a real event: asylum-seekers from Chechnya (Russia) in "
+           "Austria, 2002-2005"),
+    _stock("RUS", "CHN", 2024, "", "likely a real event: more Russians living in China after "
+           "2022, within UN DESA's extrapolation to 2024"),
+    _stock_revision("RUS", "EGY", 2010, 2015, "19,242", "100"),
+    _stock_revision("RUS", "EGY", 2015, 2020, "100", "27,682"),
+    _stock("RUS", "ESP", 2005, "", "a real event: Russian immigration to Spain and Spain's "
+           "regularisation of 2005"),
+    _stock("RUS", "KOR", 2020, "", _KOREA.format(who="Russia")),
+    _stock_revision("RUS", "NLD", 2000, 2005, "7,762", "31,095"),
+    _stock_revision("RUS", "NLD", 2010, 2015, "36,404", "3,093"),
+    _stock_revision("RUS", "NLD", 2015, 2020, "3,093", "14,654"),
+    _stock("RUS", "TUR", 2024, "", "a real event: Russians who moved to Türkiye after "
+           "February 2022 (residence permits)"),
+    _stock("SAU", "TUR", 2020, "", _TR_RESIDENTS.format(who="Saudi Arabia")),
+    _stock("SDN", "TUR", 2024, "", _TR_RESIDENTS.format(who="Sudan") + ", and people fleeing "
+           "the war in Sudan from 2023"),
+    _stock("SOM", "TUR", 2020, "", _TR_RESIDENTS.format(who="Somalia")),
+    _stock_revision("SYR", "TUR", 2000, 2005, "5,357", "25,453"),
+    _stock("SYR", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="Syria")),
+    _stock_revision("TJK", "AFG", 2015, 2020, "15,031", "4,422"),
+    _stock_revision("TJK", "UZB", 2005, 2010, "42,216", "11,945"),
+    _stock("TKM", "TUR", 2020, "", "likely a real event: labour migration from Turkmenistan "
+           "to Türkiye after Turkmenistan's economic crisis from 2015 (UN DESA's 2020 "
+           "estimate draws on Türkiye's residence-permit data)"),
+    _stock("USA", "IND", 2010, "", "likely a real event within UN DESA's estimate (India's "
+           "census of 2011 counts by citizenship)"),
+    _stock("USA", "KOR", 2010, "", "likely a real event: more United States citizens in the "
+           "Republic of Korea (English teachers and family members)"),
+    _stock_revision("USA", "PHL", 2015, 2020, "17,899", "6,469"),
+    _stock_revision("USA", "THA", 2000, 2005, "5,263", "22,201"),
+    _stock("UZB", "KOR", 2015, "", _KOREA.format(who="Uzbekistan")),
+    _stock("YEM", "TUR", 2020, "", _TR_RESIDENTS.format(who="Yemen")),
+)
+
+_SCREEN_REVIEW: tuple[ObservationNote, ...] = (
+    # -- refugees hosted ---------------------------------------------------------------------
+    _event("refugees_hosted", "AFG", 2012, "likely a real event: Pakistanis fleeing military "
+           "operations in the tribal areas to eastern Afghanistan (16,147 of 16,184 refugees "
+           "in Afghanistan in 2012 are from Pakistan)", _UNHCR_POP + ", Afghanistan by origin"),
+    _event("refugees_hosted", "AFG", 2014, _NWAZ_2014, _NWAZ_SOURCE),
+    _brk("refugees_hosted", "AFG", 2016, _NWAZ_2016, _NWAZ_SOURCE, _NWAZ_2016_LABEL),
+    _brk("refugees_hosted", "CHN", 2022, "the Indochinese refugees from Viet Nam (303,107 in "
+         "2021), settled in China since 1978-79 with most of the rights of nationals, are no "
+         "longer counted from 2022: likely treated as locally integrated; a definition "
+         "change, not departures",
+         _UNHCR_POP + ", China, 2021-2022 by origin",
+         "the Indochinese refugees in China no longer counted"),
+    _brk("refugees_hosted", "KAZ", 2023, _KAZ_KGZ_2023.format(name="Kazakhstan", n="42,412"),
+         _KAZ_KGZ_SOURCE.format(name="Kazakhstan"), _UNK_LABEL),
+    _brk("refugees_hosted", "KAZ", 2025, _KAZ_KGZ_2025.format(name="Kazakhstan"),
+         _KAZ_KGZ_SOURCE.format(name="Kazakhstan"), _UNK_OUT_LABEL),
+    _brk("refugees_hosted", "KGZ", 2023, _KAZ_KGZ_2023.format(name="Kyrgyzstan", n="27,540"),
+         _KAZ_KGZ_SOURCE.format(name="Kyrgyzstan"), _UNK_LABEL),
+    _brk("refugees_hosted", "KGZ", 2025, _KAZ_KGZ_2025.format(name="Kyrgyzstan"),
+         _KAZ_KGZ_SOURCE.format(name="Kyrgyzstan"), _UNK_OUT_LABEL),
+    _event("refugees_hosted", "RUS", 2014, "a real event: Ukrainians fleeing the conflict in "
+           "eastern Ukraine in 2014, granted temporary asylum or refugee status in Russia "
+           "(231,787), as the government reported them", "UNHCR Global Trends 2014 (to verify); "
+           + _UNHCR_POP + ", Russia by origin"),
+    _event("refugees_hosted", "RUS", 2022, "a real event as the government reported it: "
+           "Ukrainians arriving after February 2022 (1,275,315); UNHCR could not verify the "
+           "figure", "UNHCR Global Trends 2022 (to verify); " + _UNHCR_POP + ", Russia by origin"),
+    _brk("refugees_hosted", "RUS", 2024, _RUS_UKR_2024, _UNHCR_POP + ", Russia, 2023-2024 by "
+         "origin", "Ukrainians in Russia no longer counted as refugees"),
+    _event("refugees_hosted", "TJK", 2002, "likely a real event: Afghan refugees returning "
+           "after the fall of the Taliban (UNHCR's assisted repatriation of 2002; 15,336 "
+           "Afghans in 2001, 3,427 in 2002)", "UNHCR Global Trends 2002 (to verify)"
+           "; " + _UNHCR_POP),
+    _event("refugees_hosted", "TKM", 2006, "a real event, a solution: Turkmenistan "
+           "naturalised the Tajik refugees it hosted (11,173 in 2005)",
+           "UNHCR news, 'Over 10,000 Tajik refugees to become citizens in Turkmenistan', 10 "
+           "August 2005 (unhcr.org/42fa23954.html); " + _UNHCR_POP),
+    _event("refugees_hosted", "TUR", 2012, "a real event: refugees from Syria (248,466 in "
+           "2012)", "UNHCR Global Trends 2012 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
+    _event("refugees_hosted", "TUR", 2014, "a real event: refugees from Syria (1,557,899 in "
+           "2014)", "UNHCR Global Trends 2014 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
+    _brk("refugees_hosted", "USA", 2007, "UNHCR's figure for the United States is its own "
+         "estimate from resettlement arrivals and asylum grants over a span of years; likely "
+         "the span was shortened in 2007 (843,434 in 2006, 281,154 in 2007): a method change",
+         "UNHCR Global Trends 2007 (to verify) (United States: UNHCR estimate); " + _UNHCR_POP,
+         "a change in UNHCR's estimation method for the United States"),
+    _brk("refugees_hosted", "UZB", 2006, _TJK_REFUGEES, "UNHCR Global Trends 2006 (to verify); "
+         + _UNHCR_POP + ", Uzbekistan by origin", "Tajik refugees no longer reported"),
+    _event("refugees_hosted", "UZB", 2021, "a real event: Afghans crossing after August 2021 "
+           "(13,032 in 2021, 13 in 2020)", "UNHCR Global Trends 2021 (to verify); " + _UNHCR_POP),
+    # -- refugees abroad -----------------------------------------------------------------------
+    _brk("refugees_abroad", "AZE", 2007, "likely a revision of Armenia's figure: most ethnic "
+         "Armenian refugees from Azerbaijan (113,224 in 2006, 3,815 in 2007) had acquired "
+         "Armenian citizenship and were taken out of the count",
+         "UNHCR Global Trends 2007 (to verify); "
+         + _UNHCR_POP + ", Azerbaijan by asylum country",
+         "Armenia's revision of its refugees from Azerbaijan"),
+    _event("refugees_abroad", "AZE", 2020, "a real event: people fleeing Karabakh to Armenia "
+           "in the war of autumn 2020 (91,766), recorded with Azerbaijan as country of origin",
+           "UNHCR Global Trends 2020 (to verify)"
+           "; " + _UNHCR_POP + ", Azerbaijan by asylum country"),
+    _event("refugees_abroad", "AZE", 2021, "likely a real event: returns to Karabakh after the "
+           "ceasefire of November 2020 (27,933 in Armenia in 2021)",
+           "UNHCR Global Trends 2021 (to verify); " + _UNHCR_POP),
+    _event("refugees_abroad", "AZE", 2023, "a real event: people who fled Karabakh to Armenia "
+           "in September 2023, recorded by UNHCR with Azerbaijan as country of origin (143,054 "
+           "in Armenia)", "UNHCR Global Trends 2023 (to verify)"
+           "; UNHCR Armenia factsheet, February 2024"),
+    _event("refugees_abroad", "PAK", 2014, _NWAZ_2014, _NWAZ_SOURCE),
+    _brk("refugees_abroad", "PAK", 2016, _NWAZ_2016, _NWAZ_SOURCE, _NWAZ_2016_LABEL),
+    _brk("refugees_abroad", "TJK", 2006, _TJK_REFUGEES, "UNHCR Global Trends 2006 (to verify); "
+         + _UNHCR_POP + ", Tajikistan by asylum country", "Tajik refugees no longer reported"),
+    _brk("refugees_abroad", "TUR", 2002, "Germany's figure for refugees from Türkiye jumps "
+         "(148,983 in 2002): likely a change in Germany's estimate (its register of "
+         "foreigners with protection status), not new refugees", "UNHCR Statistical Yearbook "
+         "2002 (Germany: estimate); " + _UNHCR_POP + ", Türkiye by asylum country",
+         "a change in Germany's refugee estimate"),
+    # -- asylum-seekers ------------------------------------------------------------------------
+    ObservationNote("M", "no figure of asylum-seekers in Iran for 2001: the published 0 follows "
+                    "12,228 in 2000 and likely means not reported", _UNHCR_POP + ", Iran",
+                    "asylum_seekers_hosted", "IRN", (2001,), only_zero=True,
+                    label="not reported"),
+    _event("asylum_seekers_hosted", "PAK", 2003, "likely a real event: Afghans registering "
+           "with UNHCR as asylum-seekers in Pakistan (12,759 in 2003)", _UNHCR_POP
+           + ", Pakistan by origin"),
+    _event("asylum_seekers_hosted", "PAK", 2022, "a real event: Afghans arriving after August "
+           "2021 and registering with UNHCR (38,108 in 2022)",
+           "UNHCR Global Trends 2022 (to verify); "
+           + _UNHCR_POP),
+    _event("asylum_seekers_hosted", "PAK", 2024, "likely a real event: Afghans who arrived "
+           "after August 2021 registering with UNHCR under the threat of deportation "
+           "(Pakistan's repatriation plan for foreigners without papers, from October 2023; "
+           "198,610 in 2024)", "UNHCR Global Trends 2024 (to verify); " + _UNHCR_POP),
+    _brk("asylum_seekers_hosted", "USA", 2010, "likely a change in what the United States "
+         "reports as pending asylum claims (63,758 in 2009, 6,276 in 2010): a reporting change, "
+         "not a backlog cleared", "UNHCR Global Trends 2010 (to verify)"
+         " (United States: pending cases); "
+         + _UNHCR_POP, "a change in the pending claims the United States reports"),
+    _brk("asylum_seekers_hosted", "USA", 2013, "likely a change in what the United States "
+         "reports as pending asylum claims (18,946 in 2012, 84,317 in 2013): a reporting "
+         "change", "UNHCR Global Trends 2013 (to verify); " + _UNHCR_POP,
+         "a change in the pending claims the United States reports"),
+    _event("asylum_seekers_abroad", "AFG", 2015, "a real event: Afghans seeking asylum in "
+           "Europe and Türkiye in 2015 (Türkiye 90,156, Germany 42,602, Sweden 40,614)",
+           "UNHCR Global Trends 2015 (to verify); " + _UNHCR_POP),
+    _brk("asylum_seekers_abroad", "PAK", 2010, "Greece's pending claims of Pakistanis (13,700 "
+         "in 2010) appear in full: likely Greece first reporting its backlog of undecided "
+         "claims, not new asylum-seekers", "UNHCR Global Trends 2010 (to verify); " + _UNHCR_POP,
+         "Greece's backlog of asylum claims first reported"),
+    # -- stateless -----------------------------------------------------------------------------
+    _brk("stateless", "AZE", 2005, _STATELESS_REV.format(name="Azerbaijan", a="30,000",
+         b="2,300", y0=2004, y1=2005), _STATELESS_SOURCE, _STATELESS_LABEL),
+    _brk("stateless", "KAZ", 2007, _STATELESS_REV.format(name="Kazakhstan", a="45,698",
+         b="7,856", y0=2006, y1=2007), _STATELESS_SOURCE, _STATELESS_LABEL),
+    _brk("stateless", "KGZ", 2006, _STATELESS_REV.format(name="Kyrgyzstan", a="100,000",
+         b="10,190", y0=2005, y1=2006), _STATELESS_SOURCE, _STATELESS_LABEL),
+    _brk("stateless", "RUS", 2005, _STATELESS_REV.format(name="Russia", a="10,755",
+         b="71,155", y0=2004, y1=2005), _STATELESS_SOURCE, _STATELESS_LABEL),
+    _brk("stateless", "RUS", 2011, "likely the 2010 population census as a new source: "
+         "178,000 people declaring no citizenship, after UNHCR's estimate of 50,000",
+         "UNHCR Global Trends 2011 (to verify) (Russia: census); " + _UNHCR_POP,
+         "the census as a new source of stateless people"),
+    _brk("stateless", "TJK", 2015, _STATELESS_REV.format(name="Tajikistan", a="1,364",
+         b="19,469", y0=2014, y1=2015) + "; likely the mapping of statelessness started then",
+         _STATELESS_SOURCE, _STATELESS_LABEL),
+    # -- internally displaced people (UNHCR) ---------------------------------------------------
+    _brk("idps", "AFG", 2003, "likely a revised caseload after the return of IDPs in 2002 "
+         "and a profiling of the camps (665,156 in 2002, 184,269 in 2003): not only returns",
+         "UNHCR Global Trends 2003 (to verify); " + _UNHCR_POP, "a revised count of IDPs"),
+    _event("idps", "PAK", 2009, "a real event: displacement by the military operations in "
+           "Swat and the tribal areas in 2009 (1,894,557)", "UNHCR Global Trends 2009 (to verify)"),
+    _event("idps", "PAK", 2016, "likely a real event: returns to the tribal areas (FATA) "
+           "after the 2014-15 operations", "UNHCR Global Trends 2016 (to verify); " + _UNHCR_POP),
+    _event("idps", "PAK", 2017, "likely a real event: continued returns to the tribal areas "
+           "(FATA)", "UNHCR Global Trends 2017 (to verify); " + _UNHCR_POP),
+    _brk("idps", "RUS", 2011, "likely UNHCR aligning its count with the government's "
+         "registered forced migrants of the North Caucasus (75,371 in 2010, 28,450 in 2011)",
+         "UNHCR Global Trends 2011 (to verify); " + _UNHCR_POP, "a revised count of IDPs"),
+    # -- internally displaced people (IDMC) ----------------------------------------------------
+    ObservationNote("M", "the 2023 figure (4,187,000) carried forward unchanged to 2024: IDMC "
+                    "published no new estimate for Afghanistan's conflict IDPs",
+                    _IDMC_VIA_UNHCR + ", Afghanistan 2023-2024", "idps_idmc", "AFG", (2024,),
+                    label="the previous figure carried forward: not reported"),
+    _brk("idps_idmc", "KGZ", 2019, _IDMC_REV.format(name="Kyrgyzstan", a="164,000",
+         b="770", y0=2012, y1=2019) + "; no figure for 2013-2018", _IDMC_VIA_UNHCR,
+         _IDMC_REV_LABEL),
+    _event("idps_idmc", "PAK", 2014, _NWAZ_2014.replace("to Khost and Paktika, registered by "
+           "UNHCR (300,385 Pakistani refugees in Afghanistan in 2014)", "inside Pakistan"),
+           "IDMC Global Report on Internal Displacement 2015 (to verify); " + _IDMC_VIA_UNHCR),
+    _event("idps_idmc", "PAK", 2016, "likely a real event: returns to the tribal areas (FATA) "
+           "after the 2014-15 operations", "IDMC Global Report on Internal Displacement "
+           "2017 (to verify); " + _IDMC_VIA_UNHCR),
+    _brk("idps_idmc", "PAK", 2022, _IDMC_REV.format(name="Pakistan", a="104,000", b="16,000",
+         y0=2021, y1=2022), _IDMC_VIA_UNHCR, _IDMC_REV_LABEL),
+    _brk("idps_idmc", "PAK", 2025, _IDMC_MIDYEAR.format(name="Pakistan", a="22,000",
+         b="269,000"), _IDMC_VIA_UNHCR, _IDMC_MIDYEAR_LABEL),
+    _brk("idps_idmc", "RUS", 2012, _IDMC_REV.format(name="Russia", a="78,000", b="29,000",
+         y0=2010, y1=2012), _IDMC_VIA_UNHCR, _IDMC_REV_LABEL),
+    _brk("idps_idmc", "RUS", 2018, _IDMC_REV.format(name="Russia", a="19,000", b="2,300",
+         y0=2017, y1=2018), _IDMC_VIA_UNHCR, _IDMC_REV_LABEL),
+    _event("idps_idmc", "RUS", 2023, "likely a real event: people displaced by shelling and "
+           "incursions in Belgorod oblast in 2023 (60,000)", "IDMC Global Report on Internal "
+           "Displacement 2024 (to verify); " + _IDMC_VIA_UNHCR),
+    _event("idps_idmc", "RUS", 2024, "likely a real event: people displaced from Kursk "
+           "oblast after the incursion of August 2024 (171,000)", "IDMC Global Report on "
+           "Internal Displacement 2025 (to verify); " + _IDMC_VIA_UNHCR),
+    _brk("idps_idmc", "RUS", 2025, _IDMC_MIDYEAR.format(name="Russia", a="171,000", b="580"),
+         _IDMC_VIA_UNHCR, _IDMC_MIDYEAR_LABEL),
+    _brk("idps_idmc", "TUR", 2016, _IDMC_REV.format(name="Türkiye", a="954,000", b="154,000",
+         y0=2015, y1=2016) + ": likely the caseload of the 1990s replaced by new estimates",
+         "IDMC Global Report on Internal Displacement 2017 (to verify); " + _IDMC_VIA_UNHCR,
+         _IDMC_REV_LABEL),
+    _brk("idps_idmc", "TUR", 2019, _IDMC_REV.format(name="Türkiye", a="144,000", b="2,000",
+         y0=2018, y1=2019), _IDMC_VIA_UNHCR, _IDMC_REV_LABEL),
+    # -- migrant stocks ------------------------------------------------------------------------
+    _event("immigrant_stock", "AFG", 2015, "likely a real event: UN DESA's stock for "
+           "Afghanistan includes refugees, here the Pakistanis who fled North Waziristan in "
+           "2014 (see refugees hosted)", _DESA),
+    _event("immigrant_stock", "TUR", 2015, "a real event: UN DESA's stock for Türkiye "
+           "includes refugees, here those from Syria (2,102,261 Syrians in 2015)", _DESA),
+    # -- remittances ---------------------------------------------------------------------------
+    _brk("remittances_received_usd", "AZE", 2005, _REMIT_REC.format(
+        name="Azerbaijan", a="US$204 million in 2004, US$623 million in 2005", y="2004-2005"),
+        _WB_RECEIVED, _REMIT_REC_LABEL),
+    _event("remittances_received_usd", "AZE", 2022, "likely a real event: transfers from "
+           "Russia in 2022, when money transfer systems carried much more to the South "
+           "Caucasus and Central Asia (US$1.53 billion in 2021, US$3.95 billion in 2022); US$ "
+           "values also move with exchange rates", _WB_RECEIVED),
+    _brk("remittances_received_usd", "RUS", 2022, "likely a recording change: from 2022 the "
+         "Bank of Russia publishes less of its balance of payments detail, and personal "
+         "remittances fall from US$9.65 billion to US$3.25 billion while transfers through "
+         "money transfer systems rose", _WB_RECEIVED + "; Bank of Russia, General Notes "
+         "Relating to Personal Remittances (cbr.ru)", "a recording change in Russia's balance "
+         "of payments"),
+    _brk("remittances_received_usd", "TUR", 2003, _REMIT_REC.format(
+        name="Türkiye", a="US$1.94 billion in 2002, US$0.73 billion in 2003", y="2002-2003"),
+        _WB_RECEIVED, _REMIT_REC_LABEL),
+    _brk("remittances_paid_usd", "AFG", 2009, _REMIT_REC.format(
+        name="Afghanistan", a="US$217 million in 2008, US$625 million in 2009",
+        y="2008-2009") + "; the balance of payments was compiled only from 2008",
+        _WB_PAID, _REMIT_REC_LABEL),
+    _brk("remittances_paid_usd", "CHN", 2017, _REMIT_REC.format(
+        name="China", a="US$6.2 billion in 2016, US$16.3 billion in 2017", y="2016-2017"),
+        _WB_PAID, _REMIT_REC_LABEL),
+    _brk("remittances_paid_usd", "RUS", 2001, _REMIT_REC.format(
+        name="Russia", a="US$232 million in 2000, US$915 million in 2001", y="2000-2001"),
+        _WB_PAID, _REMIT_REC_LABEL),
+    _brk("remittances_paid_usd", "RUS", 2022, "a recording change (the issue's finding): "
+         "Russia's recorded outflows fall from US$16.8 billion (2021) to US$5.8 billion "
+         "(2022) while what Central Asia reports receiving from Russia rises; likely the "
+         "Bank of Russia's changed compilation and reduced publication from 2022", _WB_PAID
+         + "; Bank of Russia, General Notes Relating to Personal Remittances (cbr.ru)",
+         "a recording change in Russia's balance of payments"),
+    # -- coverage of new arrivals --------------------------------------------------------------
+    _brk("refugee_arrivals_abroad", "AFG", 2023, "a coverage change: Iran, most of the 2022 "
+         "total, reports no new arrivals of Afghans for 2023 (likely its 2022 figure came "
+         "from the headcount exercise); the total is not comparable with 2022", _FLOWS
+         + ", Afghanistan by asylum country, 2022-2023", "Iran not reporting new arrivals",
+         kind="coverage"),
+    _brk("refugee_arrivals_abroad", "AFG", 2024, "a coverage change: Pakistan, which reported "
+         "263,018 of 269,958 new Afghan arrivals in 2023, reports none for 2024; the fall to "
+         "7,714 is not a fall in arrivals", _FLOWS + ", Afghanistan by asylum country, "
+         "2023-2024", "Pakistan not reporting new arrivals", kind="coverage"),
+    _event("refugee_arrivals_abroad", "AZE", 2021, "a real event: no new arrivals in Armenia "
+           "from Karabakh after the ceasefire of November 2020 (89,978 arrivals in 2020)",
+           _FLOWS + "; UNHCR Global Trends 2021 (to verify)"),
+    _event("refugee_arrivals_abroad", "AZE", 2024, "a real event: the arrivals from Karabakh "
+           "in Armenia were in September 2023 (143,099); few followed in 2024", _FLOWS
+           + "; UNHCR Armenia factsheet, February 2024"),
+    _brk("refugee_arrivals_abroad", "CHN", 2009, "a coverage change: India reported new "
+         "arrivals from China (likely Tibetans) for 2008 (22,803) and none for 2009", _FLOWS
+         + ", China by asylum country, 2008-2009", "India not reporting new arrivals",
+         kind="coverage"),
+)
 
 OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
     # -- breaks in series ------------------------------------------------------------------
@@ -772,6 +1229,8 @@ OBSERVATION_NOTES: tuple[ObservationNote, ...] = (
                     "Armenia)", "UNHCR Armenia factsheet, February 2024", "net_migration",
                     "AZE", (2023,),
                     label="likely the departure of Karabakh's Armenian population"),
+    *_SCREEN_REVIEW,
+    *_STOCK_REVIEW,
 )
 
 # Why a computed flag is set (rules in the build rather than notes on single observations).

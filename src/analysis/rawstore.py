@@ -10,7 +10,12 @@ Manifest layout::
      "sources": {"<provider>": {"provider": "World Bank", "mode": "snapshot" | "live",
                                 "retrieved_at": "...Z", "vintage": {...},
                                 "files": {"<name>": {"origin": path or URL, "params": {...},
-                                                     "rows": N, "bytes": N, "sha256": "..."}}}}}
+                                                     "rows": N, "bytes": N, "sha256": "..."}},
+                                "not_updated": {"<name>": "why"}}}}
+
+`not_updated` (only when there are any) names files that a live fetch could not fetch and kept
+from before, while the provider's other files were replaced (UNHCR's flow workbook): such an
+entry is never fresh, so the next fetch asks again.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +78,19 @@ class Staging:
     files: dict[str, dict] = field(default_factory=dict)
     vintage: dict = field(default_factory=dict)
     mode: str = "live"
+    not_updated: dict[str, str] = field(default_factory=dict)  # file -> why it was kept
+
+    def keep_previous(self, paths: Paths, name: str, why: str) -> bool:
+        """Copy a file of the previous fetch, with its manifest record, into the staging folder
+        (a file that failed while the others succeeded); False if there was none."""
+        recorded = load_manifest(paths)["sources"].get(self.provider, {}).get("files", {})
+        previous = paths.raw / self.provider / name
+        self.not_updated[name] = why
+        if name not in recorded or not previous.is_file():
+            return False
+        shutil.copy2(previous, self.path(name))
+        self.files[name] = recorded[name]
+        return True
 
     def path(self, name: str) -> Path:
         return self.dir / name
@@ -111,6 +130,7 @@ def stage(paths: Paths, provider_id: str, mode: str) -> Iterator[Staging]:
         "retrieved_at": utc_now(),
         "vintage": staging.vintage,
         "files": staging.files,
+        **({"not_updated": staging.not_updated} if staging.not_updated else {}),
     }
     _write_manifest(paths, manifest)
 

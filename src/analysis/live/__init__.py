@@ -5,7 +5,9 @@ Each source is fetched completely into a staging folder (rawstore.stage) and che
 build's reader before it replaces its raw files and manifest entry. A source that fails keeps
 its previous files, is named in the log, and does not stop the others; the exit code says
 whether any failed. A source fetched live less than `max_age` hours ago is not asked again
-unless `refresh`.
+unless `refresh`. A source that fails in part (UNHCR: its API files fetched, its flow workbook
+not) replaces what it fetched, keeps the rest from before, counts as failed, and is asked again
+by the next fetch whatever its age.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 from analysis import logs, rawstore
 from analysis import providers as registry  # `providers` is fetch_all's list of ids
 from analysis.errors import AnalysisError
-from analysis.live.config import HttpPolicy, LiveConfig, NotConfigured
+from analysis.live.config import HttpPolicy, LiveConfig, NotConfigured, PartlyFetched
 from analysis.live.http import FetchError, HttpClient
 from analysis.paths import Paths
 from analysis.progress import Progress, on_terminal
@@ -29,9 +31,10 @@ log = logging.getLogger("analysis.live")
 
 def fresh_age(manifest: dict, provider_id: str, max_age: float) -> float | None:
     """Hours since the last good live fetch of this source, if that is under max_age hours;
-    None when it must be fetched (never fetched, from a snapshot, or too old)."""
+    None when it must be fetched (never fetched, from a snapshot, too old, or with files kept
+    from before after a partial failure)."""
     entry = manifest.get("sources", {}).get(provider_id)
-    if not entry or entry.get("mode") != "live" or max_age <= 0:
+    if not entry or entry.get("mode") != "live" or entry.get("not_updated") or max_age <= 0:
         return None
     try:
         retrieved = dt.datetime.fromisoformat(entry["retrieved_at"])
@@ -52,7 +55,7 @@ def fetch_source(paths: Paths, provider_id: str, config: LiveConfig, *,
         raise AnalysisError(f"fetch {provider_id}: no live client yet; take it from a snapshot "
                             f"(fetch --snapshot DIR --source {provider_id})")
     own_client = client is None
-    client = client or HttpClient(provider_id, config.http)
+    client = client or HttpClient(provider_id, config.http, headers=provider.http_headers)
     enabled = on_terminal() if config.progress is None else config.progress
     progress = Progress(f"fetch {provider_id}", provider.live_steps(), enabled)
     try:
@@ -95,13 +98,19 @@ def fetch_all(paths: Paths, providers: list[str], *, refresh: bool, max_age: flo
     failed, unconfigured = [], []
     for provider_id in fetching:
         start = time.perf_counter()
-        client = HttpClient(provider_id, config.http)
+        client = HttpClient(provider_id, config.http,
+                            headers=registry.get(provider_id).http_headers)
         try:
             summary, requests_sent = fetch_source(paths, provider_id, config, client=client)
         except NotConfigured as exc:  # not a failure: the user has not set it up
             unconfigured.append(provider_id)
             log.warning("fetch %s: skipped: %s; data/raw/%s kept as it is", provider_id, exc,
                         provider_id)
+            continue
+        except PartlyFetched as exc:  # the rest of its files replaced: say which, in the line
+            failed.append(provider_id)
+            files = ", ".join(f"{name} {rows:,} rows" for name, rows in exc.summary.rows.items())
+            log.error("fetch %s failed in part: %s; updated: %s", provider_id, exc, files)
             continue
         except AnalysisError as exc:
             failed.append(provider_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import requests
 from analysis import providers, rawfiles, rawstore
 from analysis.errors import DataError
 from analysis.live.http import FetchError
+from analysis.live.pages import fetch_listed
 from analysis.paths import Paths
 from analysis.rawstore import Staging
 
@@ -100,27 +102,52 @@ def fetch_file(paths: Paths, client, progress, url: str, *, provider: str, name:
                download: Callable[[requests.Response], bytes],
                parse: Callable[[bytes, str], pd.DataFrame], step: str, vintage: dict,
                latest_year: Callable[[pd.DataFrame], int | None],
-               table_vintage: Callable[[pd.DataFrame], dict] | None = None) -> Summary:
+               table_vintage: Callable[[pd.DataFrame], dict] | None = None,
+               listed: tuple[re.Pattern, str] | None = None) -> Summary:
     """A provider whose live source is one downloaded file: download it (`download` checks the
     body), `parse` it into the raw layout and stage it with `vintage`, the server's
-    Last-Modified date and, if given, `table_vintage(table)`."""
-    content, last_updated = download_file(client, url, download)
+    Last-Modified date and, if given, `table_vintage(table)`. With `listed` (the file name's
+    pattern and what the file is, for messages) `url` may also be a page linking to the file
+    (`live.pages`): the newest file it links to is fetched, and the page kept as provenance."""
+    if listed:
+        found = fetch_listed(client, url, *listed, check=download)
+        content, last_updated = found.content, http_date(found.last_modified)
+        url, params = found.url, ({"page": found.page} if found.page else {})
+    else:
+        content, last_updated = download_file(client, url, download)
+        params = {}
     progress.step(step)
     table = parse(content, url)
     extra = table_vintage(table) if table_vintage else {}
-    return stage_file(paths, provider, name, table, url, {},
+    return stage_file(paths, provider, name, table, url, params,
                       {**vintage, "last_updated": last_updated, **extra}, latest_year)
 
 
 def open_workbook(content: bytes, url: str):
     """A downloaded .xlsx as a read-only openpyxl workbook, or one line naming the URL (a cut
-    body is not a readable zip archive)."""
+    body is not a readable zip archive). openpyxl parses through defusedxml (a dependency of
+    ours), which refuses XML that declares entities: a workbook never needs them, and they
+    are how an XML bomb or an external-entity read works."""
+    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+        cause = exc
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            raise FetchError(f"{url}: refused: the workbook's XML declares entities "
+                             f"({cause!r}), as XML bombs do; real workbooks have none") from None
+        reason = " ".join(str(exc).split())  # openpyxl's messages run over several lines
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({reason})") from None
+    # Read every row and column there is, not the size a sheet declares: read-only mode
+    # trusts the declared <dimension>, and some exports declare A1:A1 for a full sheet
+    # (reported of UNODC's data-portal workbooks), which would read as one empty cell.
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()
+    return book
 
 
 def cell_text(value) -> str:

@@ -20,6 +20,16 @@ class NotConfigured(AnalysisError):
     live fetch skips it with one warning line, keeping its raw files, and goes on."""
 
 
+class PartlyFetched(AnalysisError):
+    """A provider whose other files were fetched and replaced, but one failed and was kept from
+    before (UNHCR's flow workbook beside its API): a failure (exit code 1) that names the file
+    and URL; `summary` is what was written."""
+
+    def __init__(self, message: str, summary):
+        super().__init__(message)
+        self.summary = summary
+
+
 @dataclass(frozen=True)
 class UrlSetting:
     """One endpoint of a provider (declared in its module): the environment variable that sets
@@ -54,6 +64,24 @@ class HttpPolicy:
     backoff: float = 1.0  # seconds before the second try; doubles for each further one
     backoff_max: float = 30.0  # longest pause between two tries (Retry-After included)
     deadline: float = 300.0  # a request and its retries give up after this many seconds
+    # Largest answer accepted (bytes, after decompression; FETCH_MAX_BYTES): the biggest real
+    # download is a few tens of MB, so this only stops a runaway or hostile answer.
+    max_bytes: int = 512 * 1024 * 1024
+    # FETCH_USER_AGENT: the User-Agent of every request, replacing ours and any a provider
+    # sets (for a site that refuses both); None: ours, or the provider's (`Provider.http_headers`).
+    user_agent: str | None = None
+
+
+def max_bytes_setting(environ) -> int:
+    """FETCH_MAX_BYTES from the environment (a whole number of bytes), or the default."""
+    default = HttpPolicy.max_bytes
+    value = (environ.get("FETCH_MAX_BYTES") or "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) == 0:
+        raise AnalysisError(f"FETCH_MAX_BYTES={value!r}: expected a whole number of bytes above "
+                            f"0; unset it for the default {default:,}")
+    return int(value)
 
 
 def _this_year() -> int:
@@ -74,7 +102,7 @@ class LiveConfig:
     last_year: int = field(default_factory=_this_year)
     # IDMC: its API answers only with a client id (free, from IDMC); None: IDMC is skipped.
     idmc_client_id: str | None = None
-    idmc_limit: int = 10_000  # results per page
+    idmc_limit: int = 10_000  # results asked per page; IDMC's server answers at most 100
     progress: bool | None = None  # tqdm bars; None: only when stderr is a terminal
 
     def url(self, env: str) -> str:
@@ -85,6 +113,9 @@ class LiveConfig:
     def from_env(cls, environ: dict | None = None, **overrides) -> LiveConfig:
         env = os.environ if environ is None else environ
         values = {"urls": provider_urls(env),
+                  "http": HttpPolicy(max_bytes=max_bytes_setting(env),
+                                     user_agent=(env.get("FETCH_USER_AGENT") or "").strip()
+                                     or None),
                   "idmc_client_id": (env.get("IDMC_CLIENT_ID") or "").strip() or None}
         values.update(overrides)
         return cls(**values)

@@ -96,6 +96,19 @@ def user_agent(source: str) -> str:
             f"{source} client) python-requests/{requests.__version__}")
 
 
+# What a browser sends, for the sites whose firewalls answer 403 to a library's User-Agent
+# (Frontex's CDN, UN sites behind CloudFront; public code that reads these files sends the
+# same; UNHCR's own `refugees` package sends browser headers). A provider opts in through
+# `Provider.http_headers`; FETCH_USER_AGENT replaces the User-Agent for every provider.
+BROWSER_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                  "Gecko) Chrome/125.0.0.0 Safari/537.36",
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,*/*;q=0.8",
+    "Accept-Language": "en-US,en;q=0.9",
+}
+
+
 # Query parameters that are credentials (IDMC's client id): shown as *** in every message and
 # log line; the request itself carries them.
 SECRET_PARAMS = ("client_id",)
@@ -239,6 +252,21 @@ def _read_some(response: requests.Response) -> bytes:
         raise requests.exceptions.SSLError(exc) from None
 
 
+def _refuse_oversize(response: requests.Response, received: int, limit: int) -> None:
+    """Refuse for good an answer over `limit` bytes (HttpPolicy.max_bytes, FETCH_MAX_BYTES):
+    at once if its Content-Length says so, else as soon as the bytes read pass it, so memory
+    holds at most the limit and one piece."""
+    announced = response.headers.get("Content-Length", "").strip()
+    if announced.isdigit() and int(announced) > limit:
+        size = f"it announces {int(announced):,} bytes"
+    elif received > limit:
+        size = f"{received:,} bytes had arrived when reading stopped"
+    else:
+        return
+    raise FetchError(f"{redact(response.url)}: answer larger than the {limit:,}-byte limit "
+                     f"({size}); not retried. FETCH_MAX_BYTES raises the limit")
+
+
 def _certificate_refused(exc: requests.exceptions.SSLError) -> bool:
     """A certificate that does not verify (permanent), as opposed to a handshake cut short by
     the network (passing)."""
@@ -258,14 +286,18 @@ def _certificate_refused(exc: requests.exceptions.SSLError) -> bool:
 class HttpClient:
     """A `requests.Session` for one source, counting what it sends."""
 
-    def __init__(self, source: str, policy: HttpPolicy, *,
+    def __init__(self, source: str, policy: HttpPolicy, *, headers: dict | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic):
         self.source = source
         self.policy = policy
         self.session = requests.Session()
         self.session.verify = True  # requests' default; never turned off (see module doc)
+        # Ours, then the provider's own headers (`Provider.http_headers`), then FETCH_USER_AGENT.
         self.session.headers["User-Agent"] = user_agent(source)
+        self.session.headers.update(headers or {})
+        if policy.user_agent:
+            self.session.headers["User-Agent"] = policy.user_agent
         self._sleep = sleep
         self._clock = clock
         self.requests = 0  # HTTP requests sent, retries included
@@ -376,10 +408,12 @@ class HttpClient:
             exchange.status = response.status_code
             exchange.announced = response.headers.get("Content-Length")
             try:
+                _refuse_oversize(response, 0, self.policy.max_bytes)
                 chunks = []
                 while not exchange.stop.is_set() and (chunk := _read_some(response)):
                     chunks.append(chunk)
                     exchange.received += len(chunk)
+                    _refuse_oversize(response, exchange.received, self.policy.max_bytes)
                 # What `response.content` returns, as requests stores a body it has read.
                 response._content = b"".join(chunks)
                 response._content_consumed = True

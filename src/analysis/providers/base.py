@@ -7,8 +7,8 @@ for them, how its raw rows become processed rows) stays in its module.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: this module stays light to import
@@ -62,6 +62,9 @@ class Provider:
     # id: a live fetch without them skips the provider with one line (live.config.NotConfigured)
     # and a build without its raw files leaves it out, as for a provider with no live client.
     live_requires: tuple[str, ...] = ()
+    # Request headers its hosts need beyond ours (e.g. live.http.BROWSER_HEADERS for a firewall
+    # that refuses a library's User-Agent); FETCH_USER_AGENT still replaces the User-Agent.
+    http_headers: Mapping[str, str] = field(default_factory=dict)
     # Rows of data/processed/indicators.parquet for one catalogue indicator naming this provider
     indicator_rows: Callable[[RawData, Indicator], pd.DataFrame] | None = None
     # ... and of data/processed/corridors.parquet for one corridor measure naming it.

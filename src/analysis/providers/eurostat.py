@@ -111,13 +111,19 @@ VINTAGE = {
 
 
 def parse_json(response: requests.Response) -> dict:
-    """The JSON-stat body. Cut-off JSON is transient (asked again); Eurostat's error object
-    (`{"error": [{"status", "label"}]}`) is refused with its label."""
+    """The JSON-stat body. Cut-off JSON is transient (asked again), and so is Eurostat's answer
+    to an extraction it prepares asynchronously: HTTP 200 with `{"warning": {"status": 413,
+    "label": "ASYNCHRONOUS_RESPONSE ..."}}`, the data to be fetched again later. Its error
+    object (`{"error": [{"status", "label"}]}`) is refused with its label."""
     content = expect_body(response, "json", "JSON-stat")
     try:
         body = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:
         raise Transient(f"JSON that does not parse (cut off?): {exc}") from None
+    warning = body.get("warning") if isinstance(body, dict) else None
+    if isinstance(warning, dict) and str(warning.get("status")) == "413":
+        raise Transient(f"Eurostat is preparing the extraction (HTTP 200, warning 413: "
+                        f"{warning.get('label', 'no label')})")
     if isinstance(body, dict) and "error" in body:
         errors = body["error"] if isinstance(body["error"], list) else [body["error"]]
         labels = "; ".join(str(e.get("label", e)) if isinstance(e, dict) else str(e)

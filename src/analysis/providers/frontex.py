@@ -9,18 +9,23 @@ type, nationality_iso3, detections).
 - `frontex_routes` (data/processed/frontex_routes.parquet): annual detections by nationality,
   route and border type, every nationality.
 
-Live: the monthly workbook from `FRONTEX_URL` (Frontex publishes it as
-`Monthly_detections_of_IBC_<date>.xlsx` from its migratory-map page; the name changes with
-each release, so the variable must be pointed at the current one). Sheet `Detections_of_IBC`
+Live: the monthly workbook. Frontex publishes it as `Monthly_detections_of_IBC_<date>.xlsx`,
+renamed with each release and linked from its migratory-map page, so `FRONTEX_URL` is that page
+by default (or the workbook itself): the page is searched for the newest workbook it links to
+(`live.pages`). Its firewall answers 403 to a library's User-Agent: requests carry a browser's
+headers (`live.http.BROWSER_HEADERS`, as public scripts reading this file do). Sheet
+`Detections_of_IBC`
 (else the first sheet holding the header); its header row, found among the first rows, names
 `Route`, the border type (`Border Location`, or `Border type or inland` in older releases:
 Sea/Land), `Nationality`, then one column per month labelled `JAN2009`, `FEB2009`, ... Each
 non-blank, non-zero cell is one row of the snapshot's layout (the snapshot keeps non-zero
 detections only). Nationalities are names, turned into ISO3 with country_converter after the
-reviewed names in `NATIONALITY_CODES` (not specified -> OOS, stateless -> STL, others -> OOO);
-a total row is left out; any other name it does not know is refused, and so is a month label
-it cannot read, naming the URL, sheet and cell. (Unverified against the live file: no machine
-of the project reaches frontex.europa.eu; the layout is the one analysts' scripts read.)
+reviewed names in `NATIONALITY_CODES`: labels that name no state are kept under the codes the
+snapshot gives them, never refused ("Unspecified sub-Saharan nationals" -> OOS, "Not specified"
+-> OOO, stateless -> STL; the snapshot's source, IOM's `gdidata` package, codes them so); a
+total row is left out; any other name it does not know is refused, and so is a month label it
+cannot read, naming the URL, sheet and cell. (Unverified against the live file: no machine of
+the project reaches frontex.europa.eu; the layout is the one analysts' scripts read.)
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from analysis.live.common import (
     open_workbook,
 )
 from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import FetchError, HttpClient, expect_body
+from analysis.live.http import BROWSER_HEADERS, FetchError, HttpClient, expect_body
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
@@ -113,17 +118,22 @@ def routes(raw: RawData) -> pd.DataFrame:
 
 # -- live: the monthly workbook ----------------------------------------------------------------
 
-FRONTEX_URL = UrlSetting(
-    "FRONTEX_URL",
-    "https://www.frontex.europa.eu/assets/Migratory_routes/2025/"
-    "Monthly_detections_of_IBC_2025_06_03.xlsx")
+FRONTEX_URL = UrlSetting("FRONTEX_URL",
+                         "https://www.frontex.europa.eu/along-eu-borders/migratory-map/")
+# The workbook's name on the page (`Monthly_detections_of_IBC_2025_06_03.xlsx`, older releases
+# `..._20220204.xlsx`).
+FILE_NAME = re.compile(r"^Monthly_detections_of_IBC.*\.xlsx$", re.IGNORECASE)
 SHEET = "Detections_of_IBC"
 HEADER_WITHIN = 20
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_LABEL = re.compile(r"^([A-Za-z]{3})\s*(\d{4})$")
-# Reviewed nationality labels that are no country name (lower case): the snapshot's codes.
+# Reviewed nationality labels that are no country name (lower case): the snapshot's codes, as
+# its source (IOM's gdidata: "Unidentified Sub-Saharan Africa" OOS, "Unknown" OOO) gives them;
+# the snapshot's OOO rows are the file's "Not specified" (556,238 on the Western Balkan route in
+# 2015), its OOS rows the sub-Saharan label (Central Mediterranean 2014, Western African route).
 NATIONALITY_CODES = {
-    "not specified": "OOS", "unknown": "OOS", "unspecified": "OOS",
+    "unspecified sub-saharan nationals": "OOS", "unidentified sub-saharan africa": "OOS",
+    "not specified": "OOO", "unknown": "OOO", "unspecified": "OOO",
     "stateless": "STL",
     "other": "OOO", "others": "OOO", "other nationalities": "OOO",
 }
@@ -230,8 +240,10 @@ def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
         raise FetchError(f"{where}: no detections under the header row {at + 1}")
     iso3 = nationality_codes(sorted(frame["nationality"].unique()), where)
     frame["nationality_iso3"] = frame["nationality"].map(iso3)
-    return frame[["month", "route", "type", "nationality_iso3", "detections"]] \
-        .sort_values(["month", "route", "type", "nationality_iso3"], ignore_index=True)
+    # Labels that share a code ("Not specified" and "Others" are both OOO) are one row, added.
+    key = ["month", "route", "type", "nationality_iso3"]
+    return frame.groupby(key, as_index=False)["detections"].sum() \
+        .sort_values(key, ignore_index=True)
 
 
 def nationality_codes(names: list[str], where: str) -> dict[str, str]:
@@ -250,7 +262,8 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
                       provider=PROVIDER_ID, name=FILE, download=download,
                       parse=parse_workbook, step="workbook", vintage=VINTAGE,
                       latest_year=max_year("month"),
-                      table_vintage=lambda table: {"latest_period": table["month"].max()})
+                      table_vintage=lambda table: {"latest_period": table["month"].max()},
+                      listed=(FILE_NAME, "Frontex's monthly detections workbook"))
 
 
 PROVIDER = Provider(
@@ -260,6 +273,7 @@ PROVIDER = Provider(
     raw_specs=(RAW_SPEC,),
     fetch_live=fetch_live,
     live_urls=(FRONTEX_URL,),
+    http_headers=BROWSER_HEADERS,
     indicator_rows=indicator_rows,
     tables=(ProcessedTable("frontex_routes", "Frontex detections by route", routes),),
 )

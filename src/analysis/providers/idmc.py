@@ -4,8 +4,9 @@ new_displacements).
 
 - New displacements are movements, not people: one person displaced twice counts twice.
 - `new_displacements_conflict` is the cause `conflict`; `new_displacements_disaster` the sum of
-  every natural-hazard cause (`HAZARDS`); a cause outside both is refused, so a new hazard is
-  looked at before it is counted. A sum of only blank cells stays missing.
+  every natural-hazard cause (`HAZARDS`) and of `other`, the disasters whose hazard type we have
+  not reviewed (a live fetch names them in a warning); a cause outside these is refused. A sum
+  of only blank cells stays missing.
 - `AB9` is the Abyei Area, disputed between Sudan and South Sudan: IDMC reports it on its own.
   It is no state and is left out of the breakdown table (adding it to either would take a side).
 
@@ -13,23 +14,33 @@ Live: IDMC's GIDD API (`IDMC_API_URL`, the `external-api` root of IDMC's Helix s
 the free client id IDMC gives on request in `IDMC_CLIENT_ID`. Without one, a live fetch says so
 in one warning line, keeps data/raw/idmc as it is and goes on with the other sources (and a
 build without IDMC's raw files leaves its indicators out). Two lists, paged with limit/offset
-(Django REST pages: `count`, `next`, `results`):
+(Django REST pages: `count`, `next`, `previous`, `results`):
 
     /gidd/conflicts/   one result per country and year: iso3, year, new_displacement
     /gidd/disasters/   one result per disaster event: iso3, year, hazard_type_name,
                        new_displacement
 
+The server caps the page size (at 100: helix-server's `GIDD_REST_MAX_PAGE_SIZE`) without an
+error, answering a smaller page that still advertises `next`; so the client asks for `limit`,
+moves the offset by the number of results it received, goes on while `next` says there is more,
+and refuses a list whose results do not add up to its `count` (a shortfall is never a success).
+
 The conflict figure is the cause `conflict`; disaster events are added by country, year and
-hazard type (lower-cased: "Flood" -> flood; Helix's wet and dry mass movements are the snapshot's
-`mass movement`). A hazard outside `HAZARDS` is refused (it is looked at before it is counted),
-and so is a result without these fields. A result with no figure is no row (not reported, never
-0); a published 0 stays 0, as in the snapshot. (Unverified against the real service: no machine
-of the project reaches it; the field names are those of IDMC's GIDD exports.)
+hazard type (lower-cased: "Flood" -> flood, "Mass Movement" -> mass movement; Helix's wet and
+dry mass movements are the snapshot's `mass movement`). A hazard type outside `HAZARDS` (real
+pages of 2024 hold "Mixed disasters" and "Sea level Rise") is counted under `other`, with one
+warning line naming each such type, its events and displacements, so that it is reviewed (and
+added to `HAZARDS`) without stopping the weekly fetch. A result without these fields is refused.
+A result with no figure is no row (not reported, never 0); a published 0 stays 0, as in the
+snapshot. Layout and paging checked against real pages of the API kept by OCHA-DAP's HDX
+scraper (tests/fixtures/idmc_gidd_pages.json), not against the live service: no machine of the
+project reaches it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 import pandas as pd
 import requests
@@ -45,27 +56,33 @@ from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
 from analysis.rawfiles import RawData, RawSpec
 
+log = logging.getLogger("analysis.live.idmc")  # with the other fetch messages
+
 PROVIDER_ID = "idmc"
 FILE = "new_displacements.csv"
 CONFLICT = "conflict"
 HAZARDS = ("flood", "storm", "earthquake", "mass movement", "wildfire", "volcanic activity",
            "extreme temperature", "drought", "erosion", "wave action")
+# A disaster whose hazard type is not (yet) among HAZARDS: counted as a disaster, named in a
+# warning by the live fetch.
+OTHER = "other"
 NOT_A_STATE = ("AB9",)  # the Abyei Area (catalogue.PROVIDER_SPECIAL_CODES)
 
 RAW_SPEC = RawSpec(PROVIDER_ID, FILE, ("iso3", "cause"), ("year", "new_displacements"),
                    key=("iso3", "year", "cause"), nonnegative=("new_displacements",),
                    iso3_columns=("iso3",))
 
-CAUSE_OF = {"new_displacements_conflict": (CONFLICT,), "new_displacements_disaster": HAZARDS}
+CAUSE_OF = {"new_displacements_conflict": (CONFLICT,),
+            "new_displacements_disaster": (*HAZARDS, OTHER)}
 
 
 def displacements(raw: RawData) -> pd.DataFrame:
     rows = raw.get(PROVIDER_ID, FILE)
-    bad = ~rows["cause"].isin((CONFLICT, *HAZARDS))
+    bad = ~rows["cause"].isin((CONFLICT, *HAZARDS, OTHER))
     if bad.any():
         row = rows.index[bad][0]
         raise DataError(raw.path(PROVIDER_ID, FILE),
-                        f"unknown cause; known: {CONFLICT}, {', '.join(HAZARDS)}",
+                        f"unknown cause; known: {CONFLICT}, {', '.join(HAZARDS)}, {OTHER}",
                         column="cause", row=int(row) + 2, value=rows.at[row, "cause"],
                         hint="add a new natural hazard to idmc.HAZARDS")
     return rows
@@ -120,20 +137,28 @@ def parse_page(response: requests.Response) -> dict:
     except ValueError as exc:
         raise Transient(f"JSON that does not parse (cut off?): {exc}") from None
     if not isinstance(body, dict) or not isinstance(body.get("results"), list) \
-            or not isinstance(body.get("count"), int):
+            or not isinstance(body.get("count"), int) \
+            or not isinstance(body.get("next", ""), str | None):
         found = ", ".join(sorted(body)) if isinstance(body, dict) else type(body).__name__
-        raise FetchError(f"{redact(response.url)}: expected a page with 'count' and 'results', got "
-                         f"{found}")
+        raise FetchError(f"{redact(response.url)}: expected a page with 'count', 'next' and "
+                         f"'results', got {found}")
     return body
 
 
 def fetch_list(client: HttpClient, config: LiveConfig, name: str, progress: Progress
-               ) -> list[dict]:
-    """Every result of one list, page by page (limit/offset) until `count` are in."""
+               ) -> tuple[list[dict], str | None]:
+    """Every result of one list, page by page, until `count` are in, and the date of IDMC's
+    release the first page names (`last_updated`, if the page carries one).
+
+    The offset moves by the results received, not by the limit asked: the server caps its
+    pages silently. The pages are asked from the configured URL with our own parameters rather
+    than by requesting `next` as given: its host and scheme are the server's idea of itself
+    (a proxy's, or http://), and the client id must not go anywhere else. `next` still decides
+    whether more is to come; a list that ends short of `count` is refused."""
     url = f"{config.url(API_URL.env)}/gidd/{name}/"
     results: list[dict] = []
-    offset, count = 0, None
-    while count is None or offset < count:
+    offset, count, released = 0, None, None
+    while True:
         params = {"client_id": config.idmc_client_id, "limit": config.idmc_limit,
                   "offset": offset}
         page = client.get(url, params=params, parse=parse_page)
@@ -141,15 +166,24 @@ def fetch_list(client: HttpClient, config: LiveConfig, name: str, progress: Prog
             raise FetchError(f"{_shown(url, params)}: the count changed from {count:,} to "
                              f"{page['count']:,} while paging (IDMC updated it); fetch again")
         count = page["count"]
-        if not page["results"] and offset < count:
-            raise FetchError(f"{_shown(url, params)}: an empty page at offset {offset:,} of "
-                             f"{count:,} results")
-        if offset == 0:
-            progress.grow(max(-(-count // config.idmc_limit), 1) - 1)
+        received = len(page["results"])
+        if offset == 0:  # pages of the size the server answers, whatever was asked
+            progress.grow(max(-(-count // max(received, 1)), 1) - 1)
+            released = page.get("last_updated") if isinstance(page.get("last_updated"),
+                                                                str) else None
         progress.step(name)
         results.extend(page["results"])
-        offset += config.idmc_limit
-    return results
+        offset += received
+        if offset >= count:
+            break
+        if not received or not page.get("next"):
+            end = "an empty page" if not received else "a page without a next link"
+            raise FetchError(f"{_shown(url, params)}: {end} after {offset:,} of {count:,} "
+                             f"results: the list is incomplete; fetch again")
+    if len(results) != count:
+        raise FetchError(f"{_shown(url, {**params, 'offset': 0})}: {len(results):,} results "
+                         f"received, but the list counts {count:,}; fetch again")
+    return results, released
 
 
 def _shown(url: str, params: dict) -> str:
@@ -173,11 +207,10 @@ def to_rows(name: str, results: list[dict], url: str) -> pd.DataFrame:
     else:
         cause = frame["hazard_type_name"].astype(str).str.strip().str.lower()
         frame["cause"] = cause.replace(HAZARD_NAMES)
-        unknown = sorted(set(frame["cause"]) - set(HAZARDS))
-        if unknown:
-            raise FetchError(f"{url}: hazard type(s) {', '.join(map(repr, unknown))} not among "
-                             f"{', '.join(HAZARDS)} (add a new natural hazard to idmc.HAZARDS "
-                             "once reviewed)")
+        unknown = ~frame["cause"].isin(HAZARDS)
+        if unknown.any():
+            _warn_other(frame[unknown], url)
+            frame.loc[unknown, "cause"] = OTHER
     figure = pd.to_numeric(frame["new_displacement"], errors="coerce")
     bad = frame["new_displacement"].notna() & (figure.isna() | (figure < 0))
     if bad.any():
@@ -193,13 +226,27 @@ def to_rows(name: str, results: list[dict], url: str) -> pd.DataFrame:
     return frame.groupby(["iso3", "year", "cause"], as_index=False)["new_displacements"].sum()
 
 
+def _warn_other(events: pd.DataFrame, url: str) -> None:
+    """One warning line for the disaster events whose hazard type is not among HAZARDS: each
+    type as IDMC names it, with its events and displacements, counted under `other`."""
+    figures = pd.to_numeric(events["new_displacement"], errors="coerce")
+    parts = [f"{name!r} ({len(group):,} event(s), {figures[group.index].sum():,.0f} "
+             "displacements)"
+             for name, group in events.groupby(events["hazard_type_name"].astype(str).str.strip())]
+    log.warning("fetch idmc: %s: hazard type(s) not reviewed, counted as disasters under %r: "
+                "%s; add them to idmc.HAZARDS once reviewed", url, OTHER, "; ".join(parts))
+
+
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     if not config.idmc_client_id:
         raise NotConfigured(f"{CLIENT_ID} is not set: IDMC's API answers only with a client id "
                             "(free, on request from IDMC)")
     base = config.url(API_URL.env)
-    tables = [to_rows(name, fetch_list(client, config, name, progress), f"{base}/gidd/{name}/")
-              for name in LISTS]
+    tables, released = [], []
+    for name in LISTS:
+        results, last_updated = fetch_list(client, config, name, progress)
+        tables.append(to_rows(name, results, f"{base}/gidd/{name}/"))
+        released += [last_updated] if last_updated else []
     table = pd.concat(tables, ignore_index=True).sort_values(["iso3", "year", "cause"],
                                                              ignore_index=True)
     table["new_displacements"] = table["new_displacements"].map(
@@ -207,7 +254,8 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     return stage_file(paths, PROVIDER_ID, FILE, table[["iso3", "year", "cause",
                                                        "new_displacements"]],
                       base + "/gidd/", {"lists": list(LISTS), "limit": config.idmc_limit},
-                      {**VINTAGE, "api": base + "/gidd/"},
+                      {**VINTAGE, "api": base + "/gidd/",
+                       "last_updated": max(released) if released else None},
                       max_year("year"))
 
 

@@ -12,11 +12,24 @@ not equal a country's recorded receipts (WDI BX.TRF.PWKR.CD.DT).
 
 The Channel Islands have no ISO 3166 code: the file leaves their ISO3 blank; we give them the
 World Bank's own code CHI (catalogue.PROVIDER_SPECIAL_CODES). Any other blank code is refused.
+
+Live: `KNOMAD_MATRIX_URLS`, one workbook per vintage, each read by what it holds, not by its
+address. KNOMAD's own downloads were retired; what the World Bank publishes today for the 2021
+estimates is one long workbook, `WB-KNOMAD.xlsx`: sheet `Data`, a header row with `Indicator
+ID`, `Indicator`, `Economy ISO3`, `Economy Name` (the sender), `Partner` (the receiver, by name
+only) and one column per year, the bilateral estimates being the rows with Indicator ID
+`WB.KNOMAD.BRE` (public code reading it selects them so). A receiver's code is the one the file
+gives that name as an Economy, else country_converter's. The old matrix workbooks (a title row
+with year and version, a header row of receivers, a row per sender) survive only in web
+archives; the default list is the archived 2017 matrix (April 2018 version) and the current
+long file, so that a live fetch keeps both vintages the snapshot holds. The long file states no
+version: a year in KNOWN_VERSIONS takes the version KNOMAD published it under.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -103,14 +116,25 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
                     f"(US$ million x 1e6)"
     return out
 
-# The official workbooks, one per vintage, comma-separated in KNOMAD_MATRIX_URLS (unverified
-# addresses: no machine of the project reaches knomad.org; the snapshot holds the same values).
+# The workbooks, one per vintage, comma-separated in KNOMAD_MATRIX_URLS: the 2017 matrix as the
+# Internet Archive keeps it (its World Bank address was retired) and the 2021 estimates' long
+# file on the World Bank's documents site. Both addresses are the ones public code downloads;
+# unverified from here (no machine of the project reaches either host).
 MATRIX_URLS = UrlSetting(
     "KNOMAD_MATRIX_URLS",
-    "https://www.knomad.org/sites/default/files/2018-04/"
-    "bilateralremittancematrix2017_apr2018.xlsx,"
-    "https://www.knomad.org/sites/default/files/2022-12/"
-    "bilateral_remittance_matrix_2021_0.xlsx")
+    "https://web.archive.org/web/20190124090151id_/http://pubdocs.worldbank.org:80/en/"
+    "705611533661084197/bilateralremittancematrix2017-Apr2018.xlsx,"
+    "https://thedocs.worldbank.org/en/doc/cf8eee7ff5029398f75e897b342e7320-0050122023/"
+    "related/WB-KNOMAD.xlsx")
+
+# The long file: its sheet, the header cells it must have, and the bilateral estimates' id.
+LONG_SHEET = "Data"
+LONG_COLUMNS = ("Indicator ID", "Economy ISO3", "Economy Name", "Partner")
+INDICATOR_ID = "WB.KNOMAD.BRE"
+HEADER_WITHIN = 10
+# Versions of the estimates the long file does not state: KNOMAD published the 2021 estimates
+# in December 2022 (the snapshot's version of the same values).
+KNOWN_VERSIONS = {2021: "December 2022"}
 
 NO_ESTIMATE = ("", "-")  # a blank or "-" cell: no estimate for the pair, not zero
 # Rows and columns of the matrix that are sums, not countries: left out (the sum of the
@@ -166,16 +190,104 @@ def _number(value, where: str) -> float | None:
 
 
 def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
-    """One matrix workbook -> the snapshot's long layout, one row per pair with a non-zero
-    estimate. Its first sheet: a title row (year and version), a header row of receiving
-    countries, one row per sending country, footnote rows at the bottom."""
+    """One KNOMAD workbook, either layout (told apart by its header, not its address) -> the
+    snapshot's layout, one row per pair with a non-zero estimate."""
     book = open_workbook(content, url)
     try:
+        long = _long_header(book, url)
+        if long is not None:
+            return _parse_long(url, *long)
         sheet = book.worksheets[0]
-        where = f"{url}, sheet {sheet.title!r}"
         rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:  # cut off inside a sheet
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
     finally:
         book.close()
+    return _parse_matrix(rows, f"{url}, sheet {sheet.title!r}")
+
+
+def _long_header(book, url: str):
+    """(sheet, header row number, header cells, the rows after it) of the long layout, or None
+    when no sheet has a header naming two or more of LONG_COLUMNS in its first rows (a matrix
+    has none); a header naming some but not all of them is refused, naming those missing."""
+    sheets = ([book[LONG_SHEET]] if LONG_SHEET in book.sheetnames else []) + \
+        [s for s in book.worksheets if s.title != LONG_SHEET]
+    for sheet in sheets:
+        rows = sheet.iter_rows(values_only=True)
+        for at, row in enumerate(rows, start=1):
+            cells = [cell_text(c) for c in row]
+            named = [c for c in LONG_COLUMNS if c in cells]
+            if len(named) == len(LONG_COLUMNS):
+                return sheet, at, cells, rows
+            if len(named) >= 2:
+                missing = [c for c in LONG_COLUMNS if c not in cells]
+                raise FetchError(f"{url}, sheet {sheet.title!r}, row {at}: no column(s) "
+                                 f"{', '.join(map(repr, missing))}; found "
+                                 f"{', '.join(c for c in cells if c)}: the long file's "
+                                 "layout changed")
+            if at >= HEADER_WITHIN:
+                break
+    return None
+
+
+def _parse_long(url: str, sheet, at: int, header: list[str], rows) -> pd.DataFrame:
+    """The long layout: the WB.KNOMAD.BRE rows, one per sender and receiver, a column per year
+    (blank or `-`: no estimate)."""
+    where = f"{url}, sheet {sheet.title!r}"
+    col = {c: header.index(c) for c in LONG_COLUMNS}
+    years = {j: int(c) for j, c in enumerate(header) if _YEAR.fullmatch(c)}
+    if not years:
+        raise FetchError(f"{where}, row {at}: no year columns (2021, ...) in the header "
+                         f"{', '.join(c for c in header if c)}: the layout changed")
+
+    def cell(row, name):
+        return cell_text(row[col[name]]) if col[name] < len(row) else ""
+
+    from_file: dict[str, str] = {}  # Economy Name (case-folded) -> Economy ISO3, every row
+    found = []  # (row number, year, sender, its code, receiver, US$ million)
+    for n, row in enumerate(rows, start=at + 1):
+        sender, code = cell(row, "Economy Name"), cell(row, "Economy ISO3").upper()
+        if sender and code:
+            from_file.setdefault(sender.casefold(), code)
+        if cell(row, "Indicator ID") != INDICATOR_ID:
+            continue  # another indicator, or a blank or footnote row
+        receiver = cell(row, "Partner")
+        if not sender or not receiver:
+            raise FetchError(f"{where}, row {n}: a {INDICATOR_ID} row without Economy Name or "
+                             "Partner")
+        if sender.lower() in TOTALS or receiver.lower() in TOTALS:
+            continue
+        if sender not in NO_ISO3 and not re.fullmatch(r"[A-Z]{3}", code):
+            raise FetchError(f"{where}, row {n}, column 'Economy ISO3': {code!r} is no "
+                             f"three-letter code for {sender!r}")
+        for j, year in years.items():
+            value = _number(row[j] if j < len(row) else None,
+                            f"{where}, row {n}, column {j + 1} ({sender} -> {receiver}, {year})")
+            if value:  # no estimate or zero: no row (the snapshot keeps non-zero estimates)
+                found.append((n, year, sender, code, receiver, value))
+    if not found:
+        raise FetchError(f"{where}: no {INDICATOR_ID} amounts under the header row {at}")
+    # A receiver's code: the one the file gives that name as an Economy, else country_converter's.
+    names = {r for *_, r, _ in found if r not in NO_ISO3}
+    receivers = {**codes.names_to_iso3(n for n in names if n.casefold() not in from_file),
+                 **{n: from_file[n.casefold()] for n in names if n.casefold() in from_file},
+                 **{n: "" for n in NO_ISO3}}
+    unknown = sorted(n for n in names if not receivers.get(n))
+    if unknown:
+        first = next(n for n, *_, r, _ in found if r == unknown[0])
+        raise FetchError(f"{where}, row {first}, column 'Partner': receiving country name(s) "
+                         f"neither an Economy of the file nor known to country_converter: "
+                         f"{', '.join(unknown[:10])} (or a name needs adding to NO_ISO3 in "
+                         "analysis.providers.knomad)")
+    records = [(year, KNOWN_VERSIONS.get(year, "not stated (long file)"),
+                "" if sender in NO_ISO3 else code, sender, receivers[receiver], receiver, value)
+               for _, year, sender, code, receiver, value in found]
+    return pd.DataFrame(records, columns=COLUMNS)
+
+
+def _parse_matrix(rows: list[tuple], where: str) -> pd.DataFrame:
+    """The matrix layout (the workbook's first sheet): a title row (year and version), a
+    header row of receiving countries, one row per sending country, footnotes at the bottom."""
     title_at, year, version = _title(rows, where)
     header_at = next((i for i in range(title_at + 1, len(rows))
                       if any(cell_text(c) for c in rows[i][1:])), None)

@@ -9,11 +9,29 @@ origin), destination = the sending country. The yearly value is the mean of the 
 surveyed that year: RPW does not survey every corridor every quarter (before 2013 only Q1 and
 Q3), and a quarter not surveyed is no observation, so the mean is of what was surveyed, never of
 four quarters with gaps filled in. The SDG target 10.c is 3%.
+
+Live: the World Bank publishes no corridor-average file, only RPW's complete dataset, one
+workbook (`rpw_dataset_2011_<year>_q<n>.xlsx`, about 50 MB, its name carrying the latest
+quarter) with one row per provider, corridor and quarter on two sheets, `Dataset (from Q2 2016)`
+and `Dataset (up to Q1 2016)` (older columns). From each row we read `period` (`2016_2Q`),
+`source_code`, `destination_code` and `cc1 total cost %` (the total cost of sending the
+equivalent of US$200, in %; some quarters store it as text, `"7.50"`), and the corridor's
+average in a quarter is the mean over the providers surveyed, as ATCR.CORR is defined; a row
+without a US$200 cost is no quote. The workbook is streamed (openpyxl read-only, sums and counts
+per corridor and quarter), so memory holds the download and one row, not the sheet.
+`RPW_URL` is the World Bank data catalog's listing of the dataset's files by default (RPW's own
+site answers scripts with a browser challenge), or the workbook itself, or a page linking to it:
+the newest `rpw_dataset_*.xlsx` it links to is fetched (`live.pages`). Unverified from here (no
+machine of the project reaches the World Bank's hosts): the column names are those public code
+reads from the Q1 and Q3 2025 workbooks, and whether the World Bank's own corridor averages
+leave out providers that do not disclose their exchange-rate margin (`transparent` = no) could
+not be checked: every quote is counted.
 """
 
 from __future__ import annotations
 
-import io
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,9 +40,9 @@ import requests
 from analysis import catalogue, providers
 from analysis.catalogue import CorridorMeasure
 from analysis.errors import DataError
-from analysis.live.common import Summary, fetch_file, max_year
+from analysis.live.common import Summary, cell_text, fetch_file, max_year, open_workbook
 from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import FetchError, HttpClient, expect_body
+from analysis.live.http import BROWSER_HEADERS, FetchError, HttpClient, expect_body
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import Provider
@@ -38,13 +56,16 @@ QUARTER = r"^(\d{4})Q([1-4])$"
 # A total cost is a percentage of the amount sent. It can be below zero: RPW counts the
 # exchange-rate margin against the interbank rate, and a provider whose rate beat it on the
 # survey day has a negative margin (the real file has a few, e.g. Saudi Arabia -> Sudan 2017Q4).
-# Beyond +-100% it is no cost of sending US$200 but a broken cell.
-COST_BOUNDS = (-100.0, 100.0)
+# It can pass 100%: a fee larger than the US$200 sent (public audits of the 2025 workbook find
+# quotes from -59% to 307%, Turkish banks sending to Bulgaria). Beyond +-1000% it is no cost
+# but a broken cell.
+COST_BOUNDS = (-1000.0, 1000.0)
 
 VINTAGE = {
     "producer": "World Bank",
-    "title": "Remittance Prices Worldwide (Corridors): average total cost (%) of sending the "
-             "equivalent of US$200 in the corridor",
+    "title": "Remittance Prices Worldwide: average total cost (%) of sending the equivalent of "
+             "US$200 in the corridor, the mean over the providers surveyed (computed from the "
+             "complete dataset)",
     "url_main": "https://remittanceprices.worldbank.org/",
     "licence": "CC BY 4.0",
     "citation": "World Bank, Remittance Prices Worldwide, https://remittanceprices.worldbank.org/",
@@ -99,41 +120,105 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
         "flag": (means["year"] == part_year).map({True: "P", False: ""}),
     })
 
-# The corridor averages as a CSV in the layout of the DataBank export the snapshot holds
-# (sender_iso3, receiver_iso3, quarter, avg_total_cost_pct). Unverified: no machine of the
-# project reaches the World Bank's hosts, and RPW's own full download (one row per provider,
-# corridor and quarter) is an xlsx whose column names we could not check; point RPW_URL at a
-# CSV of corridor averages. Anything else is refused, naming the columns it has.
-RPW_URL = UrlSetting(
-    "RPW_URL",
-    "https://remittanceprices.worldbank.org/sites/default/files/rpw_corridor_averages.csv")
+# The World Bank data catalog's listing of RPW's files (dataset 0037898), JSON whose
+# `distribution.url` names the current workbook (the layout public code reads).
+RPW_URL = UrlSetting("RPW_URL",
+                     "https://ddh-openapi.worldbank.org/resources?dataset_unique_id=0037898")
+FILE_NAME = re.compile(r"^rpw_dataset_\d{4}_\d{4}_q[1-4].*\.xlsx$", re.IGNORECASE)
+SHEETS = ("Dataset (from Q2 2016)", "Dataset (up to Q1 2016)")
+PERIOD, SOURCE, DESTINATION, COST = "period", "source_code", "destination_code", "cc1 total cost %"
+HEADER_WITHIN = 10  # rows searched for the header
+_PERIOD = re.compile(r"^(\d{4})_([1-4])Q$")
+_CODE = re.compile(r"^[A-Z]{3}$")
 
 
 def download(response: requests.Response) -> bytes:
-    return expect_body(response, "text", "a CSV file")
+    return expect_body(response, "zip", "an Excel workbook", "RPW's complete dataset (.xlsx)")
 
 
-def parse_csv(content: bytes, url: str) -> pd.DataFrame:
+def _cost(value, where: str) -> float | None:
+    """A `cc1 total cost %` cell: a number, a number stored as text, or blank (no quote)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = cell_text(value)
+    if not text:
+        return None
     try:
-        frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise FetchError(f"{url}: not a readable CSV file ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise FetchError(f"{url}: no column(s) {', '.join(map(repr, missing))}; found "
-                         f"{', '.join(frame.columns)}: not RPW's corridor averages in the "
-                         "expected layout")
-    frame = frame[COLUMNS].apply(lambda col: col.str.strip())
-    # A corridor-quarter not surveyed may come as a blank cell: no observation, no row.
-    return frame[frame["avg_total_cost_pct"] != ""]
+        return float(text.replace(",", ""))
+    except ValueError:
+        raise FetchError(f"{where}: {text!r} is not a cost in %") from None
+
+
+def _add_sheet(sheet, where: str, sums: dict) -> None:
+    """Add one sheet's quotes to `sums` ((source, destination, quarter) -> [sum, count])."""
+    rows = sheet.iter_rows(values_only=True)
+    header = None
+    for at, row in enumerate(rows, start=1):
+        names = [" ".join(cell_text(c).lower().split()) for c in row]
+        if all(n in names for n in (PERIOD, SOURCE, DESTINATION, COST)):
+            header = at
+            break
+        if at >= HEADER_WITHIN:
+            break
+    if header is None:
+        raise FetchError(f"{where}: no header row naming {PERIOD}, {SOURCE}, {DESTINATION} and "
+                         f"{COST!r} in its first {HEADER_WITHIN} rows: RPW's layout changed")
+    columns = {n: names.index(n) for n in (PERIOD, SOURCE, DESTINATION, COST)}
+    for n, row in enumerate(rows, start=header + 1):
+        period, source, destination, cost = (
+            row[columns[c]] if columns[c] < len(row) else None
+            for c in (PERIOD, SOURCE, DESTINATION, COST))
+        if not (cell_text(period) or cell_text(source) or cell_text(destination)):
+            continue  # a blank row
+        match = _PERIOD.match(cell_text(period))
+        if not match:
+            raise FetchError(f"{where}, row {n}, column {PERIOD!r}: {cell_text(period)!r} is "
+                             "not a quarter like 2016_2Q")
+        codes = []
+        for column, code in ((SOURCE, source), (DESTINATION, destination)):
+            code = cell_text(code).upper()
+            if not _CODE.match(code):
+                raise FetchError(f"{where}, row {n}, column {column!r}: {code!r} is not a "
+                                 "three-letter country code")
+            codes.append(code)
+        value = _cost(cost, f"{where}, row {n}, column {COST!r}")
+        if value is None:
+            continue  # no US$200 quote in this row
+        key = (*codes, f"{match.group(1)}Q{match.group(2)}")
+        total = sums.setdefault(key, [0.0, 0])
+        total[0] += value
+        total[1] += 1
+
+
+def parse_workbook(content: bytes, url: str) -> pd.DataFrame:
+    """RPW's complete dataset -> the corridor averages in the snapshot's layout: the mean of
+    `cc1 total cost %` over the quotes of each corridor and quarter, both sheets."""
+    book = open_workbook(content, url)
+    sums: dict[tuple[str, str, str], list] = {}
+    try:
+        missing = [s for s in SHEETS if s not in book.sheetnames]
+        if missing:
+            raise FetchError(f"{url}: no sheet(s) {', '.join(map(repr, missing))} (sheets: "
+                             f"{', '.join(book.sheetnames)}): not RPW's complete dataset")
+        for title in SHEETS:
+            _add_sheet(book[title], f"{url}, sheet {title!r}", sums)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:  # cut off inside a sheet
+        raise FetchError(f"{url}: not a readable Excel workbook, cut off? ({exc})") from None
+    finally:
+        book.close()
+    if not sums:
+        raise FetchError(f"{url}: no US$200 costs under the headers of {', '.join(SHEETS)}")
+    table = pd.DataFrame([(*key, total / count) for key, (total, count) in sums.items()],
+                         columns=COLUMNS)
+    return table.sort_values(["sender_iso3", "receiver_iso3", "quarter"], ignore_index=True)
 
 
 def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: Progress) -> Summary:
     return fetch_file(paths, client, progress, config.url(RPW_URL.env), provider=PROVIDER_ID,
-                      name=FILE, download=download, parse=parse_csv, step="csv",
-                      vintage=VINTAGE, latest_year=max_year("quarter"))
+                      name=FILE, download=download, parse=parse_workbook, step="workbook",
+                      vintage=VINTAGE, latest_year=max_year("quarter"),
+                      table_vintage=lambda table: {"latest_period": table["quarter"].max()},
+                      listed=(FILE_NAME, "RPW's complete dataset"))
 
 
 PROVIDER = Provider(
@@ -143,5 +228,6 @@ PROVIDER = Provider(
     raw_specs=(RAW_SPEC,),
     fetch_live=fetch_live,
     live_urls=(RPW_URL,),
+    http_headers=BROWSER_HEADERS,
     corridor_rows=corridor_rows,
 )

@@ -25,12 +25,23 @@ population, demographics, asylum applications and decisions, solutions, unrwa, i
 and the like; UNHCR's own R package `refugees` builds its `flows` dataset from a workbook, not
 from the API). So the live client reads that workbook, UNHCR's "forcibly displaced flow data"
 (`UNHCR_FLOWS_URL`; sheet `DATA`, one row per year, origin, asylum country and population type
-PT with its Count: REF refugee arrivals, ASY new asylum applications, ROC people in a
-refugee-like situation, OIP other people in need of international protection), and writes it in
-the snapshot's layout, one column per population type, a type without a row blank (not
-reported, never 0). Every row is kept, as in the snapshot. A workbook that does not open, lacks
-a column, or holds another population type or a pair twice is refused, and the whole UNHCR
-fetch with it (the previous raw files stay).
+PT with its Count), and writes it in the snapshot's layout, one column per population type, a
+type without a row blank (not reported, never 0). Every row is kept, as in the snapshot.
+
+The types, as `refugees` (data-raw/flows.R, release 2025.12.1 of June 2026) reads them since
+UNHCR changed the workbook: REF refugee arrivals, and GRP and TMP (refugees under group recognition
+and under temporary protection), all three counted as refugees; ASY new asylum applications,
+and ASR, counted as asylum-seekers; ROC people in a refugee-like situation; OIP other people in
+need of international protection. Types that land in the same column are added, as the package
+adds them. The workbook moved to www.unhcr.org, which answers a library's User-Agent with 403:
+the package sends a browser's headers and a Referer, and so do we (`HEADERS`; FETCH_USER_AGENT
+still replaces the User-Agent).
+
+A workbook that does not open, lacks a column, or holds another population type, a type twice
+for one pair or a count that is not a number is refused. The flows are one file of UNHCR's
+six: a failed flow download does not throw away the API files fetched with it. They replace
+the previous ones; flows.csv stays as it was (the manifest says so, and the next fetch asks
+again), and the fetch fails in one line naming the URL (exit code 1).
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ import requests
 
 from analysis import catalogue, rawstore, transform
 from analysis.catalogue import CorridorMeasure, Indicator
+from analysis.errors import AnalysisError
 from analysis.live.common import (
     Summary,
     cell_text,
@@ -54,8 +66,15 @@ from analysis.live.common import (
     today,
     write_csv,
 )
-from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import FetchError, HttpClient, Transient, expect_body, full_url
+from analysis.live.config import LiveConfig, PartlyFetched, UrlSetting
+from analysis.live.http import (
+    BROWSER_HEADERS,
+    FetchError,
+    HttpClient,
+    Transient,
+    expect_body,
+    full_url,
+)
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import Provider
@@ -107,14 +126,21 @@ FLOWS_SPEC = _spec(FLOWS_FILE, ("refugees", "asylum_seekers", "refugee_like", "o
 ARRIVAL_FIELDS = ["refugees", "refugee_like", "oip"]
 
 API_URL = UrlSetting("UNHCR_API_URL", "https://api.unhcr.org/population/v1", api_base=True)
-FLOWS_URL = UrlSetting("UNHCR_FLOWS_URL",
-                       "https://unhcr-web.github.io/refugee-statistics/data/UNHCR_Flow_Data.xlsx")
+FLOWS_URL = UrlSetting("UNHCR_FLOWS_URL", "https://www.unhcr.org/refugee-statistics/insights/"
+                       "data/UNHCR_Flow_Data.xlsx")
+# A browser's headers and the Referer `refugees` sends for the workbook (module docstring). They
+# go with every UNHCR request (one session per provider); the API takes them as it takes ours.
+HEADERS = {**BROWSER_HEADERS, "Referer": "https://www.unhcr.org/refugee-statistics/"}
 FLOWS_SHEET = "DATA"
 # The workbook's columns -> the snapshot's (the `refugees` package renames them the same way)
 FLOWS_COLUMNS = {"Year": "year", "OriginName": "coo_name", "origin": "coo",
                  "OriginISO": "coo_iso", "AsylumName": "coa_name", "asylum": "coa",
                  "AsylumISO": "coa_iso"}
-FLOWS_TYPES = {"REF": "refugees", "ASY": "asylum_seekers", "ROC": "refugee_like", "OIP": "oip"}
+# population type PT -> flows.csv column (module docstring); types of one column are added
+FLOWS_TYPES = {"REF": "refugees", "GRP": "refugees", "TMP": "refugees",
+               "ASY": "asylum_seekers", "ASR": "asylum_seekers",
+               "ROC": "refugee_like", "OIP": "oip"}
+FLOWS_VALUES = list(dict.fromkeys(FLOWS_TYPES.values()))
 
 VINTAGE = {
     "producer": "UNHCR",
@@ -309,14 +335,48 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
             if len(frame) and name == "population.csv":
                 latest = int(frame["year"].max())
         url = config.url(FLOWS_URL.env)
-        content, flows_updated = download_file(client, url, download_workbook)
+        flows_failed = None
+        try:
+            content, flows_updated = download_file(client, url, download_workbook)
+            write_csv(parse_flows(content, url), staging.path(FLOWS_FILE))
+            summary.rows[FLOWS_FILE] = len(record_checked(staging, FLOWS_FILE, url, {}))
+            flows = {"flows": url, "flows_last_updated": flows_updated,
+                     "flows_date_accessed": today()}
+        except Exception as exc:  # the API files fetched above are kept all the same
+            flows_failed = str(exc) if isinstance(exc, AnalysisError) else \
+                f"unexpected {exc.__class__.__name__}: {exc}"
+            if url not in flows_failed:  # the client's messages name the URL; others may not
+                flows_failed = f"{url}: {flows_failed}"
+            staging.path(FLOWS_FILE).unlink(missing_ok=True)
+            kept = staging.keep_previous(paths, FLOWS_FILE, flows_failed)
+            flows = _previous_flows_vintage(paths) if kept else {}
         progress.step("flows")
-        write_csv(parse_flows(content, url), staging.path(FLOWS_FILE))
-        summary.rows[FLOWS_FILE] = len(record_checked(staging, FLOWS_FILE, url, {}))
-        staging.vintage = {**VINTAGE, "api": config.url(API_URL.env) + "/",
-                           "flows": url, "flows_last_updated": flows_updated,
+        staging.vintage = {**VINTAGE, "api": config.url(API_URL.env) + "/", **flows,
                            "date_accessed": today(), "latest_year": latest}
+    if flows_failed is not None:
+        previous = "the previous flows.csv kept" if kept else "no previous flows.csv to keep"
+        raise PartlyFetched(f"flow workbook ({FLOWS_URL.env}) {flows_failed}; {previous}",
+                            summary)
     return summary
+
+
+def _previous_flows_vintage(paths: Paths) -> dict:
+    """The flow fields of the previous UNHCR vintage, for a flows.csv kept from it: when that
+    was fetched live, its own; from a snapshot, the snapshot's release and access dates."""
+    entry = rawstore.load_manifest(paths)["sources"].get(PROVIDER_ID, {})
+    vintage = entry.get("vintage", {})
+    if "flows" in vintage:
+        return {k: vintage.get(k) for k in ("flows", "flows_last_updated", "flows_date_accessed")}
+    return {"flows": entry.get("files", {}).get(FLOWS_FILE, {}).get("origin"),
+            "flows_last_updated": vintage.get("last_updated") or vintage.get("date_published"),
+            "flows_date_accessed": vintage.get("date_accessed") or entry.get("retrieved_at")}
+
+
+def _count_text(value) -> str:
+    """A summed count as the snapshot writes it: a whole number without '.0', '' if missing."""
+    if pd.isna(value):
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def download_workbook(response: requests.Response) -> bytes:
@@ -345,6 +405,7 @@ def parse_flows(content: bytes, url: str) -> pd.DataFrame:
         book.close()
     long = pd.DataFrame([r for r in records if any(r)],
                         columns=[*FLOWS_COLUMNS.values(), "PT", "Count"])
+    long.index += 2  # the sheet's row numbers (row 1 is the header), for messages
     unknown = sorted(set(long["PT"]) - set(FLOWS_TYPES))
     if unknown:
         raise FetchError(f"{where}, column 'PT': population type(s) {', '.join(unknown)}; "
@@ -355,10 +416,21 @@ def parse_flows(content: bytes, url: str) -> pd.DataFrame:
         row = long[twice].iloc[0]
         raise FetchError(f"{where}: {row['year']} {row['coo_iso']} -> {row['coa_iso']} "
                          f"{row['PT']} comes more than once")
-    wide = long.pivot(index=ids, columns="PT", values="Count").reset_index()
-    for code, name in FLOWS_TYPES.items():
-        wide[name] = wide.get(code, "")
-    wide = wide[[*ids, *FLOWS_TYPES.values()]].fillna("")
+    count = pd.to_numeric(long["Count"], errors="coerce")
+    bad = (long["Count"] != "") & (count.isna() | (count < 0))
+    if bad.any():
+        row = long.index[bad][0]
+        raise FetchError(f"{where}, row {row}, column 'Count': {long.at[row, 'Count']!r} is not "
+                         "a count")
+    # REF, GRP and TMP are all refugees (ASY and ASR asylum-seekers): added, as UNHCR's package
+    # adds them; a blank Count is not reported, and a column of only blanks stays blank
+    long = long.assign(column=long["PT"].map(FLOWS_TYPES), Count=count)
+    sums = long.groupby([*ids, "column"], sort=False)["Count"].sum(min_count=1)
+    wide = sums.unstack("column").reset_index()
+    for name in FLOWS_VALUES:
+        values = wide[name] if name in wide else pd.Series(float("nan"), index=wide.index)
+        wide[name] = values.map(_count_text)
+    wide = wide[[*ids, *FLOWS_VALUES]]
     wide.columns.name = None
     order = pd.to_numeric(wide["year"], errors="coerce")
     return wide.assign(_y=order).sort_values(["_y", "coo_name", "coa_name"], kind="stable") \
@@ -441,6 +513,7 @@ PROVIDER = Provider(
     fetch_live=fetch_live,
     live_urls=(API_URL, FLOWS_URL),
     live_steps=planned_steps,
+    http_headers=HEADERS,
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
 )

@@ -26,18 +26,24 @@ How it is read (each decision with its reason):
   corridors (they are no origin country); they stay, with their text, in the breakdown table.
   Victims detected in their own country are domestic victims, not a corridor: left out too.
 
-Live: the dataUNODC GLOTIP export, one xlsx workbook from `GLOTIP_URL` (sheet `data_glotip_1`,
-else the first sheet holding the header). The header row is found among the first rows (the
-export may put a title above it) and must name every column of the snapshot; the rows under it
-are written in the snapshot's layout, cells as text: a count the workbook stores as a number is
-written as its whole number, `<5` stays `<5`, Year a whole number. Blank rows are skipped. A
-workbook that does not open (cut off), lacks a column, or holds a Year that is no year is
-refused naming the URL, sheet and row; the previous raw file stays.
+Live: the UNODC data portal's GLOTIP export, one xlsx workbook. It moved to data.unodc.org
+under a dated path (`/sites/dataportal.unodc.org/files/<YYYY-MM>/data_glotip.xlsx`, a later
+revision `data_glotip_0.xlsx`), linked from the trafficking report page, so `GLOTIP_URL` is that
+page by default (or the workbook itself): the page is searched for the newest workbook it links
+to (`live.pages`), with a browser's headers (UN sites behind CloudFront refuse a library's).
+Sheet `data_glotip_1`, else the first sheet holding the header. The header row is found among
+the first rows (the export may put a title above it) and must name every column of the
+snapshot; the rows under it are written in the snapshot's layout, cells as text: a count the
+workbook stores as a number is written as its whole number, `<5` stays `<5`, Year a whole
+number. Blank rows are skipped. A workbook that does not open (cut off), lacks a column, or
+holds a Year that is no year is refused naming the URL, sheet and row; the previous raw file
+stays.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 
 import pandas as pd
@@ -55,7 +61,7 @@ from analysis.live.common import (
     open_workbook,
 )
 from analysis.live.config import LiveConfig, UrlSetting
-from analysis.live.http import FetchError, HttpClient, expect_body
+from analysis.live.http import BROWSER_HEADERS, FetchError, HttpClient, expect_body
 from analysis.paths import Paths
 from analysis.progress import Progress
 from analysis.providers.base import ProcessedTable, Provider
@@ -232,10 +238,10 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
 
 # -- live: the dataUNODC workbook ----------------------------------------------------------
 
-# The export's address (unverified: dataUNODC serves it from its download page; point
-# GLOTIP_URL at the workbook).
-GLOTIP_URL = UrlSetting("GLOTIP_URL", "https://dataunodc.un.org/sites/dataunodc.un.org/files/"
-                                      "data_glotip.xlsx")
+# The report page that links the current export (public scripts find it there; unverified
+# from here: no machine of the project reaches data.unodc.org).
+GLOTIP_URL = UrlSetting("GLOTIP_URL", "https://data.unodc.org/datareport/tip-victims")
+FILE_NAME = re.compile(r"^data_glotip(_\d+)?\.xlsx$", re.IGNORECASE)
 SHEET = "data_glotip_1"
 COLUMNS = ["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
            "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source"]
@@ -306,7 +312,8 @@ def fetch_live(paths: Paths, config: LiveConfig, client: HttpClient, progress: P
     return fetch_file(paths, client, progress, config.url(GLOTIP_URL.env),
                       provider=PROVIDER_ID, name=FILE, download=download,
                       parse=parse_workbook, step="workbook", vintage=VINTAGE,
-                      latest_year=max_year("Year"))
+                      latest_year=max_year("Year"),
+                      listed=(FILE_NAME, "the GLOTIP workbook"))
 
 
 PROVIDER = Provider(
@@ -316,6 +323,7 @@ PROVIDER = Provider(
     raw_specs=(RAW_SPEC,),
     fetch_live=fetch_live,
     live_urls=(GLOTIP_URL,),
+    http_headers=BROWSER_HEADERS,
     indicator_rows=indicator_rows,
     corridor_rows=corridor_rows,
     tables=(ProcessedTable("trafficking_breakdowns", "GLOTIP rows (totals and breakdowns)",
