@@ -92,6 +92,23 @@ def test_no_data_says_so(tmp_path):
     assert "No data available" in svg
 
 
+def test_no_data_keeps_the_panel_title():
+    chart = plotting.new_chart("Bans", "count", "Source: none.")
+    plotting.panel_title(chart.ax, "Kazakhstan")
+    plotting.no_data(chart.ax, "for the chosen states")
+    assert "Kazakhstan" in [chart.ax.get_title(loc) for loc in ("left", "center", "right")]
+
+
+def test_dollar_signs_in_notes_stay_text(tmp_path):
+    """A note quoting "US$9.65 billion to US$3.25 billion" is not read as TeX math (which
+    would drop the dollars and run the words together)."""
+    plotting.use_style()
+    chart = plotting.new_chart("Money", "US$ and US$", "Source: X. from US$9.65 billion to "
+                               "US$3.25 billion.")
+    svg = plotting.save(chart, tmp_path, "money", ["svg"])["svg"].read_text(encoding="utf-8")
+    assert "US$9.65 billion to" in svg and "US$3.25 billion" in svg
+
+
 @pytest.mark.parametrize("name", ["Bad Name", "../escape", "x.png", ""])
 def test_figure_names_are_checked(tmp_path, name):
     with pytest.raises(AnalysisError, match="figure name"):

@@ -273,10 +273,11 @@ def new_chart(title: str, subtitle: str, source: str, *, kind: str = "Chart", nr
 def no_data(ax, what: str, *, headline: str = "No data available") -> None:
     """Mark an empty panel: the chart says there is no data instead of filling anything in
     (`headline` in bold, then `what`). A panel title set before stays."""
-    title = ax.get_title()
+    titles = {loc: ax.get_title(loc) for loc in ("left", "center", "right")}
     ax.cla()
-    if title:
-        ax.set_title(title, fontsize=8.5)
+    for loc, title in titles.items():
+        if title:
+            ax.set_title(title, loc=loc, fontsize=8.5)
     ax.set_axis_off()
     ax.text(0.5, 0.5, f"{what}", ha="center", va="top", fontsize=10, color=MUTED,
             transform=ax.transAxes, wrap=True, linespacing=1.4)

@@ -134,7 +134,8 @@ def _panel_table(theme: catalogue.Theme, panel: dict) -> pd.DataFrame:
     table = pd.DataFrame({"theme": theme.title, "indicator": theme.headline, "iso3": codes,
                           "base": start_v.reindex(codes).to_numpy(), "end_year": panel["end"],
                           "latest": end_v.reindex(codes).to_numpy(),
-                          "break_year": [broken.get(s) for s in codes]})
+                          "break_year": pd.array([broken.get(s) for s in codes],
+                                                 dtype="Int64")})
     table["change"] = (table["latest"] - table["base"]).where(table["break_year"].isna())
     return table
 
