@@ -23,9 +23,12 @@ from analysis import fmt
 # The record measures, as the claims vocabulary names them.
 IN_COUNTRY = "missing_migrants_in_country"
 OF_NATIONALS = "missing_migrants_of_nationals"
+OF_NATIONALS_ONLY = "missing_migrants_of_nationals_only"  # lower bound: only these origins
 
 # Numbers a text may state without a claim: units and fixed targets, not data.
-ALLOWED_PHRASES = ("per 1,000", "per 100", "US$200", "3%")  # "3%": the SDG remittance-cost target
+# "3%" and "5%": SDG 10.c's remittance-cost target (average) and ceiling (any corridor);
+# "SDG 10.c" the target's own number.
+ALLOWED_PHRASES = ("per 1,000", "per 100", "US$200", "3%", "5%", "SDG 10.c", "SDG target 10.c")
 YEAR = r"(?:19[5-9]\d|20[0-2]\d|203[0-5])"
 ALLOWED_PATTERNS = (
     # A year, not money, not a percentage, not part of a longer number.
@@ -131,6 +134,11 @@ def _record_cells(df, record, states, years) -> pd.DataFrame:
         wanted = set(states)
         chosen = rows["origin_iso3"].fillna("").astype(str).map(
             lambda text: bool(wanted & {c.strip() for c in text.split(",")}))
+    elif record == OF_NATIONALS_ONLY:
+        wanted = set(states)
+        listed = rows["origin_iso3"].fillna("").astype(str).map(
+            lambda text: {c.strip() for c in text.split(",") if c.strip()})
+        chosen = listed.map(lambda codes: bool(codes) and codes <= wanted)
     else:
         raise ClaimCheckError(f"unknown record measure {record!r}")
     rows = rows[chosen & rows["dead_and_missing"].notna()]

@@ -1302,7 +1302,18 @@ def break_label(indicator: str, iso3: str, year: int) -> str | None:
 # The notebook for per-state profiles, as an id the report accepts in --themes.
 COUNTRY_PROFILE_ID = "country_profile"
 
-_RECORD_MEASURES_BY_ID = {m.id: m for m in RECORD_MEASURES}
+# A lower bound claims may name, not a series the report compares: the records whose listed
+# origins are all among the states (IOM gives one total for an incident of several
+# nationalities, so the nationals' count above includes other nationals' deaths).
+LOWER_BOUND_RECORD_MEASURES: tuple[RecordMeasure, ...] = (
+    RecordMeasure("missing_migrants_of_nationals_only",
+                  "The country's nationals recorded dead or missing, incidents whose listed "
+                  "origins are that country only (lower bound)", "people", "iom",
+                  "Total Number of Dead and Missing, by country of origin",
+                  "dead_and_missing", "origin"),
+)
+
+_RECORD_MEASURES_BY_ID = {m.id: m for m in RECORD_MEASURES + LOWER_BOUND_RECORD_MEASURES}
 
 
 def record_measure(id_: str) -> RecordMeasure:

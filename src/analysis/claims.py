@@ -27,6 +27,8 @@ Cells
   `missing_migrants_in_country`: records whose `incident_iso3` is one of `states`;
   `missing_migrants_of_nationals`: records whose `origin_iso3` list includes one of `states`
   (a record naming two of them counts once). The two are never added together.
+  `missing_migrants_of_nationals_only`: records whose `origin_iso3` list is not empty and
+  names only `states` (the lower bound of the nationals' count).
 - `table`: a breakdown table, data/processed/<table>.parquet (see `TABLES`): its rows of
   `states` (catalogue states, in the table's state column) and `years` whose
   columns equal `select` (`{column: value or list of values}`); columns not named are summed

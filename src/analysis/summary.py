@@ -57,7 +57,8 @@ _CLAIM = {
         "op": {"enum": list(claims.OPS)},
         "indicator": {"type": "string", "minLength": 1},
         "measure": {"type": "string", "minLength": 1},
-        "record": {"enum": [m.id for m in catalogue.RECORD_MEASURES]},
+        "record": {"enum": [m.id for m in catalogue.RECORD_MEASURES
+                            + catalogue.LOWER_BOUND_RECORD_MEASURES]},
         "table": {"enum": list(claims.TABLES)},
         "select": {"type": "object"},
         "of_select": {"type": "object"},

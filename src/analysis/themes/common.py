@@ -13,8 +13,14 @@ from analysis.claims import Ledger
 BASE = catalogue.MEETING_YEAR  # the meeting's year: changes are measured from it
 MEETING_MARK = {BASE: f"Meeting ({BASE})"}
 
-# The shocks to remittances since the meeting, as a sentence names them.
-REMITTANCE_SHOCKS = {2015: "rouble's fall", 2020: "pandemic", 2022: "war and sanctions"}
+# Years of large changes in remittances, marked on charts. The labels are neutral on purpose:
+# a year is a year, not a cause (issue 18, defect 10).
+REMITTANCE_SHOCKS = {2015: "2015", 2020: "2020", 2022: "2022"}
+# Said wherever a change in current US$ is shown: part of it is exchange-rate valuation.
+VALUATION_NOTE = ("Changes in current US$ mix in exchange-rate valuation (a transfer worth "
+                  "the same in roubles or tenge counts for fewer dollars when that currency "
+                  "falls), so they are not changes in what migrants sent in their own "
+                  "currency alone.")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from analysis import catalogue, flags, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
 from analysis.themes.common import BASE, Figure, Finding, no_rows
+from analysis.themes.labour_migration import CITIZENSHIP_BASED
 
 STOCK_IDS = ["emigrant_stock", "immigrant_stock"]
 PCT_IDS = ["emigrants_pct_population", "immigrants_pct_population"]
@@ -23,7 +24,8 @@ SHORT_LABELS = {"emigrant_stock": "Born here, living abroad",
 REMIT_IDS = ["remittances_received_pct_gdp", "remittances_received_usd"]
 MONEY, COST = "remittances_estimated_usd", "remittance_cost_pct"
 TOP_CORRIDORS = 6
-TARGET = 3.0  # SDG target 10.c: sending money home should cost at most 3% of the amount sent
+TARGET = 3.0  # SDG target 10.c: the *average* cost of sending money home under 3% by 2030
+CEILING = 5.0  # SDG target 10.c: no corridor costing more than 5%
 PEOPLE_IDS = ["refugees_hosted", "asylum_seekers_hosted", "refugees_abroad", "idps"]
 IDMC_IDS = ["new_displacements_conflict", "new_displacements_disaster"]
 NEW_APPLICATIONS_FROM = 2006  # first year UNHCR's asylum countries report the application type
@@ -114,16 +116,20 @@ def migrant_stocks(nb: Session) -> Figure:
     c = nb.claims()
     parts, projected = [], False
     for ind, pct_ind, words in (
-            ("emigrant_stock", "emigrants_pct_population", f"people born in {_the(nb)} lived "
+            ("emigrant_stock", "emigrants_pct_population", f"people from {_the(nb)} lived "
              "abroad"),
             ("immigrant_stock", "immigrants_pct_population",
-             f"people born in another country lived in {_the(nb)}")):
+             f"citizens of other countries lived in {_the(nb)}" if state in CITIZENSHIP_BASED
+             else f"people born in another country lived in {_the(nb)}")):
         text, share_projected = _stock_part(nb, c, stocks, ind, pct_ind, words)
         parts.append(text)
         projected |= share_projected
     finding = ("; ".join(parts) + "."
                + (" The shares use UN DESA's projected population." if projected else "")
-               + " Both stocks count people by birthplace, long-settled ones included; "
+               + " Both stocks count people by birthplace (by citizenship where the host "
+               f"country counts that way, as {fmt.name('IRN')} and the Gulf states do), "
+               "long-settled ones "
+               "included; "
                "seasonal and circular workers are missed.")
     finding = finding[0].upper() + finding[1:]
     return Figure(chart, "migrant_stocks", finding, c, drawn.dropna(subset=["value"]))
@@ -160,7 +166,7 @@ def emigrant_destinations(nb: Session) -> Figure:
     name, the, state = _name(nb), _the(nb), nb.id
     corridors = nb.corridors("migrant_stock", origins=[state]).dropna(subset=["value"])
     top = metrics.top_corridors(corridors, n=8)
-    chart = nb.chart(f"Where people born in {name} live",
+    chart = nb.chart(f"Where people from {name} live",
                      "people, latest UN DESA estimate; the eight largest countries of residence",
                      measures=["migrant_stock"], note=nb.footnote(top), kind="Bar chart")
     if top.empty:
@@ -181,9 +187,17 @@ def emigrant_destinations(nb: Session) -> Figure:
     people = c.value(first.value, "number", **cell)
     part = c.share(first.value / all_abroad * 100, "pct", fmt_args={"decimals": 0},
                    of_origins=[state], **cell)
-    finding = (f"In {year}, {fmt.the(first.destination_name)} was home to {people} people born "
-               f"in {the}, {part} of all those living abroad (people by birthplace, "
-               "long-settled ones included).")
+    if first.destination_iso3 in CITIZENSHIP_BASED:  # a register count, not by birthplace
+        finding = (f"In {year}, {fmt.the(first.destination_name)} was home to {people} citizens "
+                   f"of {the}, {part} of all those living abroad ({fmt.the(first.destination_name)}"
+                   " counts by citizenship, and its count of refugees follows its registration, "
+                   "so it moves with reclassifications"
+                   + (f" such as {fmt.name('IRN')}'s in 2022)." if first.destination_iso3 == "IRN"
+                      else ")."))
+    else:
+        finding = (f"In {year}, {fmt.the(first.destination_name)} was home to {people} people "
+                   f"born in {the}, {part} of all those living abroad (people by birthplace, "
+                   "long-settled ones included).")
     return Figure(chart, "emigrant_destinations", finding, c, top)
 
 
@@ -263,12 +277,15 @@ def _remittance_finding(nb: Session, c: Ledger, remit: pd.DataFrame,
         shown = c.value(usd["value"].iloc[0], "usd", indicator="remittances_received_usd",
                         states=[state], years=[year])
         finding += f" ({shown})"
-    if not base.empty and year > BASE \
+    # An estimate (flag E; Afghanistan's 2021: January to August only) is not set against a
+    # full year (issue 18, defect 7).
+    if not base.empty and year > BASE and last.flag != "E" \
             and metrics.first_break(share, state, BASE, year) is None:
         finding += f", against {pct_gdp(base['value'].iloc[0], BASE)} in {BASE}"
     finding += "."
     if last.flag == "E":
-        finding += f" The {year} figure is an estimate (see the chart's note)."
+        finding += (f" The {year} figure is an estimate that need not cover the whole year "
+                    f"(see the chart's note), so it is not compared with {BASE}.")
     if not later.empty and year >= BASE:
         finding += f" {flags.year_span(later['year'])}: not reported."
     if year >= BASE:  # a key figure from before the meeting would mislead
@@ -333,8 +350,13 @@ def money_corridors(nb: Session, money: MoneyCorridors) -> Figure:
                      kind="Bar chart", ncols=len(money.sides), size=(8, 3.4))
     c = nb.claims()
     sentences = []
+    drawn = []
     for ax, (how, rows, partner) in zip(chart.axes.flat, money.sides, strict=True):
-        _money_panel(ax, money.top[how], how, partner)
+        if len(rows) == 1:  # the model does not split this side: no bar (issue 18, defect 4)
+            _unsplit_panel(ax, how)
+        else:
+            _money_panel(ax, money.top[how], how, partner)
+            drawn.append(money.top[how])
         sentences.append(_money_sentence(nb, c, money, how, rows, partner))
     for how, rows in (("received", money.received), ("sent", money.sent)):
         if not rows.empty:
@@ -343,7 +365,17 @@ def money_corridors(nb: Session, money: MoneyCorridors) -> Figure:
                          f"{'by' if how == 'received' else 'from'} {_the(nb)}.")
     finding = (" ".join(sentences) + " These are model estimates, not recorded flows: they "
                "need not add up to the receipts and payments the World Bank records.")
-    return Figure(chart, "money_corridors", finding, c, money.shown)
+    shown = pd.concat(drawn, ignore_index=True) if drawn else no_rows()
+    return Figure(chart, "money_corridors", finding, c, shown)
+
+
+def _unsplit_panel(ax, how: str) -> None:
+    """A side the model does not split by partner country: a note, not a full-width bar."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "Not allocated by the model:\nKNOMAD does not split this money\n"
+            "by partner country", transform=ax.transAxes, ha="center", va="center",
+            color=plotting.MUTED, fontsize=9)
+    plotting.panel_title(ax, f"Money {how}", 45)
 
 
 def _money_panel(ax, top: pd.DataFrame, how: str, partner: str) -> None:
@@ -365,10 +397,11 @@ def _money_sentence(nb: Session, c: Ledger, money: MoneyCorridors, how: str,
             "destinations": [first.destination_iso3], "years": [year]}
     amount = c.value(first.value, "usd", **cell)
     where = fmt.the(first[f"{partner}_name"])
-    if len(rows) == 1:
-        return (f"The {year} estimates hold one corridor of money {how} "
-                f"{'by' if how == 'received' else 'from'} {the}: "
-                f"{'from' if how == 'received' else 'to'} {where}, {amount}.")
+    if len(rows) == 1:  # one corridor: the model's whole total put on one partner
+        return (f"The {year} estimates do not split the money {how} "
+                f"{'by' if how == 'received' else 'from'} {the} by partner country: the "
+                f"model puts all of it, {amount}, on {where} (not allocated by the model), "
+                "so it is not a measured corridor.")
     whole = {"of_origins": [nb.id]} if how == "received" else {"of_destinations": [nb.id]}
     part = c.share(first.value / rows["value"].sum() * 100, "pct",
                    fmt_args={"decimals": 0}, **cell, **whole)
@@ -424,12 +457,20 @@ def no_cost_survey(nb: Session) -> Finding:
 
 
 def remittance_costs(nb: Session, costs: CorridorCosts) -> Figure:
-    """Lines: the cost of sending US$200 on each surveyed corridor, against the SDG target."""
+    """Lines: the cost of sending US$200 on each surveyed corridor, against SDG target 10.c
+    (3% for the average cost, 5% for any corridor)."""
     plotted = costs.rows
-    cost_year = int(plotted["year"].max())
+    # The file's last year holds only the quarters surveyed to September (flag P): the
+    # caption quotes the latest full year, as the main remittances page does (issue 18,
+    # defect 7); the part year is drawn and said to be part.
+    part = sorted(plotted.loc[plotted["flag"] == "P", "year"].unique())
+    full = plotted[plotted["flag"] != "P"]
+    cost_year = int(full["year"].max()) if not full.empty else int(plotted["year"].max())
     chart = nb.chart(f"{_name(nb)}: the cost of sending US$200 on its main corridors",
-                     f"average total cost, % of the amount sent; red line: the SDG target "
-                     f"10.c; {cost_year} covers the quarters surveyed to September",
+                     f"average total cost, % of the amount sent; red line: {TARGET:g}%, the "
+                     f"SDG 10.c target for the average cost; dashed: {CEILING:g}%, its "
+                     "ceiling for any corridor"
+                     + (f"; {part[-1]}: the first three quarters only" if part else ""),
                      measures=[COST], note=nb.footnote(plotted), kind="Line chart",
                      size=(8, 3.6))
     wide = plotted.assign(label=[costs.labels[(o, d)] for o, d in zip(
@@ -439,28 +480,49 @@ def remittance_costs(nb: Session, costs: CorridorCosts) -> Figure:
     looks = {lab: {**plotting.country_look(partner_code[lab], lab, i), "label": lab}
              for i, lab in enumerate(wide.columns)}
     chart.ax.axhline(TARGET, color="#CC3311", linestyle="-", linewidth=1.0, zorder=0)
-    chart.ax.annotate(f"SDG target: {TARGET:g}%", (0.01, TARGET),
+    chart.ax.annotate(f"SDG 10.c, average cost: {TARGET:g}%", (0.01, TARGET),
                       xycoords=("axes fraction", "data"), xytext=(0, 3),
                       textcoords="offset points", fontsize=7, color="#CC3311")
-    chart.ax.set_ylim(0, max(wide.max().max(), TARGET) * 1.15)
+    chart.ax.axhline(CEILING, color="#CC3311", linestyle="--", linewidth=0.8, zorder=0)
+    chart.ax.annotate(f"SDG 10.c, any corridor: {CEILING:g}%", (0.01, CEILING),
+                      xycoords=("axes fraction", "data"), xytext=(0, 3),
+                      textcoords="offset points", fontsize=7, color="#CC3311")
+    chart.ax.set_ylim(0, max(wide.max().max(), CEILING) * 1.15)
     plotting.lines_from_wide(chart.ax, wide, looks)
     plotting.format_axis(chart.ax, percent=True)
     c = nb.claims()
-    return Figure(chart, "remittance_costs", _cost_finding(c, plotted, cost_year), c, plotted)
+    finding = _cost_finding(c, full if not full.empty else plotted, cost_year, part)
+    return Figure(chart, "remittance_costs", finding, c, plotted)
 
 
-def _cost_finding(c: Ledger, plotted: pd.DataFrame, cost_year: int) -> str:
+def _against_sdg(value: float) -> str:
+    """Where one corridor's cost stands against SDG 10.c: 3% is the target for the *average*
+    cost, 5% the ceiling for any corridor, so only a corridor above 5% misses a target."""
+    if value > CEILING:
+        return f"above the {CEILING:g}% SDG ceiling for any corridor"
+    if value > TARGET:
+        return f"within the {CEILING:g}% corridor ceiling"
+    return f"under {TARGET:g}%"
+
+
+def _cost_finding(c: Ledger, plotted: pd.DataFrame, cost_year: int, part: list) -> str:
     latest = plotted[plotted["year"] == cost_year].sort_values("value")
     parts = []
     for r in latest.itertuples():
         shown = c.value(r.value, "pct", fmt_args={"decimals": 2}, measure=COST,
                         origins=[r.origin_iso3], destinations=[r.destination_iso3],
                         years=[cost_year])
-        side = "below" if r.value <= TARGET else "above"
         parts.append(f"from {fmt.the(r.destination_name)} to {fmt.the(r.origin_name)}, "
-                     f"{shown} ({side} the target)")
-    finding = (f"Average total cost of sending money in {cost_year}, as a share of the amount "
-               "sent: " + "; ".join(parts) + f". The survey data here end in {cost_year}")
+                     f"{shown} ({_against_sdg(r.value)})")
+    only_part = bool(part) and cost_year == part[-1]
+    finding = (f"Average total cost of sending money in {cost_year}"
+               + (" (the first three quarters only)" if only_part else "")
+               + ", as a share of the amount sent: " + "; ".join(parts)
+               + f". SDG target 10.c asks for an average cost under {TARGET:g}% and no "
+               f"corridor above {CEILING:g}%.")
+    finding += (f" The survey data here end after the first three quarters of {part[-1]}"
+                if part
+                else f" The survey data here end in {cost_year}")
     if "RUS" in set(plotted["origin_iso3"]) | set(plotted["destination_iso3"]):
         finding += (f"; in later releases of the survey {fmt.name('RUS')}'s corridors end in "
                     "2021")
@@ -522,13 +584,18 @@ def _people_sentence(nb: Session, c: Ledger, last: pd.DataFrame, year: int) -> s
             return f"no reported figure for {noun}"
         if value == 0:
             return f"no {noun} recorded"
-        return (f"{c.value(value, 'number', indicator=ind, states=[nb.id], years=[year])} "
+        text = (f"{c.value(value, 'number', indicator=ind, states=[nb.id], years=[year])} "
                 f"{noun}")
+        if last["flag"].get(ind) == "B":  # the year itself starts a new series: say so
+            why = catalogue.break_label(ind, nb.id, year)
+            text += f" (counted on a new basis from {year}" + (f": {why})" if why else ")")
+        return text
 
     finding = (f"At the end of {year}, {_the(nb)} hosted "
                f"{people_count('refugees_hosted', 'refugees')} and "
                f"{people_count('asylum_seekers_hosted', 'asylum-seekers')}; "
-               f"{people_count('refugees_abroad', 'of its nationals were refugees abroad')}.")
+               f"{people_count('refugees_abroad', _abroad_noun(nb))}.")
+    finding += _fled_to(nb, c, year)
     finding = finding.replace("no of its nationals were refugees abroad recorded",
                               "none of its nationals were recorded as refugees abroad")
     return finding.replace("no reported figure for of its nationals were refugees abroad",
@@ -536,10 +603,41 @@ def _people_sentence(nb: Session, c: Ledger, last: pd.DataFrame, year: int) -> s
                            "abroad")
 
 
+# Refugees abroad whom UNHCR records under the state as country of origin but who are not
+# its nationals in the ordinary sense: the host and how the page names them (issue 18).
+RECORDED_ORIGIN = {"AZE": ("ARM", "people who fled Karabakh to Armenia")}
+
+
+def _abroad_noun(nb: Session, noun: str = "of its nationals were refugees abroad") -> str:
+    """'of its nationals ...', or, where UNHCR's origin is not nationality, what it records."""
+    if nb.id in RECORDED_ORIGIN:
+        return f"refugees abroad had {fmt.name(nb.id)} as their recorded country of origin"
+    return noun
+
+
+def _fled_to(nb: Session, c: Ledger, year: int) -> str:
+    """' Of them, N were people who fled Karabakh to Armenia, recorded by UNHCR with
+    Azerbaijan as country of origin (UNHCR's count at the end of the year).'"""
+    if nb.id not in RECORDED_ORIGIN:
+        return ""
+    host, who = RECORDED_ORIGIN[nb.id]
+    rows = nb.corridors("refugees", origins=[nb.id], destinations=[host])
+    value = rows.loc[rows["year"] == year, "value"].dropna()
+    if value.empty:
+        return ""
+    n = c.value(float(value.iloc[0]), "number", measure="refugees", origins=[nb.id],
+                destinations=[host], years=[year])
+    return (f" Of them, {n} were {who}, recorded by UNHCR with {fmt.name(nb.id)} as country "
+            "of origin (UNHCR's count at the end of the year; UN DESA's migrant stock and net "
+            "migration estimates measure other things and give other figures).")
+
+
 def _break_sentences(nb: Session, people: pd.DataFrame) -> str:
     finding = ""
     for ind, what in (("refugees_hosted", "The count of refugees it hosts"),
-                      ("refugees_abroad", "The count of its nationals who are refugees abroad")):
+                      ("refugees_abroad", "The count of refugees abroad from it"
+                       if nb.id in RECORDED_ORIGIN
+                       else "The count of its nationals who are refugees abroad")):
         # Every break in the series, the latest part year's included.
         crossed = metrics.breaks_between(people[people["indicator"] == ind], 0,
                                          int(people["year"].max()))

@@ -21,6 +21,28 @@ from analysis.themes.common import (
     no_rows,
 )
 
+# Destinations whose UN DESA stock counts citizens of the origin, not people born there (data
+# type "C" of International Migrant Stock 2024: the snapshot's `based_on_citizenship` column).
+# Iran's count of Afghans follows UNHCR's refugee figures, reclassifications included.
+CITIZENSHIP_BASED = frozenset({
+    "AND", "ARE", "BEN", "BHR", "CAF", "CHN", "CYM", "GAB", "GIN", "GNQ", "IDN", "IND", "IRN",
+    "IRQ", "JOR", "JPN", "KWT", "LAO", "LBN", "LBY", "LSO", "MAC", "MAR", "MDG", "MDV", "MMR",
+    "MNG", "MRT", "MUS", "NGA", "NRU", "OMN", "PHL", "PNG", "QAT", "SAU", "SHN", "SMR", "STP",
+    "SUR", "SYR", "TGO", "THA", "TUN", "TUV", "TWN", "VNM", "YEM"})
+BY_BIRTH_OR_CITIZENSHIP = ("counts by place of birth, except where the host country counts by "
+                           f"citizenship (among them {fmt.name('IRN')} and the Gulf states)")
+
+
+def _from(origin: str, destination: str | None = None) -> str:
+    """'people born in X', or 'citizens of X' where the destination counts by citizenship, or
+    'people from X' for a total over destinations that count either way."""
+    if destination is None:
+        return f"people from {fmt.name(origin)}"
+    if destination in CITIZENSHIP_BASED:
+        return f"citizens of {fmt.name(origin)}"
+    return f"people born in {fmt.name(origin)}"
+
+
 # Corridors whose birthplace count is known to be mostly not labour migration (reviewed
 # examples for the caption, by origin and destination code).
 NOT_WORKERS = {
@@ -85,15 +107,15 @@ def _stocks_sentence(c, im_y: pd.Series, em_y: pd.Series, stock_year: int) -> st
         n_senders = c.count(len(senders), "count", states=both, where="gt",
                             than="immigrant_stock", **cells)
         n_both = c.count(len(both), "count", states=both, where="present", **cells)
-        finding = (f"In {stock_year}, {n_em} people born in {fmt.name(top_em)} lived abroad"
+        finding = (f"In {stock_year}, {n_em} {_from(top_em)} lived abroad"
                    f"{most} and {fmt.name(top_im)} was home to the most people born abroad "
                    f"({n_im}). In {n_senders} of {n_both} states, more people born there lived "
                    "abroad than people born abroad lived there.")
     else:
-        finding = (f"In {stock_year}, {n_em} people born in {fmt.name(top_em)} lived abroad "
+        finding = (f"In {stock_year}, {n_em} {_from(top_em)} lived abroad "
                    f"and {n_im} people born abroad lived there.")
-    return finding + (" Both are counts by place of birth, whenever and why people moved, not "
-                      "counts of migrant workers.")
+    return finding + (f" Both are {BY_BIRTH_OR_CITIZENSHIP}, whenever and why people "
+                      "moved, not counts of migrant workers.")
 
 
 # -- relative to the population -------------------------------------------------------------
@@ -151,7 +173,7 @@ def _diaspora_sentence(nb: Session, c, shares: pd.DataFrame, em_sy: pd.Series,
                      years=[share_year])
     lead = (f"Relative to its residents, {fmt.name(top)} has the largest diaspora of the "
             "states shown: in" if len(em_sy) > 1 else "In")
-    finding = (f"{lead} {share_year}, people born in {fmt.name(top)} and living abroad "
+    finding = (f"{lead} {share_year}, {_from(top)} living abroad "
                f"equalled {pct_em} of its population"
                + (f" (its {share_year} population is UN DESA's projection)" if projected else "")
                + ".")
@@ -319,10 +341,15 @@ def main_corridors(nb: Session, corridors: pd.DataFrame) -> Figure:
     pct_first = c.share(first["value"] / from_o["value"].sum() * 100, "pct", of_origins=[o],
                         fmt_args={"decimals": 0}, **cells)
     finding = (f"In {year}, the largest corridor was {fmt.name(o)} → {_place(d, dest_names)}: "
-               f"{n_first} people born in {fmt.name(o)} lived in {_place(d, dest_names)}, "
-               f"{pct_first} of all those born there and living abroad. These are counts by "
-               "place of birth, not of labour migration")
+               f"{n_first} {_from(o, d)} lived in {_place(d, dest_names)}, "
+               f"{pct_first} of all those living abroad. These are "
+               f"{BY_BIRTH_OR_CITIZENSHIP}, not of labour migration")
     finding += _not_workers_clause(top, dest_names)
+    if d in CITIZENSHIP_BASED:  # a register count: it changes when the host reclassifies
+        finding += (f"; {_place(d, dest_names)}'s count is by citizenship and, for refugees, "
+                    "follows the host's registration (UNHCR's figures), so it moves with "
+                    "reclassifications"
+                    + (f" such as {fmt.name(d)}'s in 2022" if d == "IRN" else ""))
     finding += ("; they miss seasonal and circular workers who do not live in the "
                 "destination.")
     return Figure(chart, "main_migration_corridors", finding, c, top)
@@ -603,16 +630,17 @@ def unemployment(nb: Session) -> Figure:
         _draw_region_lines(chart, unemployed, groups, percent=True)
         year = latest_year(unemployed)
         in_year = metrics.value_in(unemployed, year)
-        top = in_year.idxmax()
-        base = metrics.value_in(unemployed, BASE).get(top)
-        cells = {"indicator": "unemployment_pct", "states": [top]}
-        finding = (f"Of the states shown, {fmt.name(top)} had the highest unemployment in "
-                   f"{year}: {c.value(in_year[top], 'pct', years=[year], **cells)} of the "
-                   "labour force")
-        if base is not None and year != BASE:
-            finding += f" ({c.value(base, 'pct', years=[BASE], **cells)} in {BASE})"
-        finding += ". These are ILO modelled estimates, comparable across states."
-        nb.key_figure(unemployed, "unemployment_pct", top, year)
+        # WDI's series is the ILO's modelled estimate (filled in by the model where a state has
+        # no recent labour force survey): listed in catalogue order, never ranked as a fact.
+        codes = plotting.in_catalogue_order(set(in_year.index))
+        cells = {"indicator": "unemployment_pct", "years": [year]}
+        listed = ", ".join(f"{fmt.name(s)} {c.value(in_year[s], 'pct', states=[s], **cells)}"
+                           for s in codes)
+        finding = (f"In {year}, the ILO's modelled estimates of unemployment, as a share of the "
+                   f"labour force, were: {listed}. These are model estimates, not survey counts "
+                   "(for states without a recent labour force survey the model supplies the "
+                   "figure), so they are not ranked here.")
+        nb.key_figure(unemployed, "unemployment_pct", codes[0], year)
     return Figure(chart, "unemployment", finding, c, unemployed.dropna(subset=["value"]))
 
 

@@ -158,10 +158,20 @@ def _stopped_counts(c, unhcr: pd.DataFrame) -> list[str]:
 def idmc_displacements(nb: Session) -> pd.DataFrame:
     """IDMC's new displacements by conflict and by disasters, for the states with at least one
     displacement recorded (the new-displacement panels and the per-1,000 rates)."""
-    drawn = nb.indicators(IDMC_IDS).dropna(subset=["value"])
+    drawn = _without_leading_zeros(nb.indicators(IDMC_IDS).dropna(subset=["value"]))
     with_data = [s for s in plotting.in_catalogue_order(drawn["iso3"])
                  if (drawn.loc[drawn["iso3"] == s, "value"] > 0).any()]
     return drawn[drawn["iso3"].isin(with_data)].reset_index(drop=True)
+
+
+def _without_leading_zeros(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each conflict series from its first displacement on: IDMC publishes 0 for the years
+    before it collected conflict data for a state (Afghanistan: 0 in 2009, 102,000 in 2010),
+    and a 0 there likely means not recorded, not no displacement. Disaster zeros are kept."""
+    rows = rows.sort_values(["indicator", "iso3", "year"])
+    conflict = rows["indicator"] == "new_displacements_conflict"
+    started = rows["value"].gt(0).groupby([rows["indicator"], rows["iso3"]]).cummax()
+    return rows[~conflict | started].reset_index(drop=True)
 
 
 def disaster_events(nb: Session) -> pd.DataFrame:
@@ -645,7 +655,14 @@ def _draw_arrivals(chart: plotting.Chart, plotted: pd.DataFrame, with_focus: boo
     if with_focus and afg_rows.empty:
         plotting.no_data(left, f"UNHCR records no arrivals of {fmt.name(FOCUS)}'s nationals")
     elif with_focus:
-        plotting.state_lines(left, afg_rows, label_ends=False, partial_year=partial)
+        # A year whose reporting countries changed (coverage break) is drawn on its own, not
+        # joined to its neighbours: a line into it would draw the coverage gap as a fall.
+        cuts = sorted({y for n in catalogue.observation_notes(ARR, FOCUS)
+                       if n.flag == "B" and n.kind == "coverage" for y in (n.years or ())})
+        segment = afg_rows["year"].map(lambda y: sum(y >= c for c in cuts)
+                                       + sum(y > c for c in cuts))
+        for _, rows in afg_rows.groupby(segment):
+            plotting.state_lines(left, rows, label_ends=False, partial_year=partial)
         plotting.format_axis(left)
         left.set_ylim(0, afg_rows["value"].max() * 1.15)
         plotting.mark_years(left, {CRISIS: "change of power"})
@@ -676,11 +693,23 @@ def _afghan_arrivals(nb: Session, c, arrivals: pd.DataFrame) -> list[str]:
             f"{_arrived(c, FOCUS, CRISIS, afg_done[CRISIS])} in {CRISIS} and "
             f"{_arrived(c, FOCUS, CRISIS + 1, afg_done[CRISIS + 1])} in {CRISIS + 1}")
     later = [y for y in sorted(afg_done.index) if y > CRISIS + 1]
-    if later:
+    # A year whose total lost (or gained) a main reporting country is a coverage change, not a
+    # fall or rise in arrivals: state those totals with the reviewed reason, never as a trend.
+    gaps = {n.years[0]: n.label for n in catalogue.observation_notes(ARR, FOCUS)
+            if n.flag == "B" and n.kind == "coverage" and n.years and n.years[0] in later}
+    comparable = [y for y in later if y < min(gaps, default=later[-1] + 1)]
+    if comparable:
         text += ", then " + " and ".join(f"{_arrived(c, FOCUS, y, afg_done[y])} in {y}"
-                                         for y in later)
+                                         for y in comparable)
+    text += "."
+    if gaps:
+        text += (" The totals for " + " and ".join(
+            f"{y} ({_arrived(c, FOCUS, y, afg_done[y])})" for y in later if y >= min(gaps))
+            + " are not comparable with the years before: the countries reporting new "
+            "arrivals changed (" + "; ".join(f"{y}: {gaps[y]}" for y in sorted(gaps))
+            + "), so the drop is a coverage gap, not a fall in arrivals.")
     nb.key_figure(done, ARR, FOCUS, CRISIS)
-    return [text + "."]
+    return [text]
 
 
 def _other_arrivals(c, since: pd.DataFrame, others: list[str], others_label: str) -> list[str]:

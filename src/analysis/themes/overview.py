@@ -14,10 +14,14 @@ from analysis.themes.common import BASE, Figure, Finding, hide_spare, latest_yea
 
 # How each headline reads in a sentence; the unit decides how a change is written.
 PHRASES = {
-    "emigrant_stock": "people born in the state and living abroad, workers or not",
+    "emigrant_stock": "people from the state living abroad (by birth, or by citizenship where "
+                      f"the host counts that way, as {fmt.name('IRN')} and the Gulf states do), "
+                      "workers or "
+                      "not",
     "asylum_applications_abroad": "new asylum applications by the state's nationals abroad",
     "remittances_received_pct_gdp": "remittances received as a share of GDP",
-    "returned_refugees": "refugees returning to the state",
+    "returned_refugees": "refugee returns to the state recorded by UNHCR (voluntariness not "
+                         "assessed)",
     "refugees_hosted_per_1000": "refugees hosted per 1,000 residents",
     "idps": "internally displaced people counted by UNHCR",
 }
@@ -237,6 +241,11 @@ def _panel_clause(c, ind: str, panel: dict, table: pd.DataFrame, frame: pd.DataF
     if top["change"] != 0:
         clause += (f"; largest change: {fmt.name(top['iso3'])} ("
                    f"{_change_text(c, top['change'], ind, top['iso3'], years)})")
+        if ind == "emigrant_stock":  # register counts: a reclassification moves them
+            clause += (", which may include hosts that count by citizenship, whose figures move "
+                       f"with reclassifications ({fmt.name('IRN')}'s count of Afghans follows "
+                       "UNHCR's refugee "
+                       "figures)")
     if broken:
         clause += (f"; {fmt.names(plotting.in_catalogue_order(broken))} not compared "
                    f"(series break in {', '.join(str(y) for y in sorted(set(broken.values())))}, "

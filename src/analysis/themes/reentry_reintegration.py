@@ -10,7 +10,14 @@ import pandas as pd
 
 from analysis import catalogue, fmt, metrics, plotting, transform
 from analysis.notebook import Session
-from analysis.themes.common import BASE, MEETING_MARK, REMITTANCE_SHOCKS, Figure, no_rows
+from analysis.themes.common import (
+    BASE,
+    MEETING_MARK,
+    REMITTANCE_SHOCKS,
+    VALUATION_NOTE,
+    Figure,
+    no_rows,
+)
 
 DESTINATION = "RUS"  # where most Central Asian workers go, and where the bans were imposed
 
@@ -99,8 +106,9 @@ def shock_changes(nb: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
 def remittance_shocks(nb: Session) -> Figure:
     """Bars: the change in remittances received in each shock year, per state."""
     bars, used = shock_changes(nb)
-    chart = nb.chart("Remittance shocks: change in remittances received on the year before",
-                     "% change, current US$; one bar per shock year",
+    chart = nb.chart("Change in remittances received on the year before, in marked years",
+                     "% change, current US$ (includes exchange-rate valuation); one bar per "
+                     "marked year",
                      indicators=["remittances_received_usd"], kind="Bar chart",
                      note=nb.footnote(used))
     if bars.empty:
@@ -112,11 +120,11 @@ def remittance_shocks(nb: Session) -> Figure:
     _draw_shock_bars(chart, wide)
     c = nb.claims()
     parts = []
-    for year, label in REMITTANCE_SHOCKS.items():
+    for year in REMITTANCE_SHOCKS:
         if year in wide.columns:
-            parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year, label))
+            parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year))
     finding = "; ".join(parts) + "."
-    finding = finding[0].upper() + finding[1:]
+    finding = finding[0].upper() + finding[1:] + " " + VALUATION_NOTE
     return Figure(chart, "remittance_shocks", finding, c, bars)
 
 
@@ -127,7 +135,7 @@ def _draw_shock_bars(chart: plotting.Chart, wide: pd.DataFrame) -> None:
         look = looks[REMITTANCE_SHOCKS[year]]
         chart.ax.bar([p + i * width for p in range(len(wide))], wide[year], width=width,
                      color=look["color"], hatch=look["hatch"], edgecolor="#333333",
-                     linewidth=0.4, label=f"{year}: {REMITTANCE_SHOCKS[year]}")
+                     linewidth=0.4, label=f"{year - 1} to {year}")
         for code, value in wide[year].items():
             plotting.record_point(chart.ax, value, code, year)
     chart.ax.set_xticks([p + width * (len(wide.columns) - 1) / 2 for p in range(len(wide))],
@@ -137,13 +145,13 @@ def _draw_shock_bars(chart: plotting.Chart, wide: pd.DataFrame) -> None:
     chart.ax.legend(loc="upper left", fontsize=7)
 
 
-def _shock_sentence(c, states: list[str], col: pd.Series, year: int, label: str) -> str:
+def _shock_sentence(c, states: list[str], col: pd.Series, year: int) -> str:
     fell = int((col < 0).sum())
     years = [year - 1, year]
     kw = {"indicator": "remittances_received_usd", "states": states, "years": years}
     of = c.count(len(col), "count", where="present", **kw)
     if fell:
-        part = (f"in {year}, the year of the {label}, remittances fell in "
+        part = (f"in {year}, remittances fell in "
                 f"{c.count(fell, 'count', where='fell', **kw)} of the {of} states shown with "
                 "figures for both years")
         worst = col.idxmin()
@@ -151,7 +159,7 @@ def _shock_sentence(c, states: list[str], col: pd.Series, year: int, label: str)
                            indicator="remittances_received_usd", states=[worst], years=years)
         part += f", most in {fmt.name(worst)} ({pct})"
     else:
-        part = (f"in {year}, the year of the {label}, remittances fell in none of the {of} "
+        part = (f"in {year}, remittances fell in none of the {of} "
                 "states shown with figures for both years")
     rose = int((col > 0).sum())
     if rose > fell:

@@ -22,10 +22,15 @@ SEGMENTS = {"Refugees": 0, "Asylum-seekers": 1}  # the stacked bars' segments, i
 
 SOLUTION_IDS = ["returned_refugees", "resettled_abroad", "naturalisations"]
 SOLUTION_PHRASES = {
-    "returned_refugees": "refugees returning to their country of origin",
+    # Returns are not counted as durable solutions: UNHCR records them whatever the
+    # circumstances (many to Afghanistan follow deportation campaigns in Iran and Pakistan).
+    "returned_refugees": "refugee returns to the country of origin",
     "resettled_abroad": "of their nationals resettled from a first country of asylum to a "
                         "third country",
     "naturalisations": "refugees naturalised in the state hosting them"}
+
+SOLUTION_CAVEATS = {
+    "returned_refugees": "voluntariness not assessed, so not counted here as a durable solution"}
 
 RATE_IDS = ["refugee_recognition_rate_abroad", "total_protection_rate_abroad"]
 
@@ -415,7 +420,8 @@ def refugee_solutions(nb: Session) -> Figure:
     note = nb.footnote(solutions)
     # At most six lines a panel: the states split into columns, the same in every row.
     groups = plotting.panel_groups(solutions.dropna(subset=["value"])["iso3"]) or [[]]
-    chart = nb.chart("Solutions for refugees: return, resettlement and naturalisation",
+    chart = nb.chart("Recorded refugee returns (voluntariness not assessed), resettlement and "
+                     "naturalisation",
                      "people per year, symmetric log scale; a panel shows the states with any "
                      "case; panels in a row share one scale", indicators=SOLUTION_IDS,
                      note=note, kind="Line chart", nrows=3, ncols=len(groups), sharex=True,
@@ -465,8 +471,32 @@ def _solution_sentence(c, ind: str, since: pd.DataFrame, years: list[int]) -> st
         lead = per_state.index[-1]
         part = c.share(per_state.iloc[-1] / total * 100, "pct", indicator=ind, states=[lead],
                        years=years, of_states=codes)
-        text += f" ({fmt.name(lead)}: {part})"
+        text += f" ({fmt.name(lead)}: {part}{_reported_only(since, lead, years)}"
+        text += f"; {SOLUTION_CAVEATS[ind]})" if ind in SOLUTION_CAVEATS else ")"
+    elif ind in SOLUTION_CAVEATS:
+        text += f" ({SOLUTION_CAVEATS[ind]})"
+    gaps = [s for s in codes if set(since.loc[since["iso3"] == s, "year"]) != set(years)]
+    if gaps:  # a sum across years some states did not report: say so
+        text += ", summed over the years each state reported"
     return text
+
+
+def _reported_only(since: pd.DataFrame, iso3: str, years: list[int]) -> str:
+    """', reported only for 2017–2018' when the state has figures for part of the span."""
+    own = sorted(int(y) for y in since.loc[since["iso3"] == iso3, "year"].unique())
+    if own == list(years):
+        return ""
+    return f", reported only for {_span(own)}"
+
+
+def _span(years: list[int]) -> str:
+    """Years as runs: [2017, 2018, 2021] -> '2017–2018 and 2021'."""
+    runs, start = [], years[0]
+    for prev, year in zip(years, years[1:] + [None], strict=True):
+        if year is None or year != prev + 1:  # a run ends here
+            runs.append(str(start) if start == prev else f"{start}–{prev}")
+            start = year
+    return fmt.listing(runs)
 
 
 # -- asylum decisions --------------------------------------------------------------------------

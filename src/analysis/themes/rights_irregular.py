@@ -22,6 +22,14 @@ NEW_ONLY_FROM = 2006
 
 TOP_COUNTRIES = 12  # countries of asylum drawn in the bar charts (those receiving most)
 MAIN_ROUTES = 4  # Frontex routes drawn on their own; the others are grouped as other routes
+# Frontex's own caveat, in the notes to its FRAN/JORA detection figures ("detections of
+# illegal border-crossing rather than the number of persons, as the same person may cross the
+# external border several times"); Frontex, 13 Oct 2015: "People arriving in Greece would
+# again be counted entering Hungary" (quoted by EUobserver, euobserver.com/migration/130661).
+FRONTEX_WARNING = ("Frontex's figures are detections of irregular border-crossing, not "
+                   "people: the same person may cross the external border several times, for "
+                   "instance into Greece on the Eastern Mediterranean route and again on the "
+                   "Western Balkans route, so the routes are not added.")
 
 RATES = ("refugee_recognition_rate_abroad", "total_protection_rate_abroad")
 RATE_TITLES = {"refugee_recognition_rate_abroad": "Refugee status granted",
@@ -589,8 +597,11 @@ def crossing_routes(nb: Session, detected: pd.DataFrame) -> Figure:
                                                 source="Frontex: frontex_routes")
     chart = nb.chart("Detections of the states' nationals crossing into the EU irregularly, by "
                      "route",
-                     "detections per year, the states shown together" + _part_year(detected),
-                     indicators=["eu_irregular_crossings"], kind="Bar chart")
+                     "detections per year, the states shown together, one line per route "
+                     "(not added: one person can be detected on two routes)"
+                     + _part_year(detected),
+                     indicators=["eu_irregular_crossings"], kind="Line chart",
+                     note=FRONTEX_WARNING)
     if routes.empty:
         plotting.no_data(chart.ax, "Frontex detected none of the chosen states' nationals")
         finding = ("Frontex records no detections of the chosen states' nationals in these "
@@ -601,12 +612,18 @@ def crossing_routes(nb: Session, detected: pd.DataFrame) -> Figure:
     columns = [r for r in main_routes if r in wide.columns] \
         + (["Other routes"] if "Other routes" in wide.columns else [])
     wide = wide[columns]
-    plotting.stacked_bars(chart.ax, wide, looks=plotting.category_looks(columns))
-    _five_year_ticks(chart.ax, wide.index)
+    # Lines, not stacked bars: a person detected entering on the Eastern Mediterranean route
+    # and again leaving Greece on the Western Balkans route is two detections, so a stack (or
+    # the sum of routes) counts them twice.
+    # A year with no detection on a route is left out of its line (as in the CSV).
+    plotting.lines_from_wide(chart.ax, wide.where(wide > 0),
+                             plotting.category_looks(columns), label_ends=False)
     plotting.format_axis(chart.ax)
     chart.ax.legend(loc="upper right", fontsize=7)
     c = nb.claims()
-    finding = _routes_finding(c, routes, per_year, int(wide.sum(axis=1).idxmax()))
+    # The peak year of the largest single route: a year's sum across routes double-counts.
+    finding = _routes_finding(c, routes, per_year, int(wide.max(axis=1).idxmax()))
+    finding += " " + FRONTEX_WARNING
     return Figure(chart, "eu_irregular_crossings_by_route", finding, c, plotted)
 
 
@@ -631,7 +648,8 @@ def _routes_finding(c: Ledger, routes: pd.DataFrame, per_year: pd.DataFrame,
         peak_route, then = _lead_route(per_year, peak_year)
         n_peak = c.sum(then[peak_route], "number", table="frontex_routes",
                        select={"route": peak_route}, states=nationals, years=[peak_year])
-        finding += f". In {peak_year}, the peak year, the {peak_route} alone had {n_peak}"
+        finding += (f". In {peak_year}, the year of the most detections on a single route, "
+                    f"the {peak_route} had {n_peak}")
     return finding + "."
 
 

@@ -29,6 +29,7 @@ LOOKS = {DETECTED: {"color": "#0072B2", "marker": "o", "label": "victims detecte
                      "label": "persons convicted"}}
 IN_COUNTRY = "missing_migrants_in_country"  # where the incident took place
 OF_NATIONALS = "missing_migrants_of_nationals"  # the dead and missing's nationality
+OF_NATIONALS_ONLY = "missing_migrants_of_nationals_only"  # incidents of those nationals only
 IOM_SOURCE = f"{catalogue.provider('iom').name}: dead and missing, each record counted once"
 
 
@@ -203,9 +204,22 @@ def _abroad_finding(c: Ledger, known: pd.DataFrame, totals: pd.Series, names: di
         first = ca_dest.idxmax()
         n_ca = c.sum(ca_dest[first], "count", origins=central_asia, destinations=[first],
                      **cells)
-        finding += (f" Citizens of {fmt.names(central_asia)} were detected most often in "
-                    f"{fmt.the(names[first])}: {n_ca}"
-                    + (" together." if len(central_asia) > 1 else "."))
+        if len(central_asia) == 1:
+            finding += (f" Citizens of {fmt.name(central_asia[0])} were detected most often in "
+                        f"{fmt.the(names[first])}: {n_ca}.")
+        else:
+            # "Most" holds for the group's sum only: say each state's part there, and name the
+            # states that country did not detect at all, so no reader takes it for each state.
+            there = ca[ca["destination_iso3"] == first].groupby("origin_iso3")["value"].sum()
+            parts = [f"{fmt.name(s)} " + c.sum(there[s], "count", origins=[s],
+                                                destinations=[first], **cells)
+                     for s in central_asia if there.get(s, 0) > 0]
+            none = [s for s in central_asia if there.get(s, 0) <= 0]
+            finding += (f" Counted together, the most citizens of {fmt.names(central_asia)} "
+                        f"were detected in {fmt.the(names[first])}: {n_ca} ("
+                        + ", ".join(parts)
+                        + (f"; none who were citizens of {fmt.names(none)}" if none else "")
+                        + ").")
     return finding
 
 
@@ -510,9 +524,10 @@ def _by_year_finding(nb: Session, iom: IomRecords) -> tuple[str, Ledger | None]:
         finding = (f"Deaths and disappearances were recorded inside the states shown in one "
                    f"complete year only, {peak}: {peak_shown} people ({iom.shown}")
     else:
-        finding = (f"Deaths and disappearances recorded inside the states shown peaked in "
-                   f"{peak}, the highest complete year on record, at {peak_shown} people "
-                   f"({iom.shown}")
+        # Not "peaked": IOM's recording inside these states spread over the years (Iran:
+        # 1 record in 2016), so the largest year is a count, not the top of a trend.
+        finding = (f"The most deaths and disappearances recorded inside the states shown in "
+                   f"a complete year were in {peak}: {peak_shown} people ({iom.shown}")
     if BASE in inside and peak != BASE:
         then = c.sum(inside[BASE], "count", record=IN_COUNTRY, states=nb.states, years=[BASE])
         finding += f", against {then} in {BASE}"
@@ -523,6 +538,9 @@ def _by_year_finding(nb: Session, iom: IomRecords) -> tuple[str, Ledger | None]:
         there = c.value(top_value, "count", record=IN_COUNTRY, states=[top], years=[peak])
         finding += f"; {there} of them in {fmt.name(top)}"
     finding += "."
+    finding += (" IOM's records are a minimum count whose coverage has widened over the "
+                "years, so a rise between years is likely more recording as well as more "
+                "deaths, not a trend.")
     if iom.partial:
         finding += f" The starred year ({iom.partial}) is incomplete."
     return finding, c
@@ -630,8 +648,18 @@ def missing_by_nationality(nb: Session, iom: IomRecords) -> Figure:
             else f"Nationals of {fmt.name(top)}")
     shown = c.sum(by_origin[top], "count", record=OF_NATIONALS, states=[top],
                   years=iom.record_years)
-    finding = (f"{lead}: at least {shown} recorded dead or missing from {iom.start} to "
-               f"{last_date:%B %Y}, in {fmt.name(top)} or abroad. This count overlaps with the "
+    # IOM lists several nationalities for one incident and gives its victims as one number,
+    # so the count above includes every victim of an incident with any national of the state
+    # among them; the lower bound counts only incidents whose listed origins are that state.
+    only = metrics.origin_codes(iom.records).map(lambda o, t=top: o == {t})
+    lower = float(iom.records.loc[only, "dead_and_missing"].sum())
+    lower_shown = c.sum(lower, "count", record=OF_NATIONALS_ONLY, states=[top],
+                        years=iom.record_years)
+    finding = (f"{lead}: {shown} recorded dead or missing from {iom.start} to "
+               f"{last_date:%B %Y}, in {fmt.name(top)} or abroad, counting every victim of an "
+               f"incident in which IOM lists a national of {fmt.name(top)} among others; "
+               f"the lower bound, incidents whose victims IOM lists as nationals of "
+               f"{fmt.name(top)} only, is {lower_shown}. This count overlaps with the "
                f"deaths recorded inside the states (an Afghan who died in {fmt.name('IRN')} is "
                "in both), so the two are not added. Some records give no nationality, so every "
                "bar is a minimum.")
