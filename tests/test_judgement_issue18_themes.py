@@ -129,3 +129,19 @@ def test_a_count_on_a_new_basis_says_so_where_it_is_quoted(tmp_path, monkeypatch
     figures = {f.name: f for f in module.outputs(nb) if isinstance(f, Figure)}
     text = figures["refugees_and_displacement"].finding
     assert "Russia hosted 10,100 refugees (counted on a new basis from 2024" in text
+
+
+def test_per_migrant_leaves_out_receivers_the_model_does_not_split(tmp_path, monkeypatch,
+                                                                    built_root):
+    """Defect 4: Uzbekistan's only KNOMAD corridor (Russia gets all it records) divided by the
+    stock is a model output over its own input: not drawn, and said so."""
+    sent = pd.read_parquet(built_root.processed / "corridors.parquet")
+    sent = sent[(sent["measure"] == "remittances_estimated_usd") & (sent["year"] == 2021)
+                & sent["value"].notna()]
+    assert (sent["origin_iso3"] == "UZB").sum() == 1  # the data as the issue describes it
+    text = _captions("labour_migration", tmp_path, monkeypatch, built_root)[
+        "remittances_per_migrant_by_corridor"]
+    rows = pd.read_csv(tmp_path / "out" / "figures" / "labour_migration"
+                       / "remittances_per_migrant_by_corridor.csv", dtype=str)
+    assert "UZB" not in set(rows["origin_iso3"])
+    assert "not allocated by the model" in text and "Uzbekistan" in text.split("Not shown:")[1]

@@ -479,8 +479,12 @@ def remittances_per_migrant(nb: Session, corridors: pd.DataFrame) -> Figure:
     pair_years = sorted(per_migrant["year"].unique())
     money_year = int(pair_years[-1]) if pair_years else None
     stock_year = PAIRED_STOCK_YEAR.get(money_year)
+    # Where the model puts an origin's whole estimate on one sending country, the "corridor"
+    # is a model total, and dividing it by the stock divides a model output by its own input.
+    unsplit = _unsplit_origins(sent, money_year)
     # The corridors carrying most money in the latest estimate.
-    plotted = per_migrant[per_migrant["year"] == money_year] \
+    plotted = per_migrant[(per_migrant["year"] == money_year)
+                          & ~per_migrant["origin_iso3"].isin(unsplit)] \
         .sort_values("remittances_usd", ascending=False).head(SHOWN)
     inputs = pd.concat([sent.merge(plotted[["origin_iso3", "destination_iso3", "year"]]),
                         stock.merge(plotted[["origin_iso3", "destination_iso3", "stock_year"]]
@@ -490,9 +494,10 @@ def remittances_per_migrant(nb: Session, corridors: pd.DataFrame) -> Figure:
                            "the most money", money_year) if len(plotted) else
                      "Remittances per migrant on the corridors carrying the most money",
                      f"US$ per migrant: KNOMAD's {money_year} estimate of remittances divided by "
-                     f"the people born in the origin living in the destination in {stock_year}"
+                     f"the people born in the origin (or its citizens, where the destination "
+                     f"counts that way) living in the destination in {stock_year}"
                      if len(plotted) else "US$ per migrant: KNOMAD's estimate of remittances "
-                     "divided by the people born in the origin living in the destination",
+                     "divided by the people from the origin living in the destination",
                      measures=["remittances_estimated_usd", "migrant_stock"], kind="Bar chart",
                      size=(8, 0.9 + 0.32 * max(len(plotted), 1)), note=nb.footnote(inputs))
     c = nb.claims()
@@ -508,7 +513,17 @@ def remittances_per_migrant(nb: Session, corridors: pd.DataFrame) -> Figure:
                    [f"{_place(d, names)} to {fmt.name(o)}" for o, d in
                     zip(ordered["origin_iso3"], ordered["destination_iso3"], strict=True)])
     finding = _per_migrant_finding(c, plotted, names, money_year, stock_year)
+    if unsplit:
+        finding += (f" Not shown: {fmt.names(unsplit)}, whose {money_year} estimate the model "
+                    "does not split by sending country (not allocated by the model), so a "
+                    "ratio there would divide a model total by one of its own inputs.")
     return Figure(chart, "remittances_per_migrant_by_corridor", finding, c, plotted)
+
+
+def _unsplit_origins(sent: pd.DataFrame, year: int | None) -> list[str]:
+    """The origins whose estimate for the year the model puts on a single sending country."""
+    counts = sent[sent["year"] == year].groupby("origin_iso3").size()
+    return plotting.in_catalogue_order(counts[counts == 1].index)
 
 
 def _corridor_words(row, names: dict) -> str:
@@ -529,7 +544,8 @@ def _per_migrant_finding(c, plotted: pd.DataFrame, names: dict, money_year: int,
     low = plotted.loc[plotted["value"].idxmin()]
     finding = (f"On the corridor carrying the most money, {_corridor_words(biggest, names)}, "
                f"KNOMAD's {money_year} estimate comes to about {per_head(biggest)} per person "
-               f"born in {fmt.name(biggest['origin_iso3'])} and living in "
+               + ("from" if biggest["destination_iso3"] in CITIZENSHIP_BASED else "born in")
+               + f" {fmt.name(biggest['origin_iso3'])} and living in "
                f"{_place(biggest['destination_iso3'], names)} in {stock_year}.")
     if high["value"] != low["value"]:
         finding += (f" Among the corridors shown, the figure ranges from {per_head(low)} "
