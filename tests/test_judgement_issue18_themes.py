@@ -5,27 +5,17 @@ did not report says so, and UN DESA stocks counted by citizenship are not called
 from __future__ import annotations
 
 import importlib
-import json
 
 import pandas as pd
 from claimcheck import check_summary
+from themerun import published_record
 
 from analysis import notebook
 from analysis.themes.common import Figure
 
 
 def _captions(module_id: str, tmp_path, monkeypatch, built_root) -> dict[str, str]:
-    monkeypatch.setenv("ANALYSIS_ROOT", str(built_root.root))
-    module = importlib.import_module(f"analysis.themes.{module_id}")
-    nb = notebook.start_theme(module_id, states=None, first_year=None, last_year=None,
-                              output_dir=tmp_path / "out", formats=["png"],
-                              record_file=tmp_path / "record.json")
-    for item in module.outputs(nb):
-        if isinstance(item, Figure):
-            nb.publish(item)
-        else:
-            nb.finding(item)
-    record = json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    record = published_record(module_id, tmp_path, monkeypatch, built_root.root)
     return {f["name"]: f"{f['title']} | {f['caption']}" for f in record["figures"]}
 
 
@@ -76,17 +66,7 @@ def test_returns_are_not_solutions_and_gaps_are_said(tmp_path, monkeypatch, buil
 
 
 def test_karabakh_refugees_are_not_called_nationals(tmp_path, monkeypatch, built_root):
-    monkeypatch.setenv("ANALYSIS_ROOT", str(built_root.root))
-    module = importlib.import_module("analysis.themes.country_profile")
-    nb = notebook.start_profile("AZE", first_year=None, last_year=None,
-                                output_dir=tmp_path / "out", formats=["png"],
-                                record_file=tmp_path / "record.json")
-    for item in module.outputs(nb):
-        if isinstance(item, Figure):
-            nb.publish(item)
-        else:
-            nb.finding(item)
-    record = json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    record = published_record("country_profile", tmp_path, monkeypatch, built_root.root, "AZE")
     mine = [f for f in record["figures"] if f["name"] == "refugees_and_displacement"]
     summary = {"themes": [{"id": "country_profile", "charts": mine, "findings": []}]}
     assert check_summary(summary, built_root.processed) == []  # the new figure recomputes

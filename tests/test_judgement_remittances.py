@@ -8,29 +8,14 @@ to mix in exchange-rate valuation."""
 
 from __future__ import annotations
 
-import importlib
-import json
-
 import pandas as pd
+from themerun import published_record
 
-from analysis import notebook
 from analysis.themes import common
-from analysis.themes.common import Figure
 
 
 def _record(module_id: str, tmp_path, monkeypatch, built_root, state: str | None = None) -> dict:
-    monkeypatch.setenv("ANALYSIS_ROOT", str(built_root.root))
-    module = importlib.import_module(f"analysis.themes.{module_id}")
-    kw = {"first_year": None, "last_year": None, "output_dir": tmp_path / "out",
-          "formats": ["png"], "record_file": tmp_path / "record.json"}
-    nb = notebook.start_profile(state, **kw) if state else \
-        notebook.start_theme(module_id, states=None, **kw)
-    for item in module.outputs(nb):
-        if isinstance(item, Figure):
-            nb.publish(item)
-        else:
-            nb.finding(item)
-    return json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    return published_record(module_id, tmp_path, monkeypatch, built_root.root, state)
 
 
 def _captions(record: dict) -> dict[str, str]:
