@@ -548,18 +548,13 @@ def _by_year_finding(nb: Session, iom: IomRecords) -> tuple[str, Ledger | None]:
 
 def missing_by_route(nb: Session, iom: IomRecords) -> Figure:
     """Dead and missing by the route IOM assigns, each record counted once."""
-    chart = nb.chart("Deaths and disappearances on migration routes, by route",
-                     "people recorded dead or missing (minimum count), each record counted once"
-                     + (f", {iom.start} to {iom.last_date:%B %Y}"
-                        if iom.last_date is not None else ""),
-                     records=[IN_COUNTRY, OF_NATIONALS], kind="Bar chart")
+    chart = _breakdown_chart(nb, iom, "route")
     if iom.records.empty:
         plotting.no_data(chart.ax, "no records involve the chosen states")
         finding = "No IOM records involve the chosen states in these years."
         return Figure(chart, "missing_migrants_by_route", finding, None, no_rows())
     by_route = metrics.dead_and_missing_by(iom.records, "route")
-    plotted = by_route.rename("value").rename_axis("category").reset_index().assign(
-        series="missing_migrants_involving_states", unit="people", source=IOM_SOURCE)
+    plotted = _breakdown_rows(by_route)
     shown = by_route.iloc[::-1]
     chart.ax.barh(range(len(shown)), shown.to_numpy(), color="#0072B2", edgecolor="#333333",
                   linewidth=0.5)
@@ -579,6 +574,21 @@ def missing_by_route(nb: Session, iom: IomRecords) -> Figure:
     return Figure(chart, "missing_migrants_by_route", finding, None, plotted)
 
 
+def _breakdown_chart(nb: Session, iom: IomRecords, by: str) -> plotting.Chart:
+    """The bar chart of IOM's dead and missing by `by` (route or cause), with its period."""
+    return nb.chart(f"Deaths and disappearances on migration routes, by {by}",
+                    "people recorded dead or missing (minimum count), each record counted once"
+                    + (f", {iom.start} to {iom.last_date:%B %Y}"
+                       if iom.last_date is not None else ""),
+                    records=[IN_COUNTRY, OF_NATIONALS], kind="Bar chart")
+
+
+def _breakdown_rows(counts: pd.Series) -> pd.DataFrame:
+    """A breakdown's counts (category -> people) as the chart's CSV rows."""
+    return counts.rename("value").rename_axis("category").reset_index().assign(
+        series="missing_migrants_involving_states", unit="people", source=IOM_SOURCE)
+
+
 def _label_bars(ax, shown: pd.Series) -> None:
     """Each horizontal bar's count at its end, and the axis of a bar list."""
     for pos, value in enumerate(shown):
@@ -592,11 +602,7 @@ def _label_bars(ax, shown: pd.Series) -> None:
 
 def missing_by_cause(nb: Session, iom: IomRecords) -> Figure:
     """Dead and missing by recorded cause; incidents with several causes grouped."""
-    chart = nb.chart("Deaths and disappearances on migration routes, by cause",
-                     "people recorded dead or missing (minimum count), each record counted once"
-                     + (f", {iom.start} to {iom.last_date:%B %Y}"
-                        if iom.last_date is not None else ""),
-                     records=[IN_COUNTRY, OF_NATIONALS], kind="Bar chart")
+    chart = _breakdown_chart(nb, iom, "cause")
     if iom.records.empty:
         plotting.no_data(chart.ax, "no records involve the chosen states")
         finding = "No IOM records involve the chosen states in these years."
@@ -605,8 +611,7 @@ def missing_by_cause(nb: Session, iom: IomRecords) -> Figure:
     causes = records.assign(cause=records["cause"].where(
         ~records["cause"].fillna("").str.contains(","), "Several causes"))
     by_cause = metrics.dead_and_missing_by(causes, "cause")
-    plotted = by_cause.rename("value").rename_axis("category").reset_index().assign(
-        series="missing_migrants_involving_states", unit="people", source=IOM_SOURCE)
+    plotted = _breakdown_rows(by_cause)
     shown = by_cause.iloc[::-1]
     looks = plotting.category_looks(list(by_cause.index))
     bars = chart.ax.barh(range(len(shown)), shown.to_numpy(),
