@@ -27,7 +27,7 @@ def test_unemployment_is_said_to_be_modelled_and_not_ranked(tmp_path, monkeypatc
 
 def test_citizenship_based_stocks_are_not_called_born_in(tmp_path, monkeypatch, built_root,
                                                          snapshot_dir):
-    from analysis.themes.labour_migration import CITIZENSHIP_BASED
+    from analysis.catalogue import CITIZENSHIP_BASED
     stock = pd.read_csv(snapshot_dir / "undesa" / "migrant_stock_2024.csv", keep_default_na=False,
                         usecols=["destination_iso3", "based_on_citizenship"])
     by_citizenship = set(stock.loc[stock["based_on_citizenship"] == 1, "destination_iso3"])

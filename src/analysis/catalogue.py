@@ -578,6 +578,15 @@ def to_dict() -> dict:
 MEETING_YEAR = 2015
 
 # The Central Asian states in the catalogue (for the notebooks on work in Russia and re-entry).
+# Destinations whose UN DESA stock counts citizens of the origin, not people born there (data
+# type "C" of International Migrant Stock 2024: the snapshot's `based_on_citizenship` column).
+# Iran's count of Afghans follows UNHCR's refugee figures, reclassifications included.
+CITIZENSHIP_BASED = frozenset({
+    "AND", "ARE", "BEN", "BHR", "CAF", "CHN", "CYM", "GAB", "GIN", "GNQ", "IDN", "IND", "IRN",
+    "IRQ", "JOR", "JPN", "KWT", "LAO", "LBN", "LBY", "LSO", "MAC", "MAR", "MDG", "MDV", "MMR",
+    "MNG", "MRT", "MUS", "NGA", "NRU", "OMN", "PHL", "PNG", "QAT", "SAU", "SHN", "SMR", "STP",
+    "SUR", "SYR", "TGO", "THA", "TUN", "TUV", "TWN", "VNM", "YEM"})
+
 CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 
 

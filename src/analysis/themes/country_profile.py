@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import catalogue, flags, fmt, metrics, plotting
+from analysis.catalogue import CITIZENSHIP_BASED
 from analysis.claims import Ledger
 from analysis.notebook import Session
 from analysis.themes.common import BASE, Figure, Finding, no_rows
-from analysis.themes.labour_migration import CITIZENSHIP_BASED
 
 STOCK_IDS = ["emigrant_stock", "immigrant_stock"]
 PCT_IDS = ["emigrants_pct_population", "immigrants_pct_population"]

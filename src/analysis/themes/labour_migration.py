@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from analysis import catalogue, fmt, metrics, plotting
+from analysis.catalogue import CITIZENSHIP_BASED
 from analysis.notebook import Session
 from analysis.themes.common import (
     BASE,
@@ -21,14 +22,6 @@ from analysis.themes.common import (
     no_rows,
 )
 
-# Destinations whose UN DESA stock counts citizens of the origin, not people born there (data
-# type "C" of International Migrant Stock 2024: the snapshot's `based_on_citizenship` column).
-# Iran's count of Afghans follows UNHCR's refugee figures, reclassifications included.
-CITIZENSHIP_BASED = frozenset({
-    "AND", "ARE", "BEN", "BHR", "CAF", "CHN", "CYM", "GAB", "GIN", "GNQ", "IDN", "IND", "IRN",
-    "IRQ", "JOR", "JPN", "KWT", "LAO", "LBN", "LBY", "LSO", "MAC", "MAR", "MDG", "MDV", "MMR",
-    "MNG", "MRT", "MUS", "NGA", "NRU", "OMN", "PHL", "PNG", "QAT", "SAU", "SHN", "SMR", "STP",
-    "SUR", "SYR", "TGO", "THA", "TUN", "TUV", "TWN", "VNM", "YEM"})
 BY_BIRTH_OR_CITIZENSHIP = ("counts by place of birth, except where the host country counts by "
                            f"citizenship (among them {fmt.name('IRN')} and the Gulf states)")
 
