@@ -501,7 +501,8 @@ def remittances_per_migrant(nb: Session, corridors: pd.DataFrame) -> Figure:
                    "migrant count.")
         return Figure(chart, "remittances_per_migrant_by_corridor", finding, c, plotted)
     names = dict(zip(sent["destination_iso3"], sent["destination_name"], strict=False))
-    ordered = plotted.sort_values("value")
+    # Ordered by the money each corridor carries, not by the modelled ratio: not a ranking.
+    ordered = plotted.sort_values("remittances_usd")
     _labelled_barh(chart.ax, ordered["origin_iso3"], ordered["value"],
                    [f"{_place(d, names)} to {fmt.name(o)}" for o, d in
                     zip(ordered["origin_iso3"], ordered["destination_iso3"], strict=True)])
