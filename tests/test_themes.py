@@ -62,6 +62,9 @@ def test_theme_module_runs_and_its_claims_recompute(module_id, choice, tmp_path,
     assert check_summary(summary, built_root.processed) == []
     names = [f["name"] for f in record["figures"]]
     assert len(names) == len(set(names)), f"{module_id}: a chart name used twice"
+    if module_id != PROFILE:  # the briefing's main charts are charts this theme draws
+        main = catalogue.theme(module_id).main_charts
+        assert 1 <= len(main) <= 3 and set(main) <= set(names), (module_id, main, names)
     texts = [f[k] for f in record["figures"] for k in ("title", "subtitle", "caption")]
     texts += [f["text"] for f in record["findings"]]
     for text in texts:  # a choice without data must not leak a missing value into the words

@@ -404,6 +404,9 @@ class Theme:
     indicators: tuple[str, ...]
     corridor_measures: tuple[str, ...] = field(default=())
     headline: str | None = None  # the overview dashboard's indicator for this theme
+    # The charts (by name, at most three) that the briefing's main page and slide deck show;
+    # every chart stays on the theme's own page.
+    main_charts: tuple[str, ...] = field(default=())
 
 
 THEMES: tuple[Theme, ...] = (
@@ -415,6 +418,7 @@ THEMES: tuple[Theme, ...] = (
         "01_overview.ipynb",
         ("population", "immigrant_stock", "emigrant_stock", "remittances_received_pct_gdp",
          "refugees_hosted"),
+        main_charts=("headline_dashboard",),
     ),
     Theme(
         "labour_migration", "Labour migration and skills", (2, 3, 4),
@@ -426,6 +430,8 @@ THEMES: tuple[Theme, ...] = (
          "unemployment_pct", "gdp_per_capita_ppp", "population", "age_dependency_ratio"),
         ("migrant_stock", "remittances_estimated_usd"),
         headline="emigrant_stock",
+        main_charts=("immigrant_and_emigrant_stocks", "main_migration_corridors",
+                     "emigrants_share_over_time"),
     ),
     Theme(
         "rights_irregular", "Workers' rights, regularisation and irregular migration", (4, 5, 7),
@@ -438,6 +444,8 @@ THEMES: tuple[Theme, ...] = (
          "stateless", "eu_asylum_applicants", "eu_irregular_crossings"),
         ("asylum_applications", "eu_asylum_applicants"),
         headline="asylum_applications_abroad",
+        main_charts=("asylum_applications_abroad", "eu_irregular_crossings_by_route",
+                     "stateless_people"),
     ),
     Theme(
         "trafficking_smuggling", "Trafficking and smuggling", (6,),
@@ -446,6 +454,8 @@ THEMES: tuple[Theme, ...] = (
         "04_trafficking_smuggling.ipynb",
         ("trafficking_victims_detected", "trafficking_convictions"),
         ("trafficking_victims",),
+        main_charts=("trafficking_victims_detected", "trafficking_citizens_detected_abroad",
+                     "missing_migrants_by_year"),
     ),
     Theme(
         "remittances", "Remittances", (8,),
@@ -457,6 +467,8 @@ THEMES: tuple[Theme, ...] = (
          "education_expenditure_pct_gdp"),
         ("remittances_estimated_usd", "remittance_cost_pct"),
         headline="remittances_received_pct_gdp",
+        main_charts=("remittances_share_of_gdp_trend", "remittances_received_usd",
+                     "remittance_costs_against_sdg_target"),
     ),
     Theme(
         "reentry_reintegration", "Re-entry bans and reintegration", (9, 10),
@@ -467,6 +479,7 @@ THEMES: tuple[Theme, ...] = (
         ("emigrant_stock", "remittances_received_usd", "returned_refugees", "idps"),
         ("migrant_stock",),
         headline="returned_refugees",
+        main_charts=("central_asian_migrants_in_russia", "reentry_bans", "remittance_shocks"),
     ),
     Theme(
         "refugee_self_reliance", "Refugees: protection and self-reliance", (2, 11),
@@ -479,6 +492,8 @@ THEMES: tuple[Theme, ...] = (
          "total_protection_rate_abroad", "stateless"),
         ("refugees", "resettlement", "returned_refugees"),
         headline="refugees_hosted_per_1000",
+        main_charts=("refugees_hosted_and_abroad", "refugees_per_1000_residents",
+                     "refugee_solutions"),
     ),
     Theme(
         "mixed_flows", "Mixed flows and emergency preparedness", (12, 13),
@@ -490,6 +505,7 @@ THEMES: tuple[Theme, ...] = (
          "new_displacements_conflict", "new_displacements_disaster", "refugee_arrivals_abroad"),
         ("asylum_applications", "refugees"),
         headline="idps",
+        main_charts=("internal_displacement", "new_displacements", "afghanistan_after_2021"),
     ),
 )
 

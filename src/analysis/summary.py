@@ -117,6 +117,8 @@ _CHART = {
                  "properties": {"csv": {"type": "string", "pattern": r"^[^/].*\.csv$"},
                                 "rows": {"type": "integer", "minimum": 0}}},
         "citation": {"type": "string", "minLength": 1},
+        # On the briefing's main page and in its slide deck (catalogue.Theme.main_charts).
+        "main": {"type": "boolean"},
     },
 }
 _RUN = {
@@ -243,6 +245,8 @@ def theme_entry(theme_id: str, result, out: Path) -> dict:
     entry = {"id": theme.id, "title": theme.title, "paragraphs": list(theme.paragraphs),
              "summary": theme.summary, "source_notebook": theme.notebook}
     entry.update(_run_fields(result, out))
+    for chart in entry["charts"]:
+        chart["main"] = chart["name"] in theme.main_charts
     return entry
 
 
