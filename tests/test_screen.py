@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from themerun import published_record
 
-from analysis import build, catalogue, load, screen, validate
+from analysis import build, catalogue, load, notebook, screen, validate
 from analysis.catalogue import ObservationNote
 
 NO_CORRIDORS = pd.DataFrame(columns=["measure", "origin_iso3", "destination_iso3", "year",
@@ -180,3 +181,35 @@ def test_a_new_unreviewed_jump_does_not_stop_the_build(fresh_copy, monkeypatch):
     row = table[(table["indicator"] == "refugees_hosted") & (table["kind"] == "unreviewed")]
     assert len(row) == 1 and row.iloc[0]["flag"] == ""
     assert "798,343" in row.iloc[0]["reason"] and "3,425,091" in row.iloc[0]["reason"]
+
+
+def test_an_unreviewed_jump_is_published_as_such(fresh_copy, monkeypatch, tmp_path):
+    """Issue 18: until someone reviews it, a new jump is marked on the chart (its footer), in
+    the CSV beside it (`note`), in the caption (never read as real change) and in the
+    report's "What is new" (summary.json `unreviewed`)."""
+    # Fresh data with a jump no one has reviewed: drop the review of Azerbaijan's 2022
+    # remittances (US$1.53 billion in 2021, US$3.95 billion in 2022).
+    kept = tuple(n for n in catalogue.OBSERVATION_NOTES
+                 if not (n.indicator == "remittances_received_usd" and n.iso3 == "AZE"
+                         and n.years == (2022,)))
+    monkeypatch.setattr(catalogue, "OBSERVATION_NOTES", kept)
+    build.run_build(fresh_copy)
+    record = published_record("remittances", tmp_path, monkeypatch, fresh_copy.root)
+    marked = []
+    for figure in record["figures"]:
+        rows = pd.read_csv(tmp_path / "out" / figure["data"]["csv"], dtype=str,
+                           keep_default_na=False)
+        jump = rows[(rows["series"] == "remittances_received_usd") & (rows["iso3"] == "AZE")
+                    & (rows["year"] == "2022")]
+        if jump.empty:
+            assert notebook.UNREVIEWED_SENTENCE not in figure["caption"], figure["name"]
+            continue
+        marked.append(figure["name"])
+        assert jump["note"].str.startswith("unreviewed: not yet reviewed").all()
+        assert figure["caption"].endswith(notebook.UNREVIEWED_SENTENCE)
+    assert "remittances_received_usd" in marked, marked
+    footers = [f["source"] for f in record["figures"] if f["name"] in marked]
+    assert any("Not yet reviewed (Azerbaijan, 2022): changed from 1,5" in f for f in footers)
+    entries = screen.unreviewed_entries(fresh_copy)
+    assert [(e["indicator"], e["iso3"], e["year"]) for e in entries] == [
+        ("remittances_received_usd", "AZE", 2022)]

@@ -6,8 +6,12 @@ breakdown tables with their columns kept, or, for a value the notebook computed 
 per migrant), a frame with `series`, `unit`, `value`, `source` and the keys that apply. `tidy`
 turns any of these into one layout:
 
-    series, iso3, origin_iso3, destination_iso3, year, category, value, unit, flag, source,
-    vintage
+    series, iso3, origin_iso3, destination_iso3, year, category, value, unit, flag, note,
+    source, vintage
+
+`note` is the review of that observation (data/processed/observation_notes.parquet: "break:
+...", "event: ...", or "unreviewed: ..." for a jump the build's screen found and no one has
+reviewed yet), empty for the rest.
 
 `check_drawn` then compares the rows with what the figure draws (its lines, bars and dots),
 so a CSV cannot hold a number the chart does not show.
@@ -26,7 +30,9 @@ from analysis.errors import AnalysisError
 from analysis.paths import Paths
 
 COLUMNS = ["series", "iso3", "origin_iso3", "destination_iso3", "year", "category", "value",
-           "unit", "flag", "source", "vintage"]
+           "unit", "flag", "note", "source", "vintage"]
+_INDICATOR_KEY = ["iso3", "year"]
+_CORRIDOR_KEY = ["origin_iso3", "destination_iso3", "year"]
 
 # An axis may show values in thousands, millions or billions, or a share as a percentage.
 SCALES = (1.0, 1e-3, 1e-6, 1e-9, 100.0)
@@ -104,7 +110,26 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
     out["year"] = pd.array(out["year"], dtype="Int64")
     out["flag"] = out["flag"].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
+    out["note"] = _notes(out, paths)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _notes(rows: pd.DataFrame, paths: Paths | None) -> pd.Series:
+    """Each row's observation notes ("kind: reason", several joined by " | "), or ""."""
+    notes = load.observation_notes(paths=paths)
+    found = pd.Series("", index=rows.index, dtype=object)
+    if notes.empty or rows.empty:
+        return found
+    notes = notes.assign(text=notes["kind"] + ": " + notes["reason"])
+    keyed = rows.assign(_row=rows.index, year=rows["year"].astype("float"))
+    for column, key in (("indicator", _INDICATOR_KEY), ("measure", _CORRIDOR_KEY)):
+        mine = notes[notes[column].notna() & (notes[column] != "")]
+        mine = (mine.assign(year=mine["year"].astype("float"))
+                .groupby([column, *key])["text"].agg(" | ".join).reset_index()
+                .rename(columns={column: "series"}))
+        hit = keyed.merge(mine, on=["series", *key], how="inner")
+        found.loc[hit["_row"]] = hit["text"].to_numpy()
+    return found
 
 
 def _tidy_mixed(frame: pd.DataFrame, ids: list[str], **kw) -> pd.DataFrame:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import catalogue, fmt
+from analysis import catalogue, fmt, load
+
+UNREVIEWED = "unreviewed"  # analysis.screen's note kind for a jump no one has reviewed yet
 
 
 def year_span(years) -> str:
@@ -96,4 +98,39 @@ def footnote(frame: pd.DataFrame) -> str | None:
             if not hit.empty:
                 parts.append(f"{fmt.name(note.iso3)} {year_span(hit['year'])}: {note.reason} "
                              f"({note.source}).")
+    parts += _unreviewed(frame)
     return " ".join(parts) or None
+
+
+def unreviewed_notes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The screen's unreviewed hits (data/processed/observation_notes.parquet, kind
+    "unreviewed") on the rows of `frame` (indicator or corridor rows)."""
+    notes = load.observation_notes()
+    notes = notes[notes["kind"] == UNREVIEWED]
+    if notes.empty or frame.empty:
+        return notes.iloc[0:0]
+    if "indicator" in frame.columns:
+        keys = ["indicator", "iso3", "year"]
+    elif "measure" in frame.columns:
+        keys = ["measure", "origin_iso3", "destination_iso3", "year"]
+    else:
+        return notes.iloc[0:0]
+    drawn = frame[keys].dropna(subset=["year"]).drop_duplicates().astype({"year": "int64"})
+    return notes.merge(drawn, on=keys, how="inner")
+
+
+def _name(code: str) -> str:
+    """A catalogue state's name; a partner the catalogue does not hold by its code."""
+    return fmt.name(code) if code in catalogue.state_codes() else str(code)
+
+
+def _unreviewed(frame: pd.DataFrame) -> list[str]:
+    """A sentence per unreviewed hit the frame draws: published as such, never read as real
+    change, until someone reviews it (catalogue.OBSERVATION_NOTES)."""
+    out = []
+    for _, row in unreviewed_notes(frame).iterrows():
+        reason = str(row["reason"]).removeprefix("not yet reviewed: ")
+        who = (_name(row["iso3"]) if isinstance(row["iso3"], str) and row["iso3"]
+               else f"{_name(row['origin_iso3'])} to {_name(row['destination_iso3'])}")
+        out.append(f"Not yet reviewed ({who}, {int(row['year'])}): {reason}.")
+    return out

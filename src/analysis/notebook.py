@@ -38,6 +38,11 @@ from analysis.paths import Paths, project_paths
 from analysis.themes.common import Figure, Finding
 
 RECORD_FORMAT = 1
+# Added to the caption of a chart that draws a jump the build's screen found and no one has
+# reviewed yet (issue 18): the caption's words must not be read as real change there.
+UNREVIEWED_SENTENCE = ("Some values drawn here are jumps that the data screen found and no one "
+                       "has reviewed yet (marked \"unreviewed\" in the note and the CSV): they "
+                       "are not read here as real change.")
 DEFAULT_ROLES = (catalogue.PARTICIPATING, catalogue.COMPARATOR)
 
 
@@ -227,6 +232,8 @@ class Session:
             raise AnalysisError(f"{where}: not ready for a slide: {'; '.join(defects)}")
         rows = chartdata.tidy(data, chart_source=chart.source, where=where, paths=self.paths)
         chartdata.check_drawn(rows, chart.fig, where)
+        if rows["note"].str.startswith(f"{flags.UNREVIEWED}:").any():
+            finding = f"{finding} {UNREVIEWED_SENTENCE}"
         written = plotting.save(chart, self.figure_dir, name, self.formats)
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
         csv = self.figure_dir / f"{name}.csv"

@@ -537,12 +537,13 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
                 _handle(result, planned[result.task.stem], done, staging)
         results = [done[task.stem] for task in tasks]
 
-        from analysis import briefing, changes, htmlpage, summary
+        from analysis import briefing, changes, htmlpage, screen, summary
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
         data = summary.build(results, options, _read_vintage(paths),
-                             changes.since_last(staging, paths, options.revision_threshold))
+                             changes.since_last(staging, paths, options.revision_threshold),
+                             screen.unreviewed_entries(paths))
         if data["status"] == "ok":  # the next report compares with the last successful one
             changes.keep(staging, paths, data["generated_at"])
         summary.write(data, staging / "summary.json")

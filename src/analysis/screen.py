@@ -303,3 +303,17 @@ def warning_line(unreviewed: pd.DataFrame) -> str | None:
     return (f"screen: {len(unreviewed)} unreviewed jump(s) or coverage change(s), published "
             f"with note kind 'unreviewed' in observation_notes.parquet (review them in "
             f"catalogue.OBSERVATION_NOTES): {listed}")
+
+
+def unreviewed_entries(paths=None) -> list[dict]:
+    """The published unreviewed hits (observation_notes.parquet, kind "unreviewed") for the
+    report's "What is new": what, where, the year, and why it is listed."""
+    from analysis import load
+
+    notes = load.observation_notes(paths=paths)
+    rows = notes[notes["kind"] == UNREVIEWED]
+    keys = ("indicator", "measure", "iso3", "origin_iso3", "destination_iso3")
+    return [{**{k: (row[k] if isinstance(row[k], str) and row[k] else None) for k in keys},
+             "year": int(row["year"]), "reason": row["reason"], "source": row["source"]}
+            for _, row in rows.iterrows()]
+
