@@ -241,7 +241,30 @@ def recompute(claim: dict, indicators_df: pd.DataFrame, corridors_df: pd.DataFra
     raise ClaimCheckError(f"unknown op {op!r}")
 
 
+def _corridor_rank(claim: dict, tables: Tables) -> float:
+    """The ranked side's code against every code of `among` on that side, each summed over
+    the other side's codes and the years."""
+    side = claim["rank_by"]
+    (code,) = claim[f"{side}s"]
+    other = "destinations" if side == "origin" else "origins"
+    rows = tables.corridors
+    rows = _present(rows[(rows["measure"] == claim["measure"])
+                         & rows["year"].isin(claim["years"])])
+    if claim[other] is not None:
+        rows = rows[rows[f"{other[:-1]}_iso3"].isin(claim[other])]
+    if claim["among"] is not None:
+        rows = rows[rows[f"{side}_iso3"].isin(claim["among"])]
+    totals = rows.groupby(f"{side}_iso3")["value"].sum()
+    if code not in totals.index:
+        raise ClaimCheckError(f"{code} has no cell to rank")
+    mine = totals[code]
+    ahead = totals < mine if claim.get("order", "desc") == "asc" else totals > mine
+    return float(1 + ahead.sum())
+
+
 def _rank(claim: dict, tables: Tables) -> float:
+    if "measure" in claim:
+        return _corridor_rank(claim, tables)
     (state,) = claim["states"]
     among = _cells(claim, tables, states=claim["among"], use_own=False)
     among = among[among["flag"] != "U"]  # few cases: left out of rankings

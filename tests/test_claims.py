@@ -205,6 +205,13 @@ CASES = {
     "table_all_routes": ("sum", 500, "count", dict(table="frontex_routes", select={},
                                                    states=["AFG", "PAK"], years=[2023]), 500,
                          "{} detections of Afghans and Pakistanis in 2023."),
+    # Russia: 900 + 1,200 + 500 + 450 = 3,050 over 2015 and 2020, ahead of Kazakhstan (230)
+    # and Germany (20): rank 1, in words
+    "corridor_rank": ("rank", 1, "superlative",
+                      dict(measure="migrant_stock", origins=["TJK", "KGZ"],
+                           destinations=["RUS"], years=[2015, 2020], rank_by="destination",
+                           among=None, fmt_args={"word": "the most"}), 1,
+                      "Russia counted {} of them."),
 }
 
 
@@ -496,3 +503,32 @@ def test_table_claims_pin_columns_and_refuse_what_they_cannot_recompute(tables):
                        states=["TJK"], years=[2020])
     with pytest.raises(ClaimError, match="unknown"):
         Ledger().value(1, "count", table="glotip", states=["TJK"], years=[2020])
+
+
+def test_a_superlative_on_a_corridor_measure_is_a_rank_that_must_hold(tables):
+    """Issue 18: "the most ... were detected in X" is a claim. Summed over 2015 and 2020 for
+    origins TJK and KGZ: Russia 900 + 1,200 + 500 + 450 = 3,050; Kazakhstan 100 + 80 + 50 =
+    230 (KGZ 2015 not reported); Germany 20. By origin over every destination: TJK 900 + 1,200
+    + 100 + 80 + 20 = 2,300; KGZ 500 + 450 + 50 = 1,000."""
+    years = {"measure": "migrant_stock", "years": [2015, 2020]}
+    ledger = Ledger()
+    most = ledger.rank(1, "superlative", origins=["TJK", "KGZ"], destinations=["RUS"],
+                       rank_by="destination", among=None, fmt_args={"word": "the most"},
+                       **years)
+    assert most == "the most"
+    assert check_text(f"Russia counted {most} of them.", ledger.to_list(), tables) == []
+    wrong = Ledger()
+    wrong.rank(1, "superlative", origins=["TJK", "KGZ"], destinations=["KAZ"],
+               rank_by="destination", among=None, fmt_args={"word": "the most"}, **years)
+    problems = check_text("Kazakhstan counted the most of them.", wrong.to_list(), tables)
+    assert len(problems) == 1 and "shown as 'rank 2'" in problems[0]
+    by_origin = Ledger()
+    by_origin.rank(1, "superlative", origins=["TJK"], destinations=None, rank_by="origin",
+                   among=["TJK", "KGZ"], fmt_args={"word": "the most"}, **years)
+    assert check_text("Tajikistan had the most.", by_origin.to_list(), tables) == []
+    with pytest.raises(ClaimError, match="ranks exactly one of destinations"):
+        Ledger().rank(1, "superlative", origins=["TJK"], destinations=["RUS", "KAZ"],
+                      rank_by="destination", among=None, **years)
+    with pytest.raises(ClaimError, match="rank_by=None"):
+        Ledger().rank(1, "superlative", origins=["TJK"], destinations=["RUS"], among=None,
+                      **years)

@@ -56,6 +56,11 @@ Ops (what the checker recomputes)
   ("desc", default: 1 = the largest; "asc": 1 = the smallest). Rank = 1 + the number of cells
   of `among` that year strictly ahead of the state's. Cells flagged `U` (few cases) are left
   out of rankings (DESIGN.md, evidence rules), and cannot be ranked themselves.
+  Corridor measures ("the most ... were detected in Türkiye"): `rank_by` "origin" or
+  "destination" names the side ranked, which holds exactly one code; the cells are summed over
+  the other side's codes (None: every one) and over `years`, per code of the ranked side, and
+  ranked among `among` (codes, including the ranked one; None: every code of that side in the
+  table). Shown in words with the format `superlative` ("the most" for rank 1).
 - `count`: how many of `states` (corridors: origin-destination pairs of origins x
   destinations) satisfy `where`:
   `present`: a cell in every one of `years`;
@@ -78,14 +83,16 @@ from analysis.errors import AnalysisError
 OPS = ("value", "sum", "mean", "median", "change", "pct_change", "ratio", "share", "rank",
        "count")
 FORMATS = ("number", "count", "pct", "signed_pct", "points", "usd", "compact", "times",
-           "decimal")
+           "decimal", "superlative")
+RANK_SIDES = ("origin", "destination")
 WHERE = ("present", "rose", "fell", "unchanged", "gt", "lt")
 ORDERS = ("desc", "asc")
 
-# Which ops each table supports (records are sums of counts; ranks are of states).
+# Which ops each table supports (records are sums of counts; ranks are of states, or of one
+# side of a corridor measure).
 _OPS_BY_KIND = {
     "indicator": OPS,
-    "measure": tuple(op for op in OPS if op != "rank"),
+    "measure": OPS,
     "record": ("value", "sum"),
     "table": ("value", "sum", "change", "pct_change", "share"),
 }
@@ -97,7 +104,7 @@ _NEEDS = {
     "ratio": ("denominator", "denominator_states", "denominator_origins",
               "denominator_destinations", "denominator_years", "factor"),
     "share": ("of_states", "of_origins", "of_destinations", "of_select"),
-    "rank": ("among", "order"),
+    "rank": ("among", "order", "rank_by"),
     "count": ("where", "than"),
 }
 _CODE = re.compile(r"^[A-Z0-9]{3}$")  # corridor partners need not be catalogue states
@@ -206,7 +213,7 @@ class Ledger:
     def share(self, value, fmt_name: str, **kw) -> str:
         return self.claim(value, fmt_name, "share", **kw)
 
-    def rank(self, value, fmt_name: str, **kw) -> str:
+    def rank(self, value, fmt_name: str, **kw) -> str:  # superlatives: fmt_name "superlative"
         return self.claim(value, fmt_name, "rank", **kw)
 
     def count(self, value, fmt_name: str, **kw) -> str:
@@ -393,7 +400,11 @@ def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -
                 raise ClaimError(f"{where}: {part} {cells[part]} are not all in {whole} "
                                  f"{out[whole]}")
         return out
+    if op == "rank" and corridor:
+        return _corridor_rank(cells, needs, where)
     if op == "rank":
+        if "rank_by" in needs:
+            raise ClaimError(f"{where}: rank_by is for corridor measures")
         among = _states(needs.get("among"), f"{where}: among")
         if not set(cells["states"]) <= set(among):
             raise ClaimError(f"{where}: the ranked state {cells['states']} is not among "
@@ -415,6 +426,22 @@ def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -
     return {}
 
 
+def _corridor_rank(cells: dict, needs: dict, where: str) -> dict:
+    side = needs.get("rank_by")
+    if side not in RANK_SIDES:
+        raise ClaimError(f"{where}: rank_by={side!r}; choose from {', '.join(RANK_SIDES)}")
+    ranked = cells[f"{side}s"]
+    if ranked is None or len(ranked) != 1:
+        raise ClaimError(f"{where}: ranks exactly one of {side}s, got {ranked}")
+    among = _codes(needs.get("among"), f"{where}: among")
+    if among is not None and ranked[0] not in among:
+        raise ClaimError(f"{where}: the ranked {side} {ranked[0]} is not among {among}")
+    order = needs.get("order", "desc")
+    if order not in ORDERS:
+        raise ClaimError(f"{where}: order={order!r}; choose from {', '.join(ORDERS)}")
+    return {"among": among, "order": order, "rank_by": side}
+
+
 def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> None:
     """How many states (or partners) and years each op takes."""
     years = cells["years"]
@@ -427,6 +454,8 @@ def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> No
         if len(years) != n:
             raise ClaimError(f"{where}: takes years={example}, got {years}")
 
+    if op == "rank" and kind == "measure":
+        return  # one code on the ranked side (checked with rank_by), any years summed
     if op in ("value", "rank"):
         for key in ("origins", "destinations") if kind == "measure" else ("states",):
             one(key)
@@ -459,7 +488,7 @@ def _number(value, op: str, where: str) -> float | int:
 
 
 def _check_range(op: str, kind: str, number, cells: dict, extra: dict, where: str) -> None:
-    if op == "rank" and not 1 <= number <= len(extra["among"]):
+    if op == "rank" and extra["among"] is not None and not 1 <= number <= len(extra["among"]):
         raise ClaimError(f"{where}: rank {number} outside 1..{len(extra['among'])}")
     if op == "count":
         if kind == "measure":

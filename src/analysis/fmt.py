@@ -54,6 +54,14 @@ def count(x) -> str:
     return NA if _missing(x) else f"{float(x):,.0f}"
 
 
+def superlative(x, word: str = "the most") -> str:
+    """A rank in words: `word` ("the most", "the largest") for rank 1; any other rank is
+    written as such, so a claim of "the most" that does not hold cannot pass as one."""
+    if _missing(x):
+        return NA
+    return word if int(x) == 1 else f"rank {int(x)}"
+
+
 def pct(x, decimals: int = 1) -> str:
     return NA if _missing(x) else f"{float(x):.{decimals}f}%"
 

@@ -75,8 +75,9 @@ _CLAIM = {
         "of_states": {"anyOf": [{"type": "null"}, _STATES]},
         "of_origins": _PARTNERS,
         "of_destinations": _PARTNERS,
-        "among": _STATES,
+        "among": _PARTNERS,  # states; for a corridor rank, codes of the ranked side or null
         "order": {"enum": list(claims.ORDERS)},
+        "rank_by": {"enum": list(claims.RANK_SIDES)},
         "where": {"enum": list(claims.WHERE)},
         "than": {"type": "string", "minLength": 1},
     },
@@ -189,6 +190,16 @@ SCHEMA = {
                 },
             },
         },
+        # Jumps the build's screen found that no one has reviewed yet (issue 18): published
+        # as such, listed under "What is new", never read as real change.
+        "unreviewed": {
+            "type": "array",
+            "items": {"type": "object",
+                      "required": ["indicator", "measure", "iso3", "origin_iso3",
+                                   "destination_iso3", "year", "reason", "source"],
+                      "properties": {"year": {"type": "integer"},
+                                     "reason": {"type": "string", "minLength": 1}}},
+        },
         # What changed in the data since the last successful report (analysis.changes);
         # `since` null: the first report, nothing to compare with.
         "data_changes": {
@@ -250,9 +261,11 @@ def theme_entry(theme_id: str, result, out: Path) -> dict:
     return entry
 
 
-def build(results, options, vintage: dict, data_changes: dict | None = None) -> dict:
+def build(results, options, vintage: dict, data_changes: dict | None = None,
+          unreviewed: list[dict] | None = None) -> dict:
     """The summary of one report run (`results`: TaskResults; themes not run are skipped;
-    `data_changes` from analysis.changes.since_last)."""
+    `data_changes` from analysis.changes.since_last; `unreviewed` from
+    analysis.screen.unreviewed_entries)."""
     themes_run = {r.task.id: r for r in results if r.task.kind == "theme"}
     countries_run = {r.task.id: r for r in results if r.task.kind == "country"}
     themes = [theme_entry(theme.id, themes_run.get(theme.id), options.out)
@@ -279,6 +292,7 @@ def build(results, options, vintage: dict, data_changes: dict | None = None) -> 
         "themes": themes,
         "countries": countries,
         "data_changes": data_changes or {"since": None, "threshold_pct": None, "changes": []},
+        "unreviewed": list(unreviewed or []),
     }
 
 

@@ -190,9 +190,11 @@ def _abroad_finding(c: Ledger, known: pd.DataFrame, totals: pd.Series, names: di
     cells = {"measure": "trafficking_victims", "years": window}
     mine = known[known["origin_iso3"] == top].groupby("destination_iso3")["value"].sum()
     where = mine.idxmax()
+    most = c.rank(1, "superlative", origins=[top], destinations=None, rank_by="origin",
+                  among=list(totals.index), fmt_args={"word": "the most"}, **cells)
     finding = (f"From {span}, the countries that reported victims by citizenship detected at "
                f"least {c.sum(totals[top], 'count', origins=[top], destinations=None, **cells)} "
-               f"victims who were citizens of {fmt.name(top)}, the most among the states shown; "
+               f"victims who were citizens of {fmt.name(top)}, {most} among the states shown; "
                + (f"{fmt.the(names[where])} detected all of them." if mine[where] == totals[top]
                   else f"{fmt.the(names[where])} detected "
                   f"{c.sum(mine[where], 'count', origins=[top], destinations=[where], **cells)}"
@@ -204,9 +206,12 @@ def _abroad_finding(c: Ledger, known: pd.DataFrame, totals: pd.Series, names: di
         first = ca_dest.idxmax()
         n_ca = c.sum(ca_dest[first], "count", origins=central_asia, destinations=[first],
                      **cells)
+        most = c.rank(1, "superlative", origins=central_asia, destinations=[first],
+                      rank_by="destination", among=None, fmt_args={"word": "the most"}, **cells)
         if len(central_asia) == 1:
-            finding += (f" Citizens of {fmt.name(central_asia[0])} were detected most often in "
-                        f"{fmt.the(names[first])}: {n_ca}.")
+            finding += (f" Of the countries that detected citizens of "
+                        f"{fmt.name(central_asia[0])}, {fmt.the(names[first])} detected {most}: "
+                        f"{n_ca}.")
         else:
             # "Most" holds for the group's sum only: say each state's part there, and name the
             # states that country did not detect at all, so no reader takes it for each state.
@@ -215,7 +220,7 @@ def _abroad_finding(c: Ledger, known: pd.DataFrame, totals: pd.Series, names: di
                                                 destinations=[first], **cells)
                      for s in central_asia if there.get(s, 0) > 0]
             none = [s for s in central_asia if there.get(s, 0) <= 0]
-            finding += (f" Counted together, the most citizens of {fmt.names(central_asia)} "
+            finding += (f" Counted together, {most} citizens of {fmt.names(central_asia)} "
                         f"were detected in {fmt.the(names[first])}: {n_ca} ("
                         + ", ".join(parts)
                         + (f"; none who were citizens of {fmt.names(none)}" if none else "")
