@@ -28,7 +28,7 @@ from pptx.util import Emu, Inches, Pt
 from analysis import atomic, catalogue
 
 TITLE = "Almaty Process 2015: the evidence by theme"
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, PowerPoint's widescreen (13.33 x 7.5 in)
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(1.0)
 MESSAGES_PER_SLIDE = 6
@@ -104,9 +104,9 @@ def _lines(text: str, width, size: float) -> int:
 def states_chosen(summary: dict) -> str:
     """The states the report covers, by role (every state in the catalogue unless the report
     was narrowed with --states)."""
-    chosen = (summary.get("options") or {}).get("states") or catalogue.state_codes()
+    chosen = set((summary.get("options") or {}).get("states") or catalogue.state_codes())
     by_role: dict[str, list[str]] = {}
-    for iso3 in chosen:
+    for iso3 in (code for code in catalogue.state_codes() if code in chosen):
         state = catalogue.state(iso3)
         by_role.setdefault(state.role, []).append(state.name)
     plural = {catalogue.PARTICIPATING: "Participating states", catalogue.OBSERVER: "Observers",
