@@ -181,9 +181,9 @@ def test_key_messages_are_bullets_with_their_certainty_and_sources_in_the_notes(
     paragraphs = [p.text for p in body.paragraphs]
     assert len(paragraphs) == 6
     assert paragraphs[0] == ("Message number 1 says 1.1 million people moved in 2023. "
-                             "(estimated or modelled)")  # flag E in words
-    assert paragraphs[1].endswith("(projection)")  # the message's own certainty
-    assert paragraphs[2].endswith("(as reported by the source)")
+                             "— estimated or modelled")  # flag E in words
+    assert paragraphs[1].endswith("— projection")  # the message's own certainty
+    assert paragraphs[2].endswith("— as reported by the source")
     assert "Source: Provider 1, table 1" in _notes(slides[1])
     assert "Source: Provider 8, table 8" in _notes(slides[2])
     assert "How these messages were chosen" in _notes(slides[2])

@@ -250,7 +250,7 @@ def _messages_slides(prs, summary: dict) -> None:
             text.text = message["text"] + " "
             text.font.size = Pt(18)
             sure = para.add_run()
-            sure.text = f"({certainty(message)})"
+            sure.text = f"— {certainty(message)}"  # a dash: flag meanings hold brackets
             sure.font.size = Pt(14)
             sure.font.italic = True
             sure.font.color.rgb = MUTED
