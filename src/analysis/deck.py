@@ -221,8 +221,9 @@ def _title_slide(prs, summary: dict) -> None:
                 para.font.size = Pt(11)
                 para.font.bold = r == 0
     _notes(slide, "Each source's age: the producer's release date and the latest year of data "
-                  "the report holds. Every number in this deck is recomputed from the report's "
-                  "processed tables (summary.json claims).")
+                  "the report holds. Every number in the key messages and the chart captions is "
+                  "recorded as a claim in summary.json and recomputed from the processed tables "
+                  "by tests/claimcheck.py.")
 
 
 def _messages_slides(prs, summary: dict) -> None:
