@@ -76,12 +76,19 @@ def test_runs_are_skipped_rerun_on_change_and_forced(built_root, tmp_path):
     assert _summary_without_timings(paths.reports) == parallel
 
     # 3. Nothing changed: nothing runs, and the summary, page and briefing stay as they are.
-    outputs = [paths.reports / n for n in ("summary.json", "index.html", "briefing.pdf")]
+    outputs = [paths.reports / n for n in ("summary.json", "index.html", "briefing.pdf",
+                                           "briefing.pptx")]
     before = [p.stat().st_mtime_ns for p in outputs]
     same = report.run_report(_options(paths), paths, notebooks=notebooks)
     assert _statuses(same) == {t: report.UP_TO_DATE for t in THEMES}
     assert same.summary is None
     assert [p.stat().st_mtime_ns for p in outputs] == before
+
+    # 3b. The slide deck deleted: no notebook runs, but the deck is written again.
+    (paths.reports / "briefing.pptx").unlink()
+    rewritten = report.run_report(_options(paths), paths, notebooks=notebooks)
+    assert _statuses(rewritten) == {t: report.UP_TO_DATE for t in THEMES}
+    assert rewritten.summary is not None and (paths.reports / "briefing.pptx").is_file()
 
     # 4. One notebook edited: only it runs; the summary is written again.
     _edit(notebooks / catalogue.theme("remittances").notebook)

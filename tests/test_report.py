@@ -145,7 +145,7 @@ def test_a_second_run_with_nothing_changed_runs_nothing(report_run):
     paths, first = report_run
     assert {r.status for r in first.results} == {report.OK}
     before = {name: (paths.reports / name).read_bytes()
-              for name in ("summary.json", "index.html", "briefing.pdf")}
+              for name in ("summary.json", "index.html", "briefing.pdf", "briefing.pptx")}
     again = report.run_report(_full_options(paths), paths)
     assert [(r.task.stem, r.status) for r in again.results] == [
         (r.task.stem, report.UP_TO_DATE) for r in first.results]
@@ -375,6 +375,31 @@ def test_briefing_pdf_has_a_page_per_theme_figure(report_run):
     assert b"/Subtype /Image" not in pdf and b"/Subtype/Image" not in pdf
 
 
+def test_briefing_deck_has_a_slide_per_main_chart_naming_its_source(report_run):
+    """briefing.pptx (issue 19): a title slide, the key-message slide(s), then each theme's
+    main charts in order, each with its picture, its provider on the slide and its caption in
+    the speaker notes."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    paths, _result = report_run
+    data = _summary(paths)
+    mains = [c for t in data["themes"] for c in t["charts"] if c.get("main")]
+    assert len(mains) >= len(catalogue.THEMES)  # every theme has at least one on the deck
+    slides = list(Presentation(str(paths.reports / "briefing.pptx")).slides)
+    chart_slides = slides[len(slides) - len(mains):]
+    assert slides[0].shapes.title.text_frame.text == "Almaty Process 2015: the evidence by theme"
+    assert all(s.shapes.title.text_frame.text.startswith("Key messages")
+               for s in slides[1:len(slides) - len(mains)])
+    for slide, chart in zip(chart_slides, mains, strict=True):
+        assert slide.shapes.title.text_frame.text == chart["title"]
+        assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes), chart["name"]
+        provider = chart["source"].removeprefix("Source: ").split(" (")[0]
+        assert any(s.has_text_frame and s.text_frame.text.startswith(f"Source: {provider}")
+                   for s in slide.shapes), chart["name"]
+        assert chart["caption"] in slide.notes_slide.notes_text_frame.text
+
+
 def test_reentry_bans_chart_says_no_data_without_a_file(report_run):
     paths, _result = report_run
     theme = next(t for t in _summary(paths)["themes"] if t["id"] == "reentry_reintegration")
@@ -499,6 +524,13 @@ def test_a_broken_notebook_is_reported_failed_while_the_rest_succeed(
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Incomplete report" in html and "deliberately broken for the test" in html
     assert (out / "briefing.pdf").is_file()
+    from pptx import Presentation
+
+    slides = list(Presentation(str(out / "briefing.pptx")).slides)
+    failed = next(s for s in slides if s.shapes.title.text_frame.text
+                  == catalogue.theme("overview").title)
+    assert "deliberately broken for the test" in "\n".join(
+        s.text_frame.text for s in failed.shapes if s.has_text_frame)
     assert any("FAILED" in r.getMessage() and "deliberately broken" in r.getMessage()
                for r in caplog.records)
 

@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", parents=[common], help="run the notebooks into reports/",
                             description="Run every theme notebook and country profile with "
                                         "papermill into reports/: executed notebooks, figures, "
-                                        "summary.json, index.html and briefing.pdf. Notebooks "
+                                        "summary.json, index.html, briefing.pdf and the slide "
+                                        "deck briefing.pptx. Notebooks "
                                         "run in parallel (--jobs); one whose notebook, "
                                         "parameters, data and code are unchanged since its last "
                                         "successful run is not run again (--force runs all). "

@@ -1,5 +1,6 @@
 """`python -m analysis report`: run every theme notebook and country profile with papermill, then
-write reports/summary.json, reports/index.html and reports/briefing.pdf.
+write reports/summary.json, reports/index.html, reports/briefing.pdf and the slide deck
+reports/briefing.pptx.
 
 Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
 own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
@@ -56,10 +57,10 @@ REENTRY_THEME = "reentry_reintegration"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
 # The files the summary, page and briefing are made with, besides the run records.
-ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "plotting.py",
-                 "fmt.py", "catalogue.py", "templates/index.html.j2", "house.mplstyle",
-                 "changes.py", "templates/country.html.j2", "templates/macros.html.j2",
-                 "templates/style.html.j2")
+ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "deck.py",
+                 "plotting.py", "fmt.py", "catalogue.py", "templates/index.html.j2",
+                 "house.mplstyle", "changes.py", "templates/country.html.j2",
+                 "templates/macros.html.j2", "templates/style.html.j2")
 
 
 # ---------------------------------------------------------------------------
@@ -455,7 +456,8 @@ def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Pa
 
 
 def _assembly_outputs(out: Path) -> list[Path]:
-    return [out / "summary.json", out / "index.html", out / "briefing.pdf"]
+    return [out / "summary.json", out / "index.html", out / "briefing.pdf",
+            out / "briefing.pptx"]
 
 
 def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
@@ -537,7 +539,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
                 _handle(result, planned[result.task.stem], done, staging)
         results = [done[task.stem] for task in tasks]
 
-        from analysis import briefing, changes, htmlpage, screen, summary
+        from analysis import briefing, changes, deck, htmlpage, screen, summary
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
@@ -550,6 +552,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         htmlpage.write(data, staging / "index.html")
         htmlpage.write_countries(data, staging)
         briefing.write(data, staging, staging / "briefing.pdf")
+        deck.write(data, staging, staging / "briefing.pptx")
         fingerprint.save(staging, "_assembly", assembly, time.perf_counter() - start)
     return ReportResult(results, data, final)
 
@@ -564,7 +567,7 @@ def _log_reasons(to_run: list[tuple[Task, str]], jobs: int) -> None:
     if to_run:
         log.info("report: running %d notebook(s), %d at a time", len(to_run),
                  min(jobs, len(to_run)))
-        _import_in_background("analysis.briefing", "analysis.htmlpage", "pypdf")
+        _import_in_background("analysis.briefing", "analysis.htmlpage", "analysis.deck", "pypdf")
 
 
 def _link_tree(source: Path, target: Path) -> None:
