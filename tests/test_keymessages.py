@@ -240,5 +240,14 @@ def test_modelled_and_flagged_values_say_how_sure(tmp_path, monkeypatch):
     assert keymessages.certainty("refugees_hosted", "B") == "break in series"
 
 
+def test_a_repeated_headline_gives_its_messages_once(tmp_path, monkeypatch):
+    first = dataclasses.replace(catalogue.THEMES[1], headline="refugees_hosted")
+    second = dataclasses.replace(catalogue.THEMES[2], headline="refugees_hosted")
+    monkeypatch.setattr(catalogue, "THEMES", (first, second))
+    rows = _series("TJK", {2015: 10_000, 2020: 20_000}) + _series("KGZ", {2020: 5_000})
+    found = keymessages.build({"options": _options()}, _root(tmp_path, rows))
+    assert [m["theme"] for m in found["key_messages"]] == [first.id, first.id]
+
+
 def test_every_unit_has_a_minimum_change():
-    assert {i.unit for i in catalogue.INDICATORS} <= set(catalogue.KEY_MESSAGE_MIN_CHANGE)
+    assert {i.unit for i in catalogue.INDICATORS} == set(catalogue.KEY_MESSAGE_MIN_CHANGE)

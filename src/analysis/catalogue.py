@@ -1401,9 +1401,8 @@ def definitions(indicators=(), measures=(), records=()) -> list[dict]:
 KEY_MESSAGE_MIN_CHANGE_PCT = 10.0
 # The floor per indicator unit, in that unit (percentage points for "%" units).
 KEY_MESSAGE_MIN_CHANGE: dict[str, float] = {
-    "people": 1_000, "population": 1_000, "applications": 1_000, "solutions": 1_000,
-    "idmc": 1_000, "decisions": 1_000, "applicants": 1_000, "detections": 1_000,
-    "displacements": 1_000, "victims": 50, "persons": 50,
+    "people": 1_000, "applications": 1_000, "decisions": 1_000, "applicants": 1_000,
+    "detections": 1_000, "displacements": 1_000, "victims": 50, "persons": 50,
     "current US$": 100e6, "constant 2021 international $": 500,
     "% of GDP": 1.0, "% of labour force": 1.0, "% of population": 1.0,
     "% of substantive decisions": 5.0, "% of working-age population": 1.0,

@@ -70,8 +70,11 @@ class Message:
 
 def rule_text() -> str:
     """The rule in one paragraph, with the catalogue's thresholds."""
-    floors = "; ".join(f"{fmt.number(v)} for {unit}" for unit, v in
-                       catalogue.KEY_MESSAGE_MIN_CHANGE.items())
+    by_floor: dict[float, list[str]] = {}
+    for unit, floor in catalogue.KEY_MESSAGE_MIN_CHANGE.items():
+        by_floor.setdefault(floor, []).append(unit)
+    floors = "; ".join(f"{fmt.number(floor)} for {', '.join(units)}"
+                       for floor, units in by_floor.items())
     return (
         "Key messages are chosen by rule, not typed. For each theme the report ran, in the "
         "catalogue's order, the theme's headline indicator is read for the chosen states that "
