@@ -5,8 +5,8 @@ following the op definitions in DESIGN.md and in the docstring of analysis/claim
 module's code: it imports neither analysis.claims nor analysis.metrics, so a mistake there
 cannot hide here. `analysis.fmt` is used only to re-format the recomputed number.
 
-`check_text` checks one sentence against its claims; `check_summary` every chart caption and
-finding of a reports/summary.json. Both return a list of problems (empty: all good).
+`check_text` checks one sentence against its claims; `check_summary` every chart caption,
+finding and key message of a reports/summary.json. Both return a list of problems (empty: all good).
 """
 
 from __future__ import annotations
@@ -377,7 +377,8 @@ def check_text(text: str, claims: list[dict], tables: Tables) -> list[str]:
 
 
 def check_summary(summary: dict, processed_dir) -> list[str]:
-    """Every chart caption and finding of a summary.json, each against its claims."""
+    """Every chart caption, finding and key message of a summary.json, each against its
+    claims."""
     tables = Tables.read(processed_dir)
     problems = []
     for entry in summary.get("themes", []) + summary.get("countries", []):
@@ -389,6 +390,10 @@ def check_summary(summary: dict, processed_dir) -> list[str]:
             start = finding["text"][:50]
             problems += [f"{where}: finding {start!r}: {p}"
                          for p in check_text(finding["text"], finding.get("claims", []), tables)]
+    for message in (summary.get("summary") or {}).get("key_messages", []):
+        start = message["text"][:50]
+        problems += [f"key message {start!r}: {p}"
+                     for p in check_text(message["text"], message.get("claims", []), tables)]
     return problems
 
 

@@ -1390,3 +1390,75 @@ def definitions(indicators=(), measures=(), records=()) -> list[dict]:
              "definition": f"{provider(r.provider).name}: {r.code}"})
     return out
 
+
+
+# ---------------------------------------------------------------------------
+# Key messages (issue 19; analysis.keymessages): the thresholds and words the rule uses
+# ---------------------------------------------------------------------------
+
+# A change since the meeting is a key message only when it is at least this large relative to
+# the meeting year's value AND at least the unit's floor below (so 0 -> 5 is not "rose").
+KEY_MESSAGE_MIN_CHANGE_PCT = 10.0
+# The floor per indicator unit, in that unit (percentage points for "%" units).
+KEY_MESSAGE_MIN_CHANGE: dict[str, float] = {
+    "people": 1_000, "applications": 1_000, "decisions": 1_000, "applicants": 1_000,
+    "detections": 1_000, "displacements": 1_000, "victims": 50, "persons": 50,
+    "current US$": 100e6, "constant 2021 international $": 500,
+    "% of GDP": 1.0, "% of labour force": 1.0, "% of population": 1.0,
+    "% of substantive decisions": 5.0, "% of working-age population": 1.0,
+    "per 1,000 population": 1.0,
+}
+
+# How sure a value is, in words, from its observation flag (catalogue.FLAG_MEANINGS, shortened
+# for a sentence); "" is a value as the provider reports it.
+CERTAINTY_WORDS: dict[str, str] = {
+    "": "as reported", "B": "break in series", "E": "estimate", "F": "projection",
+    "P": "provisional", "U": "low reliability",
+}
+
+# Indicators every value of which is a model's or a provider's estimate, flagged or not: a key
+# message says "estimate" (UN DESA's migrant stocks interpolate between censuses and registers
+# and extrapolate to 2024; WDI's unemployment is the ILO's modelled estimate).
+MODELLED_INDICATORS: dict[str, str] = {
+    "emigrant_stock": "UN DESA estimate",
+    "immigrant_stock": "UN DESA estimate",
+    "emigrants_pct_population": "UN DESA estimate",
+    "immigrants_pct_population": "UN DESA estimate",
+    "unemployment_pct": "ILO modelled estimate",
+}
+
+# Breaks that carry from one series into another: UN DESA's migrant stocks include refugees,
+# and hosts counting by citizenship (Iran) follow UNHCR's refugee figures, so a break in a
+# state's refugee series breaks its stock too (issue 18, defect 3).
+BREAKS_CARRIED_FROM: dict[str, tuple[str, ...]] = {
+    "emigrant_stock": ("refugees_abroad",),
+    "emigrants_pct_population": ("refugees_abroad",),
+    "immigrant_stock": ("refugees_hosted",),
+    "immigrants_pct_population": ("refugees_hosted",),
+}
+
+# Observation-note kinds (data/processed/observation_notes.parquet) across which no change is
+# stated: the series is not comparable, or a jump nobody has reviewed yet.
+KEY_MESSAGE_BREAK_KINDS: tuple[str, ...] = ("break", "coverage", "reclassification",
+                                            "unreviewed")
+
+# Each indicator as a key message names it, "{state}" standing for the state's name; an
+# indicator not listed reads as its label.
+KEY_MESSAGE_WORDS: dict[str, str] = {
+    "emigrant_stock": "the number of people from {state} living abroad (by birth, or by "
+                      "citizenship where the host counts that way)",
+    "immigrant_stock": "the number of international migrants living in {state}",
+    "asylum_applications_abroad": "the number of new asylum applications lodged abroad by "
+                                  "nationals of {state}",
+    "remittances_received_pct_gdp": "personal remittances received by {state} as a share of "
+                                    "its GDP",
+    "remittances_received_usd": "personal remittances received by {state}",
+    "returned_refugees": "the number of refugee returns to {state} recorded by UNHCR "
+                         "(voluntariness not assessed)",
+    "refugees_hosted": "the number of refugees hosted by {state}",
+    "refugees_hosted_per_1000": "the number of refugees hosted by {state} per 1,000 residents",
+    "idps": "the number of internally displaced people in {state} counted by UNHCR",
+    "idps_idmc": "the number of people internally displaced by conflict and violence in {state} "
+                 "(IDMC)",
+    "trafficking_victims_detected": "the number of trafficking victims detected in {state}",
+}

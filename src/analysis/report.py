@@ -60,7 +60,8 @@ OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
 ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "deck.py",
                  "plotting.py", "fmt.py", "catalogue.py", "templates/index.html.j2",
                  "house.mplstyle", "changes.py", "templates/country.html.j2",
-                 "templates/macros.html.j2", "templates/style.html.j2")
+                 "templates/macros.html.j2", "templates/style.html.j2", "keymessages.py",
+                 "screen.py")
 
 
 # ---------------------------------------------------------------------------
@@ -447,8 +448,10 @@ def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Pa
         "options": fingerprint.canonical({k: str(v) for k, v in vars(options).items()
                                           if k not in ("jobs", "force")}),
         "vintage": fingerprint.sha256_file(paths.vintage_json),
+        # The key messages read the indicators and the observation notes.
         "tables": {p.name: fingerprint.sha256_file(p) for p in (paths.indicators,
-                                                              paths.corridors)},
+                                                              paths.corridors,
+                                                              paths.observation_notes)},
         "runs": runs,
         "code": {name: fingerprint.sha256_file(fingerprint.PACKAGE / name)
                  for name in ASSEMBLY_CODE},
@@ -539,13 +542,14 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
                 _handle(result, planned[result.task.stem], done, staging)
         results = [done[task.stem] for task in tasks]
 
-        from analysis import briefing, changes, deck, htmlpage, screen, summary
+        from analysis import briefing, changes, deck, htmlpage, keymessages, screen, summary
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
         data = summary.build(results, options, _read_vintage(paths),
                              changes.since_last(staging, paths, options.revision_threshold),
                              screen.unreviewed_entries(paths))
+        data["summary"] = keymessages.build(data, paths)
         if data["status"] == "ok":  # the next report compares with the last successful one
             changes.keep(staging, paths, data["generated_at"])
         summary.write(data, staging / "summary.json")

@@ -5,8 +5,9 @@ notebook, status, error, figures, key_figures), plus `countries` for the per-sta
 `charts` per entry (title, caption, alt text and files of each figure, and the `claims` behind
 the numbers of its caption) for the page and the briefing, `findings` per entry (other finding
 sentences, each `{text, claims}`; a claim as `analysis.claims` records it), and `up_to_date`
-per entry (true: not run again, its outputs are from the last successful run). SCHEMA is the
-contract tests validate against.
+per entry (true: not run again, its outputs are from the last successful run), and `summary`
+(the key messages, added by `analysis.keymessages.build`). SCHEMA is the contract tests
+validate against.
 """
 
 from __future__ import annotations
@@ -152,11 +153,32 @@ _CHANGE = {
     "allOf": [{"if": {"properties": {"dataset": {"const": table.name}}},
                "then": {"required": list(table.fields.values())}} for table in changes.TABLES],
 }
+# One key message (analysis.keymessages): a finding with its claims, what it is about, how sure
+# it is, its source and the chart that shows it.
+_KEY_MESSAGE = {
+    "type": "object",
+    "required": ["text", "claims", "theme", "indicator", "iso3", "year", "flag", "certainty",
+                 "source", "evidence"],
+    "additionalProperties": False,
+    "properties": {
+        "text": {"type": "string", "minLength": 1},
+        "claims": {"type": "array", "minItems": 1, "items": _CLAIM},
+        "theme": {"enum": [t.id for t in catalogue.THEMES]},
+        "indicator": {"enum": [i.id for i in catalogue.INDICATORS]},
+        "iso3": {"enum": catalogue.state_codes(catalogue.PARTICIPATING)},
+        "year": {"type": "integer"},
+        "flag": {"enum": ["", "B", "E", "F", "P", "U"]},
+        "certainty": {"type": "string", "minLength": 1},
+        "source": {"type": "string", "minLength": 1},
+        "evidence": {"anyOf": [{"type": "null"}, {
+            "type": "string", "pattern": r"^themes/[a-z_]+/index\.html#[a-z0-9_]+$"}]},
+    },
+}
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["format", "generated_at", "status", "data_vintage", "options", "themes",
-                 "countries", "data_changes"],
+                 "countries", "data_changes", "summary"],
     "properties": {
         "format": {"const": FORMAT},
         "generated_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"},
@@ -208,6 +230,17 @@ SCHEMA = {
             "properties": {"since": {"type": ["string", "null"]},
                            "threshold_pct": {"type": ["number", "null"]},
                            "changes": {"type": "array", "items": _CHANGE}},
+        },
+        # The briefing's key messages, chosen by rule (analysis.keymessages); `note` says why
+        # there are fewer than six (or none), else null.
+        "summary": {
+            "type": "object",
+            "required": ["rule", "key_messages", "note"],
+            "additionalProperties": False,
+            "properties": {"rule": {"type": "string", "minLength": 1},
+                           "key_messages": {"type": "array", "maxItems": 12,
+                                            "items": _KEY_MESSAGE},
+                           "note": {"type": ["string", "null"]}},
         },
         "countries": {
             "type": "array",
