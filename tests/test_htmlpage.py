@@ -149,7 +149,7 @@ def test_key_messages_are_rendered_with_certainty_source_and_evidence():
     # No certainty given: the flag's meaning in words.
     assert "How sure: <strong>forecast or projection</strong>" in html
     assert "Source: UNHCR, released 2025-12-01, data to 2025" in text
-    assert '<a href="themes/refugee_self_reliance/index.html#hosted">Evidence</a>' in html
+    assert '<a href="themes/refugee_self_reliance/index.html#hosted">See the chart</a>' in html
     assert "example.org" not in html  # the page links only to its own files
     assert MESSAGES["rule"] in text
     # Key messages come first: before the themes, after the sources' age.
