@@ -205,3 +205,17 @@ def test_write_themes_writes_a_page_per_theme(tmp_path):
     assert written == [tmp_path / "themes" / t["id"] / "index.html" for t in data["themes"]]
     skipped = written[1].read_text(encoding="utf-8")
     assert "Not run in this report." in skipped and "No chart in this report." in skipped
+
+
+def test_a_caveat_the_caption_already_says_is_not_printed_again():
+    said = "Detections are not people."
+    chart = _chart("routes", True, f"{said} Routes are not added.",
+                   caption=f"Most detections were on one route. {said}")
+    assert htmlpage.caveats(chart) == "Routes are not added."
+    chart = _chart("routes", True, said, caption=f"Most detections were on one route. {said}")
+    assert htmlpage.caveats(chart) == ""
+    data = _summary()
+    data["themes"][0]["charts"] = [chart]
+    for html in (htmlpage.render(data), htmlpage.render_theme(data, data["themes"][0])):
+        visible = re.sub(r' alt="[^"]*"', "", html)
+        assert visible.count(said) == 1 and "Caveats" not in visible

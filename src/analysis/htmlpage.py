@@ -56,6 +56,17 @@ def source_line(chart: dict) -> str:
     return source
 
 
+def caveats(chart: dict) -> str:
+    """The chart's caveats as the page prints them after the source line: the sentences its
+    caption does not already say (a caveat is printed once)."""
+    text = (chart.get("caveats") or "").strip()
+    caption = chart.get("caption") or ""
+    if text in caption:  # also when there is none
+        return ""
+    return " ".join(sentence for sentence in _SENTENCE_END.split(text)
+                    if sentence not in caption)
+
+
 def _label(indicator: str) -> str:
     return catalogue.measure_label_unit(indicator)[0]
 
@@ -139,6 +150,7 @@ def environment() -> jinja2.Environment:
     env.filters["state_name"] = _state_name
     env.filters["flag_words"] = flag_words
     env.filters["source_line"] = source_line
+    env.filters["caveats"] = caveats
     env.filters["certainty"] = certainty
     env.filters["relative_link"] = _relative_link
     env.filters["plain"] = _plain
