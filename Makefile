@@ -60,8 +60,8 @@ chromium: ## install Debian's chromium when it is missing (for check-page and it
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-check-page: setup chromium ## open reports/index.html in headless Chromium; fail on broken images, links, console errors
-	$(PY) -m analysis.pagecheck reports/index.html --screenshot reports/page.png
+check-page: setup chromium ## open reports/index.html and the pages it links in headless Chromium; fail on broken images, links, console errors
+	$(PY) -m analysis.pagecheck reports/index.html --screenshot reports/page.png --follow
 
 contact-sheet: setup ## every figure PNG of reports/ on contact sheets (reports/contact_sheet_*.png) for review
 	$(PY) benchmarks/contact_sheet.py reports

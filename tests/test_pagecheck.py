@@ -54,3 +54,23 @@ def test_cli_exit_codes(tmp_path, chromium, capsys):
     assert pagecheck.main([str(good)]) == 0
     assert pagecheck.main([str(tmp_path / "nope.html")]) == 1
     assert "page not found" in capsys.readouterr().err
+
+
+def test_follow_checks_the_reports_pages_the_page_links_to(tmp_path, chromium):
+    """--follow: a broken chart on a theme page is found from the main page; without it, the
+    main page alone is checked."""
+    page = _page(tmp_path, "<a href='themes/t/index.html#chart'>theme</a>"
+                           "<a href='themes/t/index.html'>again</a>")
+    theme = tmp_path / "themes" / "t" / "index.html"
+    theme.parent.mkdir(parents=True)
+    theme.write_text("<!doctype html><html><head><meta charset='utf-8'><title>t</title></head>"
+                     "<body><img src='../../figures/gone.png' alt='x'>"
+                     "<img src='../../figures/ok.png' alt='y'>"
+                     "<a href='../../index.html'>back</a></body></html>", encoding="utf-8")
+    assert pagecheck.check_page(page) == []
+    problems = pagecheck.check_page(page, follow=True)
+    assert "themes/t/index.html: broken image '../../figures/gone.png'" in problems
+    # Only the missing image (also seen as a failed load): the image and the link back are fine.
+    assert all(p.startswith("themes/t/index.html: ") for p in problems)
+    assert all("gone.png" in p or "ERR_FILE_NOT_FOUND" in p for p in problems)
+    assert pagecheck.main([str(page), "--follow"]) == 1

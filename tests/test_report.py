@@ -300,7 +300,7 @@ def test_each_profiled_state_has_its_own_page(report_run):
             assert f'src="../../{chart["files"]["png"]}"' in html  # full size, not a thumbnail
             assert chart["caption"] in unescape(html)
         for kf in country["key_figures"]:
-            assert f"Key figures for {kf['year']}" in html
+            assert f"<td>{kf['year']}</td>" in html  # every figure says its year
         assert "../../index.html" in parser.links
 
 
@@ -324,9 +324,74 @@ def test_every_link_and_image_on_the_page_resolves_to_a_file(report_run):
     data = _summary(paths)
     for theme in data["themes"]:
         assert f'href="{theme["notebook"]}"' in page.read_text(encoding="utf-8")
+        theme_page = paths.reports / "themes" / theme["id"] / "index.html"
+        assert f'href="themes/{theme["id"]}/index.html"' in page.read_text(encoding="utf-8")
+        assert "../../index.html" in _check_links(theme_page).links
+
+
+class _VisibleText(HTMLParser):
+    """The words a reader sees without clicking: text outside scripts and styles, and inside a
+    closed <details> only its <summary>."""
+
+    def __init__(self):
+        super().__init__()
+        self.words = 0
+        self._open: list[str] = []  # the elements around the current text
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "summary"):
+            self._open.append(tag)
+        elif tag == "details":
+            self._open.append("details" if "open" in dict(attrs) else "closed")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "summary", "details") and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        inner = self._open[-1] if self._open else ""
+        if inner not in ("script", "style", "closed"):
+            self.words += len(data.split())
+
+
+def test_main_page_is_short_and_shows_only_main_charts(report_run):
+    """Issue 19, item 2: at most about 5,000 words and 30 images on the main page of the full
+    report; its images are the themes' main charts, no thumbnails of the country pages."""
+    paths, _result = report_run
+    html = (paths.reports / "index.html").read_text(encoding="utf-8")
+    text = _VisibleText()
+    text.feed(html)
+    assert 1000 < text.words <= 5000
+    parser = _Links()
+    parser.feed(html)
+    assert 0 < len(parser.images) <= 30
+    data = _summary(paths)
+    main = [c["files"]["png"] for t in data["themes"] for c in t["charts"] if c.get("main")]
+    assert [i["src"] for i in parser.images] == main
+    assert not any(src.startswith("countries/") for src in (i["src"] for i in parser.images))
+    for theme in data["themes"]:
+        assert len([c for c in theme["charts"] if c.get("main")]) <= 3
+        assert f"All {len(theme['charts'])} charts of this theme" in html
+
+
+def test_every_chart_of_every_theme_is_on_its_theme_page(report_run):
+    """Each chart under its own anchor (themes/<id>/index.html#<chart name>), full size."""
+    paths, _result = report_run
+    for theme in _summary(paths)["themes"]:
+        page = paths.reports / "themes" / theme["id"] / "index.html"
+        html = page.read_text(encoding="utf-8")
+        parser = _Links()
+        parser.feed(html)
+        assert [i["src"] for i in parser.images] == [
+            f"../../{c['files']['png']}" for c in theme["charts"]]
+        for chart in theme["charts"]:
+            assert f'<figure id="{chart["name"]}">' in html
 
 
 def test_page_shows_remarks_key_figures_and_sources(report_run):
+    """The main page: each theme's remark with its paragraphs, the sources' age at the top
+    (released, data to), licences under methods; each theme page: its key figures, each with
+    its year and any flag in words."""
     paths, _result = report_run
     html = (paths.reports / "index.html").read_text(encoding="utf-8")
     for theme in catalogue.THEMES:
@@ -334,9 +399,20 @@ def test_page_shows_remarks_key_figures_and_sources(report_run):
         paras = ", ".join(str(p) for p in theme.paragraphs)
         assert paras in html
     vintage = json.loads(paths.vintage_json.read_text(encoding="utf-8"))
+    top = re.sub(r">\s+<", "><", html[:html.index('id="key-messages"')])
     for entry in vintage.values():
         assert entry["licence"] in html
-    assert "Key figures" in html
+        released = entry["last_updated"] or "not given"
+        assert (f"<td>{entry['provider']}</td><td>{released}</td>"
+                f"<td>{entry['latest_year_present']}</td>") in top
+    for theme in _summary(paths)["themes"]:
+        page = (paths.reports / "themes" / theme["id"] / "index.html").read_text("utf-8")
+        assert "Key figures" in page
+        assert not re.search(r"\([BEFMPU]\)", page), theme["id"]  # no bare flag code
+        for kf in theme["key_figures"]:
+            assert f"<td>{kf['year']}</td>" in page
+            if kf["flag"]:
+                assert f"({catalogue.FLAG_MEANINGS[kf['flag']]})" in page
 
 
 def test_every_chart_has_its_definitions_and_caveats_on_the_page(report_run):
@@ -353,8 +429,19 @@ def test_every_chart_has_its_definitions_and_caveats_on_the_page(report_run):
             assert d["label"] and d["unit"] and d["definition"]
     with_caveats = [c for c in charts if c["caveats"]]
     assert with_caveats, "flagged data (breaks, gaps) must come with caveats"
-    assert html.count("<summary>Definitions and caveats</summary>") == sum(
-        1 for e in data["themes"] for c in e["charts"] if c["definitions"] or c["caveats"])
+    for theme in data["themes"]:
+        page = unescape((paths.reports / "themes" / theme["id"] / "index.html")
+                        .read_text(encoding="utf-8"))
+        assert page.count("<summary>Definitions</summary>") == sum(
+            1 for c in theme["charts"] if c["definitions"])
+        for chart in theme["charts"]:
+            figure = page[page.index(f'<figure id="{chart["name"]}">'):]
+            figure = re.sub(r' alt="[^"]*"', "", figure[:figure.index("</figure>")])
+            assert chart["caption"] in figure
+            if chart["caveats"]:  # once: after the source line, unless the caption says it
+                assert figure.count(chart["caveats"]) == 1, chart["name"]
+                assert (chart["caveats"] in chart["caption"]
+                        or figure.index("Source:") < figure.index(chart["caveats"]))
     per_1000 = next(c for e in data["themes"] for c in e["charts"]
                     if c["name"] == "refugees_per_1000_residents")
     assert "Break in series (Iran, 2022)" in per_1000["caveats"]
@@ -630,14 +717,20 @@ def test_page_and_summary_for_svg_only_and_skipped_themes(built_root, tmp_path):
     jsonschema.validate(data, summary.SCHEMA)
     statuses = {t["id"]: t["status"] for t in data["themes"]}
     assert statuses.pop("remittances") == "ok" and set(statuses.values()) == {"skipped"}
-    html = htmlpage.render(data)
-    assert '<img src="figures/remittances/x.svg" alt="Chart: T &lt;b&gt;">' in html  # escaped
-    parser = _Links()
-    parser.feed(html)
-    (out / "index.html").write_text(html, encoding="utf-8")
-    for target in [i["src"] for i in parser.images] + parser.links:
-        if not target.startswith("#") and target not in ("briefing.pdf", "summary.json"):
-            assert (out / target).is_file(), target
+    htmlpage.write_themes(data, out)
+    theme_page = out / "themes" / "remittances" / "index.html"
+    html = theme_page.read_text(encoding="utf-8")
+    # x is not a main chart: on its theme page only.
+    assert '<img src="../../figures/remittances/x.svg" alt="Chart: T &lt;b&gt;">' in html
+    assert "<img" not in htmlpage.render(data)
+    htmlpage.write(data, out / "index.html")
+    for page in (out / "index.html", theme_page):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for target in [i["src"] for i in parser.images] + parser.links:
+            path = urlsplit(target).path
+            if path and path not in ("briefing.pdf", "summary.json", "../../index.html"):
+                assert (page.parent / path).is_file(), target
 
 
 def test_the_page_is_clean_in_a_real_browser(report_run, tmp_path):
@@ -646,5 +739,5 @@ def test_the_page_is_clean_in_a_real_browser(report_run, tmp_path):
 
     paths, _result = report_run
     shot = tmp_path / "page.png"
-    assert pagecheck.check_page(paths.reports / "index.html", shot) == []
+    assert pagecheck.check_page(paths.reports / "index.html", shot, follow=True) == []
     assert shot.stat().st_size > 100_000  # a long page with charts, not a blank one

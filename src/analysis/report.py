@@ -1,6 +1,7 @@
 """`python -m analysis report`: run every theme notebook and country profile with papermill, then
-write reports/summary.json, reports/index.html, reports/briefing.pdf and the slide deck
-reports/briefing.pptx.
+write reports/summary.json, reports/briefing.pdf, the slide deck reports/briefing.pptx and the
+pages: reports/index.html (the main page), reports/themes/<id>/index.html (every chart of a
+theme) and reports/countries/<ISO3>/index.html (the country annex).
 
 Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
 own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
@@ -60,8 +61,8 @@ OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
 ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "deck.py",
                  "plotting.py", "fmt.py", "catalogue.py", "templates/index.html.j2",
                  "house.mplstyle", "changes.py", "templates/country.html.j2",
-                 "templates/macros.html.j2", "templates/style.html.j2", "keymessages.py",
-                 "screen.py")
+                 "templates/macros.html.j2", "templates/style.html.j2",
+                 "templates/theme.html.j2", "keymessages.py", "screen.py")
 
 
 # ---------------------------------------------------------------------------
@@ -458,9 +459,13 @@ def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Pa
     }
 
 
-def _assembly_outputs(out: Path) -> list[Path]:
+def _assembly_outputs(out: Path, options: Options) -> list[Path]:
+    """The files the assembly writes: one missing means it runs again. Every theme has its
+    page (a theme not run says so on it); every profiled state its country page."""
     return [out / "summary.json", out / "index.html", out / "briefing.pdf",
-            out / "briefing.pptx"]
+            out / "briefing.pptx",
+            *(out / "themes" / theme.id / "index.html" for theme in catalogue.THEMES),
+            *(out / "countries" / iso3 / "index.html" for iso3 in options.profiles)]
 
 
 def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
@@ -525,7 +530,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         stored = fingerprint.load(final, "_assembly")
         if (stored is not None
                 and stored["fingerprint"] == _assembly_fingerprint(options, results, paths, final)
-                and all(p.is_file() for p in _assembly_outputs(final))):
+                and all(p.is_file() for p in _assembly_outputs(final, options))):
             log.info("report: summary, page and briefing up to date")
             return ReportResult(results, None, final)
     _log_reasons(to_run, jobs)
@@ -553,10 +558,13 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         if data["status"] == "ok":  # the next report compares with the last successful one
             changes.keep(staging, paths, data["generated_at"])
         summary.write(data, staging / "summary.json")
-        htmlpage.write(data, staging / "index.html")
-        htmlpage.write_countries(data, staging)
         briefing.write(data, staging, staging / "briefing.pdf")
         deck.write(data, staging, staging / "briefing.pptx")
+        # The pages last: the main page links the optional files (slides, country notes) only
+        # if they exist by now.
+        htmlpage.write_themes(data, staging)
+        htmlpage.write_countries(data, staging)
+        htmlpage.write(data, staging / "index.html")
         fingerprint.save(staging, "_assembly", assembly, time.perf_counter() - start)
     return ReportResult(results, data, final)
 

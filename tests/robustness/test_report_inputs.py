@@ -91,20 +91,23 @@ def test_page_escapes_every_text_it_inserts(monkeypatch):
                 "name": "hostile", "title": f"Chart {evil}", "subtitle": f"Subtitle {evil}",
                 "source": f"Source {evil}", "caption": f"Caption {evil}", "alt": f"Alt {evil}",
                 "files": {"png": "figures/x/hostile.png"}, "claims": [],
-                "caveats": f"Caveat {evil}", "citation": f"Citation {evil}",
+                "caveats": f"Caveat {evil}", "citation": f"Citation {evil}", "main": True,
             }],
             "key_figures": [],
         }],
     }
     try:
         page = htmlpage.render(summary)
+        theme_page = htmlpage.render_theme(summary, summary["themes"][0])
     except Exception as exc:  # the template needs fields this minimal summary lacks
         pytest.fail(f"render needs a fuller summary: {exc!r}")
-    assert "<script>" not in page
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
-    for field in ("Title", "Summary", "ValueError:", "Caption", "Source", "Alt", "Caveat",
-                  "Citation"):
-        assert f"{field} {escaped}" in page, f"{field}: not on the page, or not escaped"
+    fields = ("Title", "Summary", "ValueError:", "Caption", "Source", "Alt", "Caveat")
+    # The main page shows the (main) chart without its citation; the theme page shows all.
+    for html, shown in ((page, fields), (theme_page, (*fields, "Citation"))):
+        assert "<script>" not in html
+        for field in shown:
+            assert f"{field} {escaped}" in html, f"{field}: not on the page, or not escaped"
 
 
 def test_papermill_parameters_are_values_not_code(tmp_path):
