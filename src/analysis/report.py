@@ -1,5 +1,6 @@
 """`python -m analysis report`: run every theme notebook and country profile with papermill, then
-write reports/summary.json, reports/index.html and reports/briefing.pdf.
+write reports/summary.json, reports/index.html, reports/briefing.pdf and a PDF note per
+profiled state (reports/countries/<ISO3>/<ISO3>.pdf).
 
 Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
 own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
@@ -59,7 +60,7 @@ OK, FAILED, UP_TO_DATE = "ok", "failed", "up to date"  # TaskResult.status
 ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "plotting.py",
                  "fmt.py", "catalogue.py", "templates/index.html.j2", "house.mplstyle",
                  "changes.py", "templates/country.html.j2", "templates/macros.html.j2",
-                 "templates/style.html.j2")
+                 "templates/style.html.j2", "countrynote.py", "pdfpages.py")
 
 
 # ---------------------------------------------------------------------------
@@ -454,8 +455,11 @@ def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Pa
     }
 
 
-def _assembly_outputs(out: Path) -> list[Path]:
-    return [out / "summary.json", out / "index.html", out / "briefing.pdf"]
+def _assembly_outputs(out: Path, profiles) -> list[Path]:
+    from analysis.countrynote import note_path
+
+    return [out / "summary.json", out / "index.html", out / "briefing.pdf",
+            *(note_path(out, iso3) for iso3 in profiles)]
 
 
 def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
@@ -520,7 +524,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         stored = fingerprint.load(final, "_assembly")
         if (stored is not None
                 and stored["fingerprint"] == _assembly_fingerprint(options, results, paths, final)
-                and all(p.is_file() for p in _assembly_outputs(final))):
+                and all(p.is_file() for p in _assembly_outputs(final, options.profiles))):
             log.info("report: summary, page and briefing up to date")
             return ReportResult(results, None, final)
     _log_reasons(to_run, jobs)
@@ -537,7 +541,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
                 _handle(result, planned[result.task.stem], done, staging)
         results = [done[task.stem] for task in tasks]
 
-        from analysis import briefing, changes, htmlpage, summary
+        from analysis import briefing, changes, countrynote, htmlpage, summary
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
@@ -548,6 +552,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         summary.write(data, staging / "summary.json")
         htmlpage.write(data, staging / "index.html")
         htmlpage.write_countries(data, staging)
+        countrynote.write(data, staging)
         briefing.write(data, staging, staging / "briefing.pdf")
         fingerprint.save(staging, "_assembly", assembly, time.perf_counter() - start)
     return ReportResult(results, data, final)
@@ -563,7 +568,8 @@ def _log_reasons(to_run: list[tuple[Task, str]], jobs: int) -> None:
     if to_run:
         log.info("report: running %d notebook(s), %d at a time", len(to_run),
                  min(jobs, len(to_run)))
-        _import_in_background("analysis.briefing", "analysis.htmlpage", "pypdf")
+        _import_in_background("analysis.briefing", "analysis.htmlpage", "analysis.countrynote",
+                              "pypdf")
 
 
 def _link_tree(source: Path, target: Path) -> None:
