@@ -170,6 +170,8 @@ class Layout:
     def text(self, text: str, size: float = BODY, x: float = pdfpages.LEFT, width: int = 0,
              gap: float = 0.0, **style) -> None:
         width = width or _WIDE.get(size, int(105 * BODY / size))
+        if style.get("fontweight") == "bold":
+            width = int(width * 0.9)  # bold letters are wider
         height = pdfpages.text_height(text, size, width)
         self.room(height + gap)
         self.y -= gap
