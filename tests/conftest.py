@@ -1,4 +1,5 @@
-"""Shared fixtures: the real snapshot, and a project root built from it once per session."""
+"""Shared fixtures: the real snapshot, a project root built from it, and the full report run on
+it, each once per session."""
 
 from __future__ import annotations
 
@@ -56,3 +57,16 @@ def fresh_copy(built_root, tmp_path) -> Paths:
     """A private copy of the built root, free to modify."""
     shutil.copytree(built_root.root / "data", tmp_path / "data")
     return project_paths(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def report_run(built_root, tmp_path_factory):
+    """The full report (every theme, every country profile) run once per session, in
+    parallel (one notebook per CPU); shared by the modules that read its outputs."""
+    from reportrun import copy_root, full_options
+
+    from analysis import report
+
+    paths = copy_root(built_root, tmp_path_factory.mktemp("report"))
+    result = report.run_report(full_options(paths), paths)
+    return paths, result

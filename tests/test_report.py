@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import sys
 from html import unescape
 from html.parser import HTMLParser
@@ -19,33 +18,15 @@ import nbformat
 import pandas as pd
 import pytest
 from claimcheck import check_summary
+from reportrun import PROFILED
+from reportrun import copy_root as _copy_root
+from reportrun import full_options as _full_options
 
 from analysis import catalogue, cli, keymessages, options, report, summary
-from analysis.paths import Paths, project_paths
+from analysis.paths import Paths
 
-PROFILED = tuple(catalogue.state_codes())  # every profile runs (issue 17), data-poor ones too
 # A narrow subset report (issue 17): three states, six years, every branch of "less data".
 SUBSET_STATES, SUBSET_YEARS = ("TKM", "AZE", "UZB"), (2016, 2021)
-
-
-def _copy_root(built_root: Paths, target: Path) -> Paths:
-    shutil.copytree(built_root.root / "data", target / "data")
-    return project_paths(target)
-
-
-def _full_options(paths: Paths) -> report.Options:
-    return report.Options(
-        themes=tuple(t.id for t in catalogue.THEMES), profiles=PROFILED, states=None,
-        years=None, formats=("png", "svg", "pdf"), out=paths.reports)
-
-
-@pytest.fixture(scope="session")
-def report_run(built_root, tmp_path_factory):
-    """The full report (every theme, every country profile) run once per session, in
-    parallel (one notebook per CPU)."""
-    paths = _copy_root(built_root, tmp_path_factory.mktemp("report"))
-    result = report.run_report(_full_options(paths), paths)
-    return paths, result
 
 
 def _summary(paths: Paths) -> dict:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -26,27 +25,18 @@ import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
 from PIL import Image
 
-from analysis import atomic, plotting
+from analysis import atomic, pdfpages, plotting
 
-PAGE = (8.27, 11.69)  # A4 portrait, inches
 TITLE = "Almaty Process 2015: the evidence by theme"
-_METADATA = {"Title": TITLE, "CreationDate": None, "ModDate": None, "Creator": None,
-             "Producer": None}
+_METADATA = pdfpages.metadata(TITLE)
 PAGES_FOLDER = ".briefing"
-_CODE = [Path(__file__), Path(plotting.__file__).with_name("house.mplstyle")]
-
-
-def _text_block(fig, y: float, text: str, size: float, width: int, **kw) -> float:
-    """Write wrapped text from height y (figure fraction) down; return the y below it."""
-    lines = []
-    for para in text.split("\n"):
-        lines += textwrap.wrap(para, width) or [""]
-    fig.text(0.07, y, "\n".join(lines), fontsize=size, va="top", ha="left", **kw)
-    return y - len(lines) * size * 1.45 / 72 / PAGE[1] - 0.01
+_CODE = [Path(__file__), Path(pdfpages.__file__),
+         Path(plotting.__file__).with_name("house.mplstyle")]
+_text_block = pdfpages.text_block
 
 
 def _cover(pdf, summary: dict) -> None:
-    fig = plt.figure(figsize=PAGE)
+    fig = plt.figure(figsize=pdfpages.PAGE)
     y = _text_block(fig, 0.93, "Almaty Process 2015: the evidence by theme", 20, 40,
                     fontweight="bold")
     y = _text_block(fig, y, f"Report generated {summary['generated_at']}.", 10, 90,
@@ -65,26 +55,19 @@ def _cover(pdf, summary: dict) -> None:
 
 
 def _box(y: float, width: float, height: float) -> tuple[float, float, float, float]:
-    """Where a figure of the given size goes below height y: (left, bottom, width, height) as
-    page fractions, as wide as the text unless that makes it too tall."""
-    box_w = 0.86
-    box_h = min(box_w * PAGE[0] / PAGE[1] * height / width, y - 0.30)
-    box_w = box_h * PAGE[1] / PAGE[0] * width / height
-    return 0.07, y - box_h - 0.01, box_w, box_h
+    """Where a figure goes below height y: as wide as the text unless that makes it too tall."""
+    return pdfpages.fit_box(y, width, height, max_height=y - 0.30)
 
 
 def _figure_page(pdf, out: Path, theme: dict, chart: dict):
     """Draw a figure's page; return (PDF export, box) when the export is to be placed in the
     box afterwards, else None."""
-    fig = plt.figure(figsize=PAGE)
+    fig = plt.figure(figsize=pdfpages.PAGE)
     y = _text_block(fig, 0.96, theme["title"], 9, 100, color="#555555")
     vector, png = chart["files"].get("pdf"), chart["files"].get("png")
     placed = None
     if vector and (out / vector).is_file():
-        from pypdf import PdfReader
-
-        box = PdfReader(out / vector).pages[0].mediabox
-        placed = (out / vector, _box(y, float(box.width), float(box.height)))
+        placed = (out / vector, _box(y, *pdfpages.export_size(out / vector)))
         y = placed[1][1] - 0.02
     elif png and (out / png).is_file():
         with Image.open(out / png) as file:
@@ -107,7 +90,7 @@ def _figure_page(pdf, out: Path, theme: dict, chart: dict):
 
 
 def _failed_page(pdf, theme: dict) -> None:
-    fig = plt.figure(figsize=PAGE)
+    fig = plt.figure(figsize=pdfpages.PAGE)
     y = _text_block(fig, 0.93, theme["title"], 16, 50, fontweight="bold")
     _text_block(fig, y, f"This theme's notebook failed: {theme['error']}", 11, 85,
                 color="#992222")
@@ -141,36 +124,21 @@ def theme_pages(theme: dict, out: Path) -> Path | None:
         return target
     plotting.use_style()
     drawn = io.BytesIO()
-    placements = {}  # page number: (PDF export, box)
+    placements = {}  # page number: [(PDF export, box)]
     with PdfPages(drawn, metadata=_METADATA) as pdf:
         if theme["status"] == "failed":
             _failed_page(pdf, theme)
         for chart in theme["charts"]:
             placed = _figure_page(pdf, out, theme, chart)
             if placed:
-                placements[pdf.get_pagecount() - 1] = placed
+                placements[pdf.get_pagecount() - 1] = [placed]
     with atomic.atomic_path(target) as tmp:
         if placements:
-            _place(drawn, placements, tmp)
+            pdfpages.place(drawn, placements, tmp)
         else:
             tmp.write_bytes(drawn.getvalue())
     atomic.write_text(key, digest)
     return target
-
-
-def _place(drawn: io.BytesIO, placements: dict, target: Path) -> None:
-    """Put each PDF export onto its page, scaled into its box."""
-    from pypdf import PdfReader, PdfWriter, Transformation
-
-    writer = PdfWriter(clone_from=PdfReader(drawn))
-    for number, (export, (left, bottom, width, _height)) in placements.items():
-        page = writer.pages[number]
-        page_w, page_h = float(page.mediabox.width), float(page.mediabox.height)
-        chart = PdfReader(export).pages[0]
-        scale = width * page_w / float(chart.mediabox.width)
-        page.merge_transformed_page(
-            chart, Transformation().scale(scale).translate(left * page_w, bottom * page_h))
-    writer.write(target)
 
 
 def write(summary: dict, out: Path, target: Path) -> None:

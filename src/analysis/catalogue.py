@@ -1327,6 +1327,24 @@ def break_label(indicator: str, iso3: str, year: int) -> str | None:
 # The notebook for per-state profiles, as an id the report accepts in --themes.
 COUNTRY_PROFILE_ID = "country_profile"
 
+# The role of each kind of state at the 2015 meeting, as the country notes write it.
+ROLE_NAMES: dict[str, str] = {
+    PARTICIPATING: "participating state",
+    OBSERVER: "observer",
+    COMPARATOR: "comparator (not one of the participating states; shown for comparison)",
+}
+
+# The country note's charts (reports/countries/<ISO3>/<ISO3>.pdf), most telling first: one per
+# question the meeting asked of a state (its people abroad and at home, the money they send,
+# refugees and displacement, where its emigrants live, its nationals' asylum claims), then the
+# rest. A note shows the first five that the profile drew with data and with a number in the
+# caption (analysis.countrynote), in the profile's own order.
+COUNTRY_NOTE_CHARTS: tuple[str, ...] = (
+    "migrant_stocks", "remittances", "refugees_and_displacement", "emigrant_destinations",
+    "asylum_abroad", "money_corridors", "new_displacements", "eu_asylum_applicants",
+    "trafficking", "remittance_costs",
+)
+
 # A lower bound claims may name, not a series the report compares: the records whose listed
 # origins are all among the states (IOM gives one total for an incident of several
 # nationalities, so the nationals' count above includes other nationals' deaths).

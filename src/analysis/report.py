@@ -1,7 +1,8 @@
 """`python -m analysis report`: run every theme notebook and country profile with papermill, then
-write reports/summary.json, reports/briefing.pdf, the slide deck reports/briefing.pptx and the
-pages: reports/index.html (the main page), reports/themes/<id>/index.html (every chart of a
-theme) and reports/countries/<ISO3>/index.html (the country annex).
+write reports/summary.json, reports/briefing.pdf, the slide deck reports/briefing.pptx, a PDF
+note per profiled state (reports/countries/<ISO3>/<ISO3>.pdf) and the pages: reports/index.html
+(the main page), reports/themes/<id>/index.html (every chart of a theme) and
+reports/countries/<ISO3>/index.html (the country annex).
 
 Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
 own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
@@ -62,7 +63,8 @@ ASSEMBLY_CODE = ("report.py", "summary.py", "htmlpage.py", "briefing.py", "deck.
                  "plotting.py", "fmt.py", "catalogue.py", "templates/index.html.j2",
                  "house.mplstyle", "changes.py", "templates/country.html.j2",
                  "templates/macros.html.j2", "templates/style.html.j2",
-                 "templates/theme.html.j2", "keymessages.py", "screen.py")
+                 "templates/theme.html.j2", "keymessages.py", "screen.py", "countrynote.py",
+                 "pdfpages.py")
 
 
 # ---------------------------------------------------------------------------
@@ -461,11 +463,14 @@ def _assembly_fingerprint(options: Options, results: list[TaskResult], paths: Pa
 
 def _assembly_outputs(out: Path, options: Options) -> list[Path]:
     """The files the assembly writes: one missing means it runs again. Every theme has its
-    page (a theme not run says so on it); every profiled state its country page."""
+    page (a theme not run says so on it); every profiled state its country page and note."""
+    from analysis.countrynote import note_path
+
     return [out / "summary.json", out / "index.html", out / "briefing.pdf",
             out / "briefing.pptx",
             *(out / "themes" / theme.id / "index.html" for theme in catalogue.THEMES),
-            *(out / "countries" / iso3 / "index.html" for iso3 in options.profiles)]
+            *(out / "countries" / iso3 / "index.html" for iso3 in options.profiles),
+            *(note_path(out, iso3) for iso3 in options.profiles)]
 
 
 def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
@@ -547,7 +552,16 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
                 _handle(result, planned[result.task.stem], done, staging)
         results = [done[task.stem] for task in tasks]
 
-        from analysis import briefing, changes, deck, htmlpage, keymessages, screen, summary
+        from analysis import (
+            briefing,
+            changes,
+            countrynote,
+            deck,
+            htmlpage,
+            keymessages,
+            screen,
+            summary,
+        )
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
@@ -558,6 +572,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         if data["status"] == "ok":  # the next report compares with the last successful one
             changes.keep(staging, paths, data["generated_at"])
         summary.write(data, staging / "summary.json")
+        countrynote.write(data, staging)
         briefing.write(data, staging, staging / "briefing.pdf")
         deck.write(data, staging, staging / "briefing.pptx")
         # The pages last: the main page links the optional files (slides, country notes) only
@@ -579,7 +594,8 @@ def _log_reasons(to_run: list[tuple[Task, str]], jobs: int) -> None:
     if to_run:
         log.info("report: running %d notebook(s), %d at a time", len(to_run),
                  min(jobs, len(to_run)))
-        _import_in_background("analysis.briefing", "analysis.htmlpage", "analysis.deck", "pypdf")
+        _import_in_background("analysis.briefing", "analysis.htmlpage", "analysis.deck",
+                              "analysis.countrynote", "pypdf")
 
 
 def _link_tree(source: Path, target: Path) -> None:
