@@ -135,3 +135,14 @@ def test_every_chart_of_a_theme_says_each_caveat_once_and_each_sources_age(
                       for s in stripped)
     if theme == "refugee_self_reliance":  # Tajik refugees: one reason for two states' breaks
         assert merged
+
+
+def test_a_place_drawn_in_several_panels_without_years_is_said_for_the_chart():
+    """A dashboard draws every state in every panel, one series each and no year keys: a
+    state's break cannot be pinned to a panel, so it is printed unnumbered."""
+    note = f"Break in series (Russia, 2022): {REASON}. Break in series (Pakistan, 2024): x."
+    dashboard = [[("RUS",), ("PAK",)], [("RUS",)], [("RUS",), ("KAZ",)]]
+    notes = footer.footnotes(note, dashboard)
+    assert notes.plain == [f"Break in series (Russia, 2022): {REASON}."]
+    assert notes.numbered == [((0,), ["Break in series (Pakistan, 2024): x."])]
+    assert notes.marks(0) == "¹" and notes.marks(1) == ""

@@ -151,9 +151,11 @@ def _panels_of(sentence: str, panels: Sequence[Sequence[tuple]]) -> tuple[int, .
         return None
     hit = set()
     for names, years in named:
-        at = {k for k, keys in enumerate(panels) if _draws(keys, names, years)}
-        if not at and years:  # the year not drawn there (a stock shown for one year): the place
+        at = {k for k, keys in enumerate(panels) if years and _draws(keys, names, years)}
+        if not at:  # a gap, or panels that do not key their points by year: the place alone
             at = {k for k, keys in enumerate(panels) if _draws(keys, names, set())}
+            if len(at) > 1:  # drawn in several panels, each maybe another series: unsure
+                return None
         if not at:
             return None  # a place no panel draws: say it for the chart
         hit |= at
