@@ -5,7 +5,8 @@
     plotting.save(chart, folder, "remittances_pct_gdp", ["png", "svg", "pdf"])
 
 Anatomy (after OWID's grapher): a bold title and a subtitle naming the unit on top; a footer
-naming provider, indicator code and data vintage (from data/processed/vintage.json) at the
+naming each provider, indicator code and the source's age (from data/processed/vintage.json),
+then the chart's caveats, each once and numbered by panel (`analysis.footer`), at the
 bottom. A state has its catalogue colour, marker and hatch in every chart, so lines and bars
 stay apart in greyscale too. A chart without data says so instead of drawing anything.
 """
