@@ -193,12 +193,19 @@ class Session:
               note: str | None = None, source: str | None = None, **kwargs
               ) -> plotting.Chart:
         """A new chart whose footer names the sources of the given indicators, corridor
-        measures or record measures (or `source`, for an analyst's file)."""
+        measures or record measures (or `source`, for an analyst's file), each with its age,
+        then the caveats of `note`, each once."""
         indicators, measures, records = list(indicators), list(measures), list(records)
-        footer = source or self.source(indicators, measures, records, note)
-        chart = plotting.new_chart(title, subtitle, footer, **kwargs)
+        if source:
+            line = data_line = source
+        else:
+            line, data_line = plotting.source_lines(indicators, measures, records,
+                                                    paths=self.paths)
+            data_line = f"{data_line} {note}" if note else data_line
+        chart = plotting.new_chart(title, subtitle, line, note=note, **kwargs)
         chart.definitions = catalogue.definitions(indicators, measures, records)
-        chart.caveats = note
+        # A computed series' CSV rows give this as their vintage, as they always have.
+        chart.data_source = data_line
         return chart
 
     def claims(self) -> Ledger:
@@ -230,7 +237,8 @@ class Session:
         defects = plotting.chart_defects(chart, draw=False)
         if defects:
             raise AnalysisError(f"{where}: not ready for a slide: {'; '.join(defects)}")
-        rows = chartdata.tidy(data, chart_source=chart.source, where=where, paths=self.paths)
+        rows = chartdata.tidy(data, chart_source=chart.data_source or chart.source, where=where,
+                              paths=self.paths)
         chartdata.check_drawn(rows, chart.fig, where)
         if rows["note"].str.startswith(f"{flags.UNREVIEWED}:").any():
             finding = f"{finding} {UNREVIEWED_SENTENCE}"

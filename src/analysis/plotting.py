@@ -5,7 +5,8 @@
     plotting.save(chart, folder, "remittances_pct_gdp", ["png", "svg", "pdf"])
 
 Anatomy (after OWID's grapher): a bold title and a subtitle naming the unit on top; a footer
-naming provider, indicator code and data vintage (from data/processed/vintage.json) at the
+naming each provider, indicator code and the source's age (from data/processed/vintage.json),
+then the chart's caveats, each once and numbered by panel (`analysis.footer`), at the
 bottom. A state has its catalogue colour, marker and hatch in every chart, so lines and bars
 stay apart in greyscale too. A chart without data says so instead of drawing anything.
 """
@@ -29,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis import atomic, catalogue, fmt, load
+from analysis import atomic, catalogue, fmt, footer, load
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths
@@ -124,15 +125,9 @@ def _indicator_sources(ids: list[str], paths: Paths | None) -> list[tuple[str, s
     return out
 
 
-def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
-                records: Iterable[str] = (), note: str | None = None, *,
-                paths: Paths | None = None) -> str:
-    """Footer text: provider, codes and vintage for every source a chart uses.
-
-    `indicators` are catalogue indicator ids (derived ones expand to their inputs), `measures`
-    corridor measure ids, `records` record-measure ids (IOM Missing Migrants). "Data to" is
-    the latest year of the chart's own series where known, else the source's."""
-    indicators, measures, records = list(indicators), list(measures), list(records)
+def _source_parts(indicators: list[str], measures: list[str], records: list[str],
+                  paths: Paths | None) -> list[tuple[str, list[str], dict]]:
+    """(provider's name, codes, vintage entry) for every source of a chart, in order."""
     if not (indicators or measures or records):
         raise AnalysisError("source_note: a chart needs at least one source")
     entries = _indicator_sources(base_indicators(indicators), paths) if indicators else []
@@ -165,10 +160,37 @@ def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
         if None not in years[(provider, file)]:  # every series' own latest year is known
             entry["latest_year_present"] = max(years[(provider, file)])
         name = entry.get("provider") or catalogue.provider(provider).name
-        parts.append(f"{name} ({'; '.join(provider_codes)}), "
-                     f"{vintage_phrase(entry)}")
-    text = "Source: " + ". ".join(parts) + "."
+        parts.append((name, provider_codes, entry))
+    return parts
+
+
+def _source_text(parts: list[tuple[str, list[str], dict]], say_missing: bool) -> str:
+    return "Source: " + ". ".join(f"{name} ({'; '.join(codes)}), "
+                                  f"{vintage_phrase(entry, say_missing=say_missing)}"
+                                  for name, codes, entry in parts) + "."
+
+
+def source_note(indicators: Iterable[str] = (), measures: Iterable[str] = (),
+                records: Iterable[str] = (), note: str | None = None, *,
+                paths: Paths | None = None) -> str:
+    """Provider, codes and vintage for every source a chart uses, then `note`: the text the
+    charts' CSVs give as a series' vintage.
+
+    `indicators` are catalogue indicator ids (derived ones expand to their inputs), `measures`
+    corridor measure ids, `records` record-measure ids (IOM Missing Migrants). "Data to" is
+    the latest year of the chart's own series where known, else the source's."""
+    parts = _source_parts(list(indicators), list(measures), list(records), paths)
+    text = _source_text(parts, say_missing=False)
     return f"{text} {note}" if note else text
+
+
+def source_lines(indicators: Iterable[str] = (), measures: Iterable[str] = (),
+                 records: Iterable[str] = (), *, paths: Paths | None = None
+                 ) -> tuple[str, str]:
+    """(the footer's source line, the `source_note` text): the footer gives every source's
+    age, saying so where the manifest recorded no release date; the CSVs keep their text."""
+    parts = _source_parts(list(indicators), list(measures), list(records), paths)
+    return _source_text(parts, say_missing=True), _source_text(parts, say_missing=False)
 
 
 def _file_vintage(file: dict, codes: list[str]) -> dict:
@@ -193,14 +215,19 @@ def _file_vintage(file: dict, codes: list[str]) -> dict:
     return out
 
 
-def vintage_phrase(entry: dict) -> str:
+def vintage_phrase(entry: dict, *, say_missing: bool = False) -> str:
     """'released 2025-12-01, data to 2025, retrieved 2026-11-27, CC BY 4.0' from one
-    vintage.json entry; parts the manifest lacks are left out."""
+    vintage.json entry; parts the manifest lacks are left out, or with `say_missing` the
+    source's age is said to be unrecorded ('release date not recorded')."""
     bits = []
     if entry.get("last_updated"):
         bits.append(f"released {entry['last_updated']}")
+    elif say_missing:
+        bits.append("release date not recorded")
     if entry.get("latest_year_present"):
         bits.append(f"data to {entry['latest_year_present']}")
+    elif say_missing:
+        bits.append("latest year not recorded")
     if entry.get("retrieved_at"):
         bits.append(f"retrieved {str(entry['retrieved_at'])[:10]}")
     if entry.get("licence"):
@@ -221,11 +248,18 @@ class Chart:
     axes: np.ndarray  # 2-D array of Axes
     title: str
     subtitle: str
-    source: str
+    source: str  # the footer's source line: every provider with its age
     kind: str  # for alt text: "Line chart", "Bar chart", ...
     notes: list[str] = field(default_factory=list)
     definitions: list[dict] = field(default_factory=list)  # what each series counts
-    caveats: str | None = None  # breaks, gaps, estimates: the footer's note
+    note: str | None = None  # breaks, gaps, estimates: the caveats as the chart was given them
+    # The caveats as the footer prints them, each once (numbered where they concern some
+    # panels only): set when the chart is saved, once its panels are drawn.
+    caveats: str | None = None
+    data_source: str | None = None  # what a computed series' CSV rows give as their vintage
+    plot_size: tuple[float, float] = (8.0, 4.8)
+    footnotes: footer.Footnotes | None = None
+    texts: dict = field(default_factory=dict)  # title, subtitle and footer artists
 
     @property
     def ax(self):
@@ -238,36 +272,85 @@ def _wrap(text: str, width_in: float, points: float, em: float = 0.55) -> list[s
     return textwrap.wrap(text, chars) or [""]
 
 
-def new_chart(title: str, subtitle: str, source: str, *, kind: str = "Chart", nrows: int = 1,
-              ncols: int = 1, size: tuple[float, float] = (8.0, 4.8), sharex: bool = False,
+def new_chart(title: str, subtitle: str, source: str, *, note: str | None = None,
+              kind: str = "Chart", nrows: int = 1, ncols: int = 1,
+              size: tuple[float, float] = (8.0, 4.8), sharex: bool = False,
               sharey: bool = False, **subplots_kw) -> Chart:
-    """A figure with title, subtitle (say the unit there) and source footer; the axes fill the
-    space between them (constrained layout keeps tick labels and legends inside)."""
+    """A figure with title, subtitle (say the unit there) and a footer: the `source` line,
+    then the caveats of `note` (each once, numbered by panel when the chart is saved); the
+    axes fill the space between them (constrained layout keeps tick labels and legends
+    inside)."""
     use_style()
-    width, height = size
+    fig = plt.figure(figsize=size, layout=ConstrainedLayoutEngine())
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, sharey=sharey,
+                        **subplots_kw)
+    texts = {
+        "title": fig.text(0, 1, "", fontsize=_TITLE_PT, fontweight="bold", va="top",
+                          ha="left", linespacing=1.15),
+        "subtitle": fig.text(0, 1, "", fontsize=_SUBTITLE_PT, color="#444444", va="top",
+                             ha="left", linespacing=1.2),
+        "footer": fig.text(0, 0, "", fontsize=_FOOTER_PT, color="#555555", va="bottom",
+                           ha="left", linespacing=1.25),
+    }
+    chart = Chart(fig, axes, title, subtitle, source, kind, note=note, caveats=note,
+                  plot_size=tuple(size), texts=texts)
+    _lay_out(chart, [source, note] if note else [source])  # until `finish_footer`
+    return chart
+
+
+def _lay_out(chart: Chart, footer_paragraphs: Sequence[str]) -> None:
+    """Header on top, footer (its paragraphs each starting on a new line) at the bottom; the
+    figure grows by their height, so the plot area keeps the size asked for."""
+    width, plot_height = chart.plot_size
     usable = width - 2 * _MARGIN_IN
-    title_lines = _wrap(title, usable, _TITLE_PT, em=0.63)
-    subtitle_lines = _wrap(subtitle, usable, _SUBTITLE_PT)
-    footer_lines = _wrap(source, usable, _FOOTER_PT)
+    title_lines = _wrap(chart.title, usable, _TITLE_PT, em=0.63)
+    subtitle_lines = _wrap(chart.subtitle, usable, _SUBTITLE_PT)
+    footer_lines = [line for p in footer_paragraphs for line in _wrap(p, usable, _FOOTER_PT)]
     header_in = (_MARGIN_IN + len(title_lines) * _TITLE_PT * 1.3 / 72
                  + len(subtitle_lines) * _SUBTITLE_PT * 1.35 / 72 + 0.08)
     footer_in = len(footer_lines) * _FOOTER_PT * 1.35 / 72 + _MARGIN_IN + 0.05
-    height += header_in + footer_in  # the plot area keeps the size asked for
+    height = plot_height + header_in + footer_in
+    fig = chart.fig
+    fig.set_size_inches(width, height)
     bottom, top = footer_in / height, 1 - header_in / height
-    fig = plt.figure(figsize=(width, height),
-                     layout=ConstrainedLayoutEngine(rect=(0, bottom, 1, top - bottom)))
-    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, sharey=sharey,
-                        **subplots_kw)
+    fig.get_layout_engine().set(rect=(0, bottom, 1, top - bottom))
     x = _MARGIN_IN / width
     y = 1 - _MARGIN_IN / height
-    fig.text(x, y, "\n".join(title_lines), fontsize=_TITLE_PT, fontweight="bold", va="top",
-             ha="left", linespacing=1.15)
+    chart.texts["title"].set(text="\n".join(title_lines), x=x, y=y)
     y -= len(title_lines) * _TITLE_PT * 1.3 / 72 / height
-    fig.text(x, y, "\n".join(subtitle_lines), fontsize=_SUBTITLE_PT, color="#444444",
-             va="top", ha="left", linespacing=1.2)
-    fig.text(x, _MARGIN_IN / height, "\n".join(footer_lines), fontsize=_FOOTER_PT,
-             color="#555555", va="bottom", ha="left", linespacing=1.25)
-    return Chart(fig, axes, title, subtitle, source, kind)
+    chart.texts["subtitle"].set(text="\n".join(subtitle_lines), x=x, y=y)
+    chart.texts["footer"].set(text="\n".join(footer_lines), x=x, y=_MARGIN_IN / height)
+
+
+def panel_keys(ax) -> set[tuple]:
+    """The identifying keys of the points a panel draws (as `record_point` noted them)."""
+    return set(ax.__dict__.get("drawn_keys", ()))
+
+
+def finish_footer(chart: Chart) -> footer.Footnotes:
+    """The footer as printed: the source line, then the chart's caveats each once; those that
+    concern some panels only are numbered, the number after those panels' titles. Done once,
+    when the panels are drawn (`save` calls it)."""
+    if chart.footnotes is not None:
+        return chart.footnotes
+    panels = [ax for ax in chart.axes.flat if panel_keys(ax)]
+    notes = footer.footnotes(chart.note, [sorted(panel_keys(ax), key=str) for ax in panels])
+    for k, ax in enumerate(panels):
+        if notes.marks(k):
+            _mark_title(ax, notes.marks(k))
+    chart.footnotes, chart.caveats = notes, notes.text()
+    _lay_out(chart, [chart.source, *notes.paragraphs()])
+    return notes
+
+
+def _mark_title(ax, marks: str) -> None:
+    """Footnote numbers after a panel's title (on its last line), or alone at its right."""
+    # The three title artists of an Axes; matplotlib offers no public getter for the Text.
+    for title in (ax._left_title, ax.title, ax._right_title):
+        if title.get_text():
+            title.set_text(f"{title.get_text()} {marks}")
+            return
+    ax.set_title(marks, loc="right", fontsize=8.5)
 
 
 def no_data(ax, what: str, *, headline: str = "No data available") -> None:
@@ -314,6 +397,7 @@ def record_point(ax, value, *keys) -> None:
             continue
         ids.append(key if isinstance(key, str) else int(key))
     ax.figure.__dict__.setdefault("drawn_points", []).append((float(value), tuple(ids)))
+    ax.__dict__.setdefault("drawn_keys", set()).add(tuple(ids))  # which panel: for footnotes
 
 
 def record_frame(ax, frame: pd.DataFrame, value: str = "value",
@@ -994,6 +1078,7 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
     if log_bars:
         raise AnalysisError(f"figure {name}: {log_bars[0]}; bar lengths need a linear scale "
                             "(state_bars(..., log=True) draws dots)")
+    finish_footer(chart)
     written = {}
     for format_ in check_formats(formats):
         target = Path(folder) / f"{name}.{format_}"
