@@ -208,7 +208,7 @@ def test_an_unreviewed_jump_is_published_as_such(fresh_copy, monkeypatch, tmp_pa
         assert jump["note"].str.startswith("unreviewed: not yet reviewed").all()
         assert figure["caption"].endswith(notebook.UNREVIEWED_SENTENCE)
     assert "remittances_received_usd" in marked, marked
-    footers = [f["source"] for f in record["figures"] if f["name"] in marked]
+    footers = [f["caveats"] or "" for f in record["figures"] if f["name"] in marked]
     assert any("Not yet reviewed (Azerbaijan, 2022): changed from 1,5" in f for f in footers)
     entries = screen.unreviewed_entries(fresh_copy)
     assert [(e["indicator"], e["iso3"], e["year"]) for e in entries] == [

@@ -201,10 +201,10 @@ class Session:
         else:
             line, data_line = plotting.source_lines(indicators, measures, records,
                                                     paths=self.paths)
-            data_line = f"{data_line} {note}" if note else data_line
         chart = plotting.new_chart(title, subtitle, line, note=note, **kwargs)
         chart.definitions = catalogue.definitions(indicators, measures, records)
-        # A computed series' CSV rows give this as their vintage, as they always have.
+        # A computed series' CSV rows give this as their vintage (their caveats are in the
+        # CSV's `note` column and the chart's footer, not repeated in every row).
         chart.data_source = data_line
         return chart
 
