@@ -226,7 +226,7 @@ def new_displacements(nb: Session, idmc: pd.DataFrame, events: pd.DataFrame) -> 
 
 def _draw_idmc_panel(ax, rows: pd.DataFrame, iso3: str, marks: dict[int, str]) -> None:
     wide = rows.pivot_table(index="year", columns="indicator", values="value")
-    plotting.panel_title(ax, fmt.name(iso3), 40)
+    plotting.panel_title(ax, plotting.state_label(iso3), 40)
     ax.set_ylim(0, rows["value"].max() * 1.3)  # room for the event labels at the top
     plotting.lines_from_wide(ax, wide, {k: plotting.DISPLACEMENT_LOOKS[k] for k in wide.columns})
     plotting.format_axis(ax)
@@ -651,7 +651,7 @@ def _draw_arrivals(chart: plotting.Chart, plotted: pd.DataFrame, with_focus: boo
     left, right = chart.axes[0, 0], chart.axes[0, -1]
     afg_rows = plotted[plotted["iso3"] == FOCUS]
     if with_focus:
-        plotting.panel_title(left, fmt.name(FOCUS), 40)
+        plotting.panel_title(left, plotting.state_label(FOCUS), 40)
     if with_focus and afg_rows.empty:
         plotting.no_data(left, f"UNHCR records no arrivals of {fmt.name(FOCUS)}'s nationals")
     elif with_focus:

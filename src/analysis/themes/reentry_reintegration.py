@@ -139,7 +139,8 @@ def _draw_shock_bars(chart: plotting.Chart, wide: pd.DataFrame) -> None:
         for code, value in wide[year].items():
             plotting.record_point(chart.ax, value, code, year)
     chart.ax.set_xticks([p + width * (len(wide.columns) - 1) / 2 for p in range(len(wide))],
-                        [fmt.name(code) for code in wide.index], rotation=30, ha="right")
+                        [plotting.state_label(code) for code in wide.index], rotation=30,
+                        ha="right")
     chart.ax.axhline(0, color="#333333", linewidth=0.8)
     plotting.format_axis(chart.ax, percent=True)
     chart.ax.legend(loc="upper left", fontsize=7)

@@ -288,7 +288,7 @@ def hosted_and_abroad(nb: Session) -> Figure:
 def _draw_side(ax, table: pd.DataFrame, total: pd.Series, title: str, looks: dict) -> None:
     """One panel: horizontal stacked bars, smallest total at the bottom, totals labelled."""
     plotting.panel_title(ax, title)
-    plotting.stacked_bars(ax, table.set_axis([fmt.name(i) for i in table.index]),
+    plotting.stacked_bars(ax, table.set_axis([plotting.state_label(i) for i in table.index]),
                           looks=looks, horizontal=True)
     for pos, value in enumerate(total):
         ax.annotate(fmt.compact(value), (value, pos), xytext=(3, 0),

@@ -376,7 +376,7 @@ def _draw_payer(ax, rows: pd.DataFrame, iso3: str, ca_total: pd.Series,
                 reporting: list[str]) -> list[pd.DataFrame]:
     """One payer's panel; Russia's adds the regional receipts line. Returns the rows it adds
     to the chart's data."""
-    ax.set_title(fmt.name(iso3))
+    ax.set_title(plotting.state_label(iso3))
     if rows["value"].notna().sum() == 0:
         plotting.no_data(ax, f"for {fmt.name(iso3)}")
         return []
@@ -876,7 +876,7 @@ def _draw_money_in(ax, rows: pd.DataFrame, iso3: str) -> None:
     ax.axhline(0, color="#333333", linewidth=0.6, zorder=0)
     plotting.format_axis(ax)
     ax.tick_params(labelsize=6.5)
-    title = fmt.name(iso3)
+    title = plotting.state_label(iso3)
     absent = [name for ind, name in (("remittances_received_usd", "remittances"),
                                      ("fdi_inflows_usd", "investment")) if ind not in wide.columns]
     if absent:
