@@ -126,3 +126,17 @@ def window_reason(caption: str, first: int) -> bool:
 def window_sentence(first: int) -> str:
     """What a caption says when the drawn data themselves start after the theme's window."""
     return f" The data for the states shown start in {first}."
+
+
+def top_of(values: pd.Series, *, smallest: bool = False) -> str:
+    """The participating leader, or (when the values hold no participant) the states' own."""
+    chosen = leader(values, smallest=smallest)
+    if chosen is not None:
+        return chosen
+    present = values.dropna()
+    return present.idxmin() if smallest else present.idxmax()
+
+
+def among(iso3: str) -> str:
+    """Whom a "most" or "largest" about `iso3` (chosen by `top_of`) was chosen among."""
+    return "the participating states shown" if is_participant(iso3) else "the states shown"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting, transform
+from analysis import catalogue, comparison, fmt, metrics, plotting, transform
 from analysis.notebook import Session
 from analysis.themes.common import (
     BASE,

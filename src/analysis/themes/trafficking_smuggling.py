@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
 from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows
