@@ -124,7 +124,8 @@ def _most_displaced(nb: Session, c, idps: pd.DataFrame, unhcr: pd.DataFrame) -> 
     if not idmc.empty:
         estimate = _idps_in(c, top.iso3, year, "idps_idmc", idmc["value"].iloc[0])
         text += f" (IDMC's estimate for conflict and violence: {estimate})"
-    nb.key_figure(unhcr, "idps", top.iso3, year)
+    if comparison.is_participant(top.iso3):  # key figures: participants only
+        nb.key_figure(unhcr, "idps", top.iso3, year)
     return [text + "."]
 
 
@@ -264,7 +265,8 @@ def _disaster_sentences(nb: Session, c, idmc: pd.DataFrame) -> list[str]:
         return []
     parts = [_displaced(c, r) for r in disaster.head(4).itertuples()]
     top = disaster.iloc[0]
-    nb.key_figure(idmc, "new_displacements_disaster", top.iso3, int(top.year))
+    if comparison.is_participant(top.iso3):  # key figures: participants only
+        nb.key_figure(idmc, "new_displacements_disaster", top.iso3, int(top.year))
     return ["Disasters caused a million new displacements or more in one state in one year "
             f"{'once' if len(parts) == 1 else 'several times'}: " + "; ".join(parts) + "."]
 
@@ -504,7 +506,8 @@ def _applications_finding(nb: Session, c, applications: pd.DataFrame,
         if (top, year) != (peak.iso3, int(peak.year)):
             most = c.value(latest[top], "number", indicator=APPS, states=[top], years=[year])
             finding += f" The most in {year} came from nationals of {fmt.name(top)}: {most}."
-        nb.key_figure(applications, APPS, top, year)
+        if comparison.is_participant(top):  # key figures: participants only
+            nb.key_figure(applications, APPS, top, year)
     return finding
 
 

@@ -223,7 +223,8 @@ def refugee_returns(nb: Session) -> Figure:
         if part is not None and part > 0:
             finding += (f" The first half of {partial}, as published so far, adds "
                         f"{c.value(part, 'number', years=[partial], **kw)}.")
-    nb.key_figure(complete, "returned_refugees", top, last_full)
+    if comparison.is_participant(top):  # key figures: participants only
+        nb.key_figure(complete, "returned_refugees", top, last_full)
     return Figure(chart, "refugee_returns", finding, c, positive)
 
 
@@ -266,7 +267,8 @@ def internally_displaced(nb: Session) -> Figure:
         finding += (f" For {fmt.names(silent)} it reports none that year: it counts "
                     "internally displaced people only where it runs an operation for them, so "
                     "no figure does not mean no one displaced.")
-    nb.key_figure(complete, "idps", top, last_full)
+    if comparison.is_participant(top):  # key figures: participants only
+        nb.key_figure(complete, "idps", top, last_full)
     return Figure(chart, "internally_displaced_people", finding, c, shown)
 
 

@@ -185,7 +185,8 @@ def _hosted_rate_sentences(nb: Session, c, per_1000: pd.DataFrame,
     sentences = [_hosted_rate_sentence(c, row, year, first)
                  for first, row in zip((True, False), change.head(2).itertuples(),
                                        strict=False)]
-    nb.key_figure(per_1000, "refugees_hosted_per_1000", change.iloc[0]["iso3"], year)
+    if comparison.is_participant(change.iloc[0]["iso3"]):  # key figures: participants only
+        nb.key_figure(per_1000, "refugees_hosted_per_1000", change.iloc[0]["iso3"], year)
     return " ".join(sentences)[:-1] + f"{projected}."
 
 
@@ -279,7 +280,8 @@ def hosted_and_abroad(nb: Session) -> Figure:
         _draw_side(ax, table.loc[total.index], total, f"{title}, {year}", looks)
         top = total.index[-1]
         parts.append(_side_sentence(c, people_all, wide, (ref, asy), top, year, home))
-        nb.key_figure(people, ref, top, year)
+        if comparison.is_participant(top):  # key figures: participants only
+            nb.key_figure(people, ref, top, year)
     chart.axes[0, 1].legend(loc="lower right", fontsize=7)
     finding = "; ".join(parts) + "."
     return Figure(chart, "refugees_hosted_and_abroad", finding, c, shown)
@@ -535,7 +537,8 @@ def recognition_rates(nb: Session) -> Figure:
     big = decisions.idxmax()
     finding = _rates_finding(c, wide, few, decisions, big, year)
     for ind in RATE_IDS:
-        nb.key_figure(rates, ind, big, year)
+        if comparison.is_participant(big):  # key figures: participants only
+            nb.key_figure(rates, ind, big, year)
     return Figure(chart, "recognition_rates_abroad", finding, c, shown[shown["iso3"].isin(order)])
 
 

@@ -214,7 +214,8 @@ def dependence_ranking(nb: Session, money: Received) -> Figure:
     if gaps:
         finding += f" Not reported in {ref}: {gaps}. {ZEROS}"
     for iso3 in now.sort_values(ascending=False).index[:3]:
-        nb.key_figure(share, "remittances_received_pct_gdp", iso3, ref)
+        if comparison.is_participant(iso3):  # key figures: participants only
+            nb.key_figure(share, "remittances_received_pct_gdp", iso3, ref)
     return Figure(chart, name, finding, c, plotted)
 
 
@@ -277,7 +278,8 @@ def received_usd(nb: Session, money: Received) -> Figure:
     finding += (f" {fmt.name(top)} received the most in {ref}: "
                 f"{c.value(in_ref[top], 'usd', states=[top], years=[ref], **USD)}. "
                 + VALUATION_NOTE)
-    nb.key_figure(received, "remittances_received_usd", top, ref)
+    if comparison.is_participant(top):  # key figures: participants only
+        nb.key_figure(received, "remittances_received_usd", top, ref)
     return Figure(chart, name, finding, c, positive)
 
 
