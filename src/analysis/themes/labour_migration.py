@@ -267,9 +267,10 @@ def _share_change_finding(c, plotted: pd.DataFrame, last: int, projected: list) 
 def _share_fall_sentence(c, now: pd.Series, then: pd.Series, both: list[str],
                          last: int) -> str:
     kw = {"indicator": "emigrants_pct_population", "states": both, "years": [BASE, last]}
-    fell = [s for s in both if now[s] < then[s]]
-    text = (f"Between {BASE} and {last}, emigrants per 100 residents fell in "
-            f"{c.count(len(fell), 'count', where='fell', **kw)} of the "
+    limits = comparison.change_limits("emigrants_pct_population")  # a fall worth saying
+    fell = [s for s in both if comparison.moved(then[s], now[s], **limits) == comparison.FALL]
+    text = (f"Between {BASE} and {last}, emigrants per 100 residents fell clearly in "
+            f"{c.count(len(fell), 'count', where='fell', **limits, **kw)} of the "
             f"{c.count(len(both), 'count', where='present', **kw)} states shown")
     if fell:
         drop = min(fell, key=lambda s: now[s] - then[s])

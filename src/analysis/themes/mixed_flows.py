@@ -493,13 +493,16 @@ def _applications_finding(nb: Session, c, applications: pd.DataFrame,
     wide = applications.pivot_table(index="iso3", columns="year", values="value")
     if CRISIS in wide.columns and year in wide.columns and year > CRISIS:
         both = wide[[CRISIS, year]].dropna()
-        rose = int((both[year] > both[CRISIS]).sum())
+        limits = comparison.change_limits(APPS)  # the minimum meaningful change (issue 19)
+        rose = sum(comparison.moved(b, a, **limits) == comparison.RISE
+                   for b, a in zip(both[CRISIS], both[year], strict=True))
         more = c.count(rose, "count", indicator=APPS, states=nb.states, years=[CRISIS, year],
-                       where="rose")
+                       where="rose", **limits)
         of = c.count(len(both), "count", indicator=APPS, states=nb.states,
                      years=[CRISIS, year], where="present")
         finding += (f" In {year}, nationals of {more} of the {of} states shown with figures "
-                    f"for both years lodged more new applications than in {CRISIS}.")
+                    f"for both years lodged clearly more new applications than in {CRISIS} "
+                    f"(at least {limits['min_pct']:.0f}% and {limits['min_abs']:.0f} more).")
     latest = wide[year].dropna().sort_values() if year in wide.columns else pd.Series()
     if not latest.empty:
         top = latest.index[-1]

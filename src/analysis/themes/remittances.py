@@ -238,12 +238,15 @@ def _more_dependent(c, states: list[str], now: pd.Series, then: pd.Series, ref: 
     both = now.index.intersection(then.index)
     if not len(both) or ref == BASE:
         return ""
-    rose = int((now[both] > then[both]).sum())
+    # Only a change of at least the minimum meaningful change counts (issue 19).
+    limits = comparison.change_limits("remittances_received_pct_gdp")
+    rose = sum(comparison.moved(then[s], now[s], **limits) == comparison.RISE for s in both)
     kw = {"states": states, "years": [BASE, ref], **PCT}
     return (f" Of the {c.count(len(both), 'count', where='present', **kw)} states with "
             f"a figure for both {BASE} and {ref}, "
-            f"{c.count(rose, 'count', where='rose', **kw)} depended more on remittances "
-            f"in {ref} than in {BASE}.")
+            f"{c.count(rose, 'count', where='rose', **limits, **kw)} depended clearly more on "
+            f"remittances in {ref} than in {BASE} (by at least {limits['min_abs']:.0f} "
+            f"percentage point and {limits['min_pct']:.0f}% of the {BASE} share).")
 
 
 def received_usd(nb: Session, money: Received) -> Figure:

@@ -404,11 +404,14 @@ def _rate_changes(c: Ledger, by: dict, now: dict, few: set[str], year: int) -> s
                 if s in total_then.index and s not in few]
     if not compared or year == BASE:
         return ""
-    rose = sum(total_now[s] > total_then[s] for s in compared)
+    limits = comparison.change_limits("total_protection_rate_abroad")  # a rise worth saying
+    rose = sum(comparison.moved(total_then[s], total_now[s], **limits) == comparison.RISE
+               for s in compared)
     cells = {"indicator": "total_protection_rate_abroad", "states": compared,
              "years": [BASE, year]}
-    return (f" The total protection rate was higher than in {BASE} for "
-            f"{c.count(rose, 'count', where='rose', **cells)} of "
+    return (f" The total protection rate was clearly higher than in {BASE} (by at least "
+            f"{limits['min_abs']:.0f} point and {limits['min_pct']:.0f}%) for "
+            f"{c.count(rose, 'count', where='rose', **limits, **cells)} of "
             f"{c.count(len(compared), 'count', where='present', **cells)} states with "
             "enough decisions in both years.")
 
