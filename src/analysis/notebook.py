@@ -273,9 +273,12 @@ class Session:
         """The first year (within the session's years) with a value of the rows' indicators or
         corridor measures for the drawn states; None for rows of other kinds."""
         ids = set(rows["series"].dropna())
-        indicators = [i for i in ids if i in {x.id for x in catalogue.INDICATORS}]
-        measures = [m for m in ids if m in {x.id for x in catalogue.CORRIDOR_MEASURES}]
-        if len(indicators) + len(measures) != len(ids):
+        # An id may name both an indicator and a corridor measure: the row's keys decide.
+        by_state = rows["iso3"].notna()
+        indicators = sorted(set(rows.loc[by_state, "series"].dropna()))
+        measures = sorted(set(rows.loc[~by_state, "series"].dropna()))
+        if not (set(indicators) <= {x.id for x in catalogue.INDICATORS}
+                and set(measures) <= {x.id for x in catalogue.CORRIDOR_MEASURES}) or not ids:
             return None
         firsts = []
         if indicators:

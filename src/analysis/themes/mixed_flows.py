@@ -299,6 +299,9 @@ def largest_disaster_events(nb: Session, events: pd.DataFrame) -> Figure:
     finding = ("The largest disaster displacement events in the data: " + "; ".join(named)
                + ".")
     finding += _main_hazard(nb, c)
+    # Not the theme's window: the events drawn are the largest in the data, whenever they were.
+    finding += (f" The events shown are from {int(top_events['year'].min())} on: the largest "
+                "ones, not every year.")
     return Figure(chart, "largest_disaster_events", finding, c, top_events)
 
 

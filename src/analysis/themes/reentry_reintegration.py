@@ -125,6 +125,9 @@ def remittance_shocks(nb: Session) -> Figure:
             parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year))
     finding = "; ".join(parts) + "."
     finding = finding[0].upper() + finding[1:] + " " + VALUATION_NOTE
+    # Not the theme's window: only the marked years are drawn (issue 19, one frame per theme).
+    finding += (f" Years shown from {int(bars['year'].min())}: only the marked years "
+                f"{fmt.listing([str(y) for y in sorted(set(bars['year']))])}.")
     return Figure(chart, "remittance_shocks", finding, c, bars)
 
 

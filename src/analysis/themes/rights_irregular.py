@@ -650,6 +650,8 @@ def crossing_routes(nb: Session, detected: pd.DataFrame) -> Figure:
     # The peak year of the largest single route: a year's sum across routes double-counts.
     finding = _routes_finding(c, routes, per_year, int(wide.max(axis=1).idxmax()))
     finding += " " + FRONTEX_WARNING
+    # Frontex's published route series begin later than the theme's window (issue 19).
+    finding += f" Frontex's route data start in {int(plotted['year'].min())}."
     return Figure(chart, "eu_irregular_crossings_by_route", finding, c, plotted)
 
 
