@@ -387,6 +387,9 @@ def disaster_per_1000(nb: Session, idmc: pd.DataFrame) -> Figure:
     chart.ax.set_xlabel("per 1,000 residents")
     c = nb.claims()
     finding = _rate_finding(c, dis, pop, average, worst, period)
+    # The period is the years both series cover, not the theme's window (issue 19).
+    finding += (f" The rates run from {period[0]}: the years with both IDMC's disaster "
+                "figures and a population for every state drawn.")
     return Figure(chart, "disaster_displacement_per_1000", finding, c,
                   _rates_drawn(average, worst, period))
 
