@@ -557,6 +557,9 @@ def afghanistan_after_2021(nb: Session) -> Figure:
     finding = (_refugee_rise(nb, c, afg, refugees) + _applications_after(c, done)
                + _displaced_at_home(c, done) + _late_break(afg, refugees))
     nb.key_figure(done, "refugees_abroad", FOCUS, int(refugees.index.max()))
+    # A window of its own around the change of power, not the theme's (issue 19).
+    finding += (f" Shown from {int(drawn['year'].min())}: the years around the change of power "
+                f"in {CRISIS}.")
     return Figure(chart, "afghanistan_after_2021", finding, c, drawn)
 
 
@@ -655,6 +658,9 @@ def refugee_arrivals(nb: Session) -> Figure:
     sentences = _afghan_arrivals(nb, c, arrivals) + _other_arrivals(c, since, others,
                                                                     others_label)
     finding = " ".join(sentences) or "UNHCR records no refugee arrivals for the chosen states."
+    if not plotted.empty:  # a window of its own around the change of power (issue 19)
+        finding += (f" Shown from {int(plotted['year'].min())}: the years around the change of "
+                    f"power in {CRISIS}.")
     return Figure(chart, "refugee_arrivals_after_2021", finding, c if len(c) else None, plotted)
 
 
