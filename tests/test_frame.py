@@ -43,6 +43,14 @@ def test_zero_to_five_people_is_not_a_rise():
     assert comparison.movement(2.0, 2.5, "remittances_received_pct_gdp") == comparison.LITTLE
 
 
+def test_every_minimum_change_is_said_in_words_without_a_number():
+    for unit, floor in catalogue.MIN_CHANGE_FLOOR.items():
+        assert floor in comparison.FLOOR_WORDS, unit
+    assert catalogue.MIN_CHANGE_PCT in comparison.PCT_WORDS
+    for series in ("emigrant_stock", "remittances_received_pct_gdp", "asylum_applications_abroad"):
+        assert not re.search(r"\d", comparison.limit_words(series))
+
+
 def test_claims_count_rose_with_the_minimum_change_recomputes():
     limits = comparison.change_limits("emigrant_stock")
     cells = pd.DataFrame({"key": ["A", "A", "B", "B", "C", "C"],

@@ -140,3 +140,20 @@ def top_of(values: pd.Series, *, smallest: bool = False) -> str:
 def among(iso3: str) -> str:
     """Whom a "most" or "largest" about `iso3` (chosen by `top_of`) was chosen among."""
     return "the participating states shown" if is_participant(iso3) else "the states shown"
+
+
+# The limits in words: a caption states no number that is not a claim, and these are rules,
+# not data. Every floor in catalogue.MIN_CHANGE_FLOOR needs its words here (tests check).
+PCT_WORDS = {10.0: "a tenth", 20.0: "a fifth", 25.0: "a quarter"}
+FLOOR_WORDS = {0.5: "half a", 1.0: "one", 10: "ten", 100: "a hundred", 500: "five hundred",
+                1_000: "a thousand", 50e6: "fifty million"}
+
+
+def limit_words(series_id: str) -> str:
+    """'at least a tenth of the starting value and at least one % of GDP' for a series."""
+    limits, unit = change_limits(series_id), unit_of(series_id)
+    share = unit.startswith("%")
+    amount = (f"{FLOOR_WORDS[limits['min_abs']]} percentage point" if share
+              else f"{FLOOR_WORDS[limits['min_abs']]} {unit}")
+    return (f"at least {PCT_WORDS[limits['min_pct']]} of the starting value and at least "
+            f"{amount}")

@@ -508,7 +508,7 @@ def _applications_finding(nb: Session, c, applications: pd.DataFrame,
                      years=[CRISIS, year], where="present")
         finding += (f" In {year}, nationals of {more} of the {of} states shown with figures "
                     f"for both years lodged clearly more new applications than in {CRISIS} "
-                    f"(at least {limits['min_pct']:.0f}% and {limits['min_abs']:.0f} more).")
+                    f"({comparison.limit_words(APPS)} more).")
     latest = wide[year].dropna().sort_values() if year in wide.columns else pd.Series()
     if not latest.empty:
         top = latest.index[-1]

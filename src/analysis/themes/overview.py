@@ -190,8 +190,9 @@ def headline_dashboard(nb: Session, frames: dict[str, pd.DataFrame]) -> Figure:
     else:
         finding = (f"From {BASE} to each panel's latest complete year, counting the states with "
                    "figures in both years and no series break; a value 'rose' or 'fell' only "
-                   f"when it moved by at least {catalogue.MIN_CHANGE_PCT:.0f}% and by more than "
-                   "a small absolute amount, otherwise it 'changed little'. "
+                   f"when it moved by {comparison.PCT_WORDS[catalogue.MIN_CHANGE_PCT]} of its "
+                   "starting value and by more than a small absolute amount, otherwise it "
+                   "'changed little'. "
                    + " ".join(f"{k[0].upper()}{k[1:]}." for k in clauses))
     if unmeasured:
         finding += " " + " ".join(t.headline_note for t in unmeasured)

@@ -245,8 +245,8 @@ def _more_dependent(c, states: list[str], now: pd.Series, then: pd.Series, ref: 
     return (f" Of the {c.count(len(both), 'count', where='present', **kw)} states with "
             f"a figure for both {BASE} and {ref}, "
             f"{c.count(rose, 'count', where='rose', **limits, **kw)} depended clearly more on "
-            f"remittances in {ref} than in {BASE} (by at least {limits['min_abs']:.0f} "
-            f"percentage point and {limits['min_pct']:.0f}% of the {BASE} share).")
+            f"remittances in {ref} than in {BASE} (by "
+            f"{comparison.limit_words('remittances_received_pct_gdp')}).")
 
 
 def received_usd(nb: Session, money: Received) -> Figure:

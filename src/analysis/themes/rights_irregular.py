@@ -409,8 +409,8 @@ def _rate_changes(c: Ledger, by: dict, now: dict, few: set[str], year: int) -> s
                for s in compared)
     cells = {"indicator": "total_protection_rate_abroad", "states": compared,
              "years": [BASE, year]}
-    return (f" The total protection rate was clearly higher than in {BASE} (by at least "
-            f"{limits['min_abs']:.0f} point and {limits['min_pct']:.0f}%) for "
+    return (f" The total protection rate was clearly higher than in {BASE} (by "
+            f"{comparison.limit_words('total_protection_rate_abroad')}) for "
             f"{c.count(rose, 'count', where='rose', **limits, **cells)} of "
             f"{c.count(len(compared), 'count', where='present', **cells)} states with "
             "enough decisions in both years.")
