@@ -545,7 +545,11 @@ def _line_ends(frame: pd.DataFrame, x: str = "year", y: str = "value", latest=No
 
 
 def _ended(label: str, last, latest, x: str) -> str:
-    return f"{label} (to {int(last)})" if x == "year" and last < latest else label
+    if not (x == "year" and last < latest):
+        return label
+    if label.endswith(")"):  # a role already in brackets: "Uzbekistan (comparator, to 2023)"
+        return f"{label[:-1]}, to {int(last)})"
+    return f"{label} (to {int(last)})"
 
 
 def spread_labels(wanted: Sequence[float], gap: float, low: float = 0.0,
