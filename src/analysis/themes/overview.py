@@ -255,19 +255,25 @@ def _panel_clause(c, ind: str, panel: dict, table: pd.DataFrame, frame: pd.DataF
     end, broken = panel["end"], panel["broken"]
     years = [BASE, end]
     states_c = list(compared["iso3"])
-    cells = {"indicator": ind, "states": states_c, "years": years}
+    # Counted and ranked among the participants: an observer or the comparator is drawn,
+    # marked, on the chart but never part of the participants' headline (issue 19).
+    own = compared[[comparison.is_participant(s) for s in compared["iso3"]]]
+    counted = own if not own.empty else compared
+    apart = [s for s in states_c if s not in set(counted["iso3"])]
+    cells = {"indicator": ind, "states": list(counted["iso3"]), "years": years}
     limits = comparison.change_limits(ind)
-    moves = [comparison.moved(r.base, r.latest, **limits) for r in compared.itertuples()]
+    moves = [comparison.moved(r.base, r.latest, **limits) for r in counted.itertuples()]
     counts = {m: moves.count(m) for m in (comparison.RISE, comparison.FALL, comparison.LITTLE)}
     clause = (f"{phrase} ({end}): rose in "
               f"{c.count(counts['rose'], 'count', where='rose', **limits, **cells)}, fell in "
               f"{c.count(counts['fell'], 'count', where='fell', **limits, **cells)} and "
               "changed little in "
               f"{c.count(counts['little'], 'count', where='little', **limits, **cells)} of "
-              f"{c.count(len(states_c), 'count', where='present', **cells)} states")
-    # The largest change among the participants: an observer or the comparator is marked on
-    # the chart but never a headline.
-    own = compared[[comparison.is_participant(s) for s in compared["iso3"]]]
+              f"{c.count(len(counted), 'count', where='present', **cells)} "
+              + ("participating states" if not own.empty else "states"))
+    if apart:
+        clause += ("; drawn but not counted: "
+                   + fmt.listing([fmt.name(s) + comparison.role_mark(s) for s in apart]))
     top = own.loc[own["change"].abs().idxmax()] if not own.empty else None
     if top is not None and top["change"] != 0:
         clause += ("; largest change among the participating states: "

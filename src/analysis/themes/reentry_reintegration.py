@@ -122,7 +122,7 @@ def remittance_shocks(nb: Session) -> Figure:
     parts = []
     for year in REMITTANCE_SHOCKS:
         if year in wide.columns:
-            parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year))
+            parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year, used))
     finding = "; ".join(parts) + "."
     finding = finding[0].upper() + finding[1:] + " " + VALUATION_NOTE
     # Not the theme's window: only the marked years are drawn (issue 19, one frame per theme).
@@ -149,29 +149,36 @@ def _draw_shock_bars(chart: plotting.Chart, wide: pd.DataFrame) -> None:
     chart.ax.legend(loc="upper left", fontsize=7)
 
 
-def _shock_sentence(c, states: list[str], col: pd.Series, year: int) -> str:
-    fell = int((col < 0).sum())
+def _shock_sentence(c, states: list[str], col: pd.Series, year: int,
+                    received: pd.DataFrame) -> str:
+    """How many states' remittances rose or fell in `year` by at least the minimum meaningful
+    change (issue 19), and the largest move among the participating states."""
     years = [year - 1, year]
+    limits = comparison.change_limits("remittances_received_usd")
+    before, after = (metrics.value_in(received, y) for y in years)
+    moves = {s: comparison.moved(before[s], after[s], **limits) for s in col.index}
+    fell = sum(m == comparison.FALL for m in moves.values())
     kw = {"indicator": "remittances_received_usd", "states": states, "years": years}
     of = c.count(len(col), "count", where="present", **kw)
     if fell:
-        part = (f"in {year}, remittances fell in "
-                f"{c.count(fell, 'count', where='fell', **kw)} of the {of} states shown with "
-                "figures for both years")
-        worst = col.idxmin()
+        part = (f"in {year}, remittances fell clearly in "
+                f"{c.count(fell, 'count', where='fell', **limits, **kw)} of the {of} states "
+                "shown with figures for both years")
+        worst = comparison.top_of(col, smallest=True)
         pct = c.pct_change(col[worst], "signed_pct", fmt_args={"decimals": 0},
                            indicator="remittances_received_usd", states=[worst], years=years)
-        part += f", most in {fmt.name(worst)} ({pct})"
+        part += f", most among {comparison.among(worst)} in {fmt.name(worst)} ({pct})"
     else:
-        part = (f"in {year}, remittances fell in none of the {of} "
+        part = (f"in {year}, remittances fell clearly in none of the {of} "
                 "states shown with figures for both years")
-    rose = int((col > 0).sum())
+    rose = sum(m == comparison.RISE for m in moves.values())
     if rose > fell:
-        best = col.idxmax()
+        best = comparison.top_of(col)
         pct = c.pct_change(col[best], "signed_pct", fmt_args={"decimals": 0},
                            indicator="remittances_received_usd", states=[best], years=years)
-        part += (f", while they rose in {c.count(rose, 'count', where='rose', **kw)}, most "
-                 f"in {fmt.name(best)} ({pct})")
+        part += (f", while they rose clearly in "
+                 f"{c.count(rose, 'count', where='rose', **limits, **kw)}, most "
+                 f"among {comparison.among(best)} in {fmt.name(best)} ({pct})")
     return part
 
 

@@ -534,7 +534,7 @@ def recognition_rates(nb: Session) -> Figure:
     decisions = rates[(rates["indicator"] == "asylum_decisions_abroad")
                       & (rates["year"] == year)].set_index("iso3")["value"].dropna()
     c = nb.claims()
-    big = decisions.idxmax()
+    big = comparison.top_of(decisions)  # the most decisions among the participants
     finding = _rates_finding(c, wide, few, decisions, big, year)
     for ind in RATE_IDS:
         if comparison.is_participant(big):  # key figures: participants only
@@ -557,11 +557,13 @@ def _rates_finding(c, wide: pd.DataFrame, few: set[str], decisions: pd.Series, b
                f"{_rate(c, wide, big, RATE_IDS[0], year)} of them (refugee recognition rate) "
                "and refugee status or complementary protection in "
                f"{_rate(c, wide, big, RATE_IDS[1], year)} (total protection rate).")
-    ranked = wide.drop(index=list(few), errors="ignore")[RATE_IDS[1]].dropna().sort_values()
+    # Ranked among the participating states only (issue 19).
+    ranked = comparison.among_participants(
+        wide.drop(index=list(few), errors="ignore")[RATE_IDS[1]].dropna()).sort_values()
     if len(ranked) > 2:
         hi, lo = ranked.index[-1], ranked.index[0]
-        finding += (f" Among the states shown with enough decisions to rate, the total "
-                    f"protection rate was highest for nationals of {fmt.name(hi)} "
+        finding += (" Among the participating states shown with enough decisions to rate, the "
+                    f"total protection rate was highest for nationals of {fmt.name(hi)} "
                     f"({_rate(c, wide, hi, RATE_IDS[1], year)}) and lowest for nationals of "
                     f"{fmt.name(lo)} ({_rate(c, wide, lo, RATE_IDS[1], year)}).")
     if few:
