@@ -158,5 +158,8 @@ def test_dashboard_says_no_indicator_fits_and_counts_little_change(records):
     assert "changed little in" in dashboard["caption"]
     limits = [c for c in dashboard["claims"] if c.get("where") in ("rose", "fell", "little")]
     assert limits and all(c["min_pct"] == catalogue.MIN_CHANGE_PCT for c in limits)
+    # The counts are the participants' (the comparator is drawn, marked, but not counted).
+    assert all(comparison.is_participant(s) for c in limits for s in c["states"])
+    assert "drawn but not counted: Uzbekistan (comparator)" in dashboard["caption"]
     assert "asylum applications abroad count" in dashboard["caption"]  # said, not headlined
     assert "asylum_applications_abroad" not in {c.get("indicator") for c in dashboard["claims"]}
