@@ -231,8 +231,14 @@ def _draw_empty_panel(ax, theme: catalogue.Theme) -> None:
 
 def _draw_unmeasured_panel(ax, theme: catalogue.Theme) -> None:
     """A theme without a fitting indicator: its title and the catalogue's plain statement."""
-    plotting.no_data(ax, fmt.wrapped(theme.headline_note, 48), headline="No indicator fits")
+    ax.set_axis_off()
     plotting.panel_title(ax, theme.title, 38)
+    ax.text(0.0, 0.92, "No indicator fits", ha="left", va="top", fontsize=10,
+            fontweight="bold", color=plotting.MUTED, transform=ax.transAxes)
+    # Wrapped here, at a width the half-page panel holds (matplotlib's own wrap would reflow it
+    # to the figure's width and run into the next panel).
+    ax.text(0.0, 0.74, fmt.wrapped(theme.headline_note, 36), ha="left", va="top", fontsize=8.5,
+            color=plotting.MUTED, transform=ax.transAxes, linespacing=1.35)
 
 
 def _draw_panel(ax, theme: catalogue.Theme, panel: dict) -> None:
