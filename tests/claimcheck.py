@@ -277,18 +277,25 @@ def _rank(claim: dict, tables: Tables) -> float:
     return float(1 + ahead.sum())
 
 
+MOVES = ("rose", "fell", "unchanged", "little")  # counts that compare two years
+
+
 def _count(claim: dict, cells: pd.DataFrame, tables: Tables) -> float:
     where = claim["where"]
     years = claim["years"]
     wide = cells.pivot_table(index="key", columns="year", values="value", aggfunc="first")
     if where == "present":
         return float(wide.reindex(columns=years).notna().all(axis=1).sum())
-    if where in ("rose", "fell", "unchanged"):
+    if where in MOVES:
         y0, y1 = years
         both = wide.reindex(columns=[y0, y1]).dropna()
         before, after = both[y0], both[y1]
-        hits = {"rose": after > before, "fell": after < before,
-                "unchanged": after == before}[where]
+        # The minimum meaningful change, when the claim carries one: both limits must hold.
+        diff = after - before
+        big = (diff.abs() >= claim.get("min_abs", 0)) & (
+            diff.abs() >= before.abs() * claim.get("min_pct", 0) / 100) & (diff != 0)
+        hits = {"rose": big & (diff > 0), "fell": big & (diff < 0),
+                "unchanged": diff == 0, "little": ~big}[where]
         return float(hits.sum())
     if where in ("gt", "lt"):
         other = _cells(claim, tables, id_=claim["than"])
@@ -327,7 +334,7 @@ def _unstated_break(claim: dict, text: str, tables: Tables) -> list[str]:
     """DESIGN's evidence rule: a change across a series break (a cell flagged B after the first
     year, up to the last) is not computed, or its sentence states the break."""
     comparing = claim.get("op") in ("change", "pct_change") or (
-        claim.get("op") == "count" and claim.get("where") in ("rose", "fell", "unchanged"))
+        claim.get("op") == "count" and claim.get("where") in MOVES)
     if not comparing or "record" in claim or BREAK_WORDS.search(text):
         return []
     first, last = min(claim["years"]), max(claim["years"])

@@ -468,7 +468,7 @@ def test_a_line_ending_at_the_last_complete_year_has_not_stopped_early():
     chart = plotting.new_chart("t", "s", "Source: x.")
     plotting.state_lines(chart.ax, frame, partial_year=2025)
     labels = {t.get_text() for t in chart.ax.texts}
-    assert {"Tajikistan", "Kyrgyzstan", "Uzbekistan (to 2023)"} == labels
+    assert {"Tajikistan", "Kyrgyzstan", "Uzbekistan (comparator, to 2023)"} == labels
 
 
 def test_region_groups_put_central_asia_first_and_split_what_does_not_fit():

@@ -10,12 +10,13 @@ from analysis.themes.common import Figure
 
 
 def published_record(module_id: str, tmp_path, monkeypatch, root,
-                     state: str | None = None) -> dict:
+                     state: str | None = None, first_year: int | None = None) -> dict:
     """Publish every Figure and Finding of `analysis.themes.<module_id>` (a country profile for
-    `state`) on the project built at `root`, with PNGs only; return the session's run record."""
+    `state`) on the project built at `root`, with PNGs only, from `first_year` (None: every
+    year); return the session's run record."""
     monkeypatch.setenv("ANALYSIS_ROOT", str(root))
     module = importlib.import_module(f"analysis.themes.{module_id}")
-    kw = {"first_year": None, "last_year": None, "output_dir": tmp_path / "out",
+    kw = {"first_year": first_year, "last_year": None, "output_dir": tmp_path / "out",
           "formats": ["png"], "record_file": tmp_path / "record.json"}
     nb = notebook.start_profile(state, **kw) if state else \
         notebook.start_theme(module_id, states=None, **kw)

@@ -24,6 +24,9 @@ PARTICIPATING = "participating"
 OBSERVER = "observer"
 COMPARATOR = "comparator"
 ROLES = (PARTICIPATING, OBSERVER, COMPARATOR)
+# How a chart marks a state that did not take part as a participant (issue 19, item 5): its
+# label carries the role, so an observer or comparator is never read as one of the nine.
+ROLE_MARKS = {OBSERVER: "observer", COMPARATOR: "comparator"}
 
 
 @dataclass(frozen=True)
@@ -403,7 +406,10 @@ class Theme:
     notebook: str
     indicators: tuple[str, ...]
     corridor_measures: tuple[str, ...] = field(default=())
-    headline: str | None = None  # the overview dashboard's indicator for this theme
+    # The overview dashboard's indicator for this theme, or None when no indicator of this
+    # report measures what the remarks said; `headline_note` then says so in plain words.
+    headline: str | None = None
+    headline_note: str | None = None
     # The charts (by name, at most three) that the briefing's main page and slide deck show;
     # every chart stays on the theme's own page.
     main_charts: tuple[str, ...] = field(default=())
@@ -443,7 +449,9 @@ THEMES: tuple[Theme, ...] = (
          "refugee_recognition_rate_abroad", "total_protection_rate_abroad", "returned_refugees",
          "stateless", "eu_asylum_applicants", "eu_irregular_crossings"),
         ("asylum_applications", "eu_asylum_applicants"),
-        headline="asylum_applications_abroad",
+        headline_note="No indicator in this report measures workers' rights, regularisation or "
+                      "how irregular migrants are treated: asylum applications abroad count "
+                      "people seeking protection, not rights at work.",
         main_charts=("asylum_applications_abroad", "eu_irregular_crossings_by_route",
                      "stateless_people"),
     ),
@@ -454,6 +462,9 @@ THEMES: tuple[Theme, ...] = (
         "04_trafficking_smuggling.ipynb",
         ("trafficking_victims_detected", "trafficking_convictions"),
         ("trafficking_victims",),
+        headline_note="No indicator in this report measures trafficking or smuggling itself: "
+                      "UNODC's detected victims count what authorities found, which moves with "
+                      "their effort as much as with the crime.",
         main_charts=("trafficking_victims_detected", "trafficking_citizens_detected_abroad",
                      "missing_migrants_by_year"),
     ),
@@ -478,7 +489,10 @@ THEMES: tuple[Theme, ...] = (
         "06_reentry_reintegration.ipynb",
         ("emigrant_stock", "remittances_received_usd", "returned_refugees", "idps"),
         ("migrant_stock",),
-        headline="returned_refugees",
+        headline_note="No indicator in this report measures re-entry bans: Russia publishes "
+                      "no yearly counts, and refugee returns (UNHCR) are not bans. The "
+                      "theme's own page shows Central Asian migrants living in Russia as "
+                      "context.",
         main_charts=("central_asian_migrants_in_russia", "reentry_bans", "remittance_shocks"),
     ),
     Theme(
@@ -592,6 +606,22 @@ def to_dict() -> dict:
 
 # The year of the meeting: the notebooks' baseline for "change since".
 MEETING_YEAR = 2015
+
+# The minimum meaningful change (issue 19, item 5): a value "rose" or "fell" only when it moved
+# by at least MIN_CHANGE_PCT per cent of where it started AND by at least the floor of its
+# unit; below either it "changed little" (0 -> 5 people is not a rise). Floors are a reader's
+# sense of a change worth a sentence at the scale each unit is published in.
+MIN_CHANGE_PCT = 10.0
+MIN_CHANGE_FLOOR: dict[str, float] = {
+    "people": 1_000, "persons": 10, "victims": 10,
+    "applications": 100, "applicants": 100, "decisions": 100, "detections": 100,
+    "displacements": 1_000,
+    "current US$": 50e6, "constant 2021 international $": 500,
+    "per 1,000 population": 0.5,
+    # shares: one percentage point
+    "% of GDP": 1.0, "% of labour force": 1.0, "% of population": 1.0,
+    "% of substantive decisions": 1.0, "% of working-age population": 1.0,
+}
 
 # The Central Asian states in the catalogue (for the notebooks on work in Russia and re-entry).
 # Destinations whose UN DESA stock counts citizens of the origin, not people born there (data

@@ -65,7 +65,10 @@ Ops (what the checker recomputes)
   destinations) satisfy `where`:
   `present`: a cell in every one of `years`;
   `rose` / `fell` / `unchanged`: years=[y0, y1], the cell at y1 is above / below / equal to
-  the cell at y0 (only those with both cells count);
+  the cell at y0 (only those with both cells count); with `min_pct` and `min_abs` (the
+  minimum meaningful change, catalogue.MIN_CHANGE_PCT and MIN_CHANGE_FLOOR) `rose` / `fell`
+  count only a change of at least min_abs and at least min_pct per cent of the y0 cell, and
+  `little` counts the others (issue 19: 0 -> 5 is not "rose");
   `gt` / `lt`: one year; the cell is above / below the cell of `than` (another id in the same
   table) for the same state (pair) and year.
 """
@@ -85,7 +88,8 @@ OPS = ("value", "sum", "mean", "median", "change", "pct_change", "ratio", "share
 FORMATS = ("number", "count", "pct", "signed_pct", "points", "usd", "compact", "times",
            "decimal", "superlative")
 RANK_SIDES = ("origin", "destination")
-WHERE = ("present", "rose", "fell", "unchanged", "gt", "lt")
+WHERE = ("present", "rose", "fell", "unchanged", "little", "gt", "lt")
+MOVES = ("rose", "fell", "unchanged", "little")  # the wheres that compare two years
 ORDERS = ("desc", "asc")
 
 # Which ops each table supports (records are sums of counts; ranks are of states, or of one
@@ -105,7 +109,7 @@ _NEEDS = {
               "denominator_destinations", "denominator_years", "factor"),
     "share": ("of_states", "of_origins", "of_destinations", "of_select"),
     "rank": ("among", "order", "rank_by"),
-    "count": ("where", "than"),
+    "count": ("where", "than", "min_pct", "min_abs"),
 }
 _CODE = re.compile(r"^[A-Z0-9]{3}$")  # corridor partners need not be catalogue states
 _LAST_YEAR = 2100
@@ -422,6 +426,15 @@ def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -
             out["than"] = _same_table_id(kind, needs.get("than"), f"{where}: than")
         elif "than" in needs:
             raise ClaimError(f"{where}: than= goes with where='gt' or 'lt'")
+        limits = [k for k in ("min_pct", "min_abs") if k in needs]
+        if limits and where_ not in ("rose", "fell", "little"):
+            raise ClaimError(f"{where}: min_pct/min_abs go with where='rose', 'fell' or 'little'")
+        if where_ == "little" and len(limits) < 2:
+            raise ClaimError(f"{where}: where='little' needs min_pct and min_abs")
+        for k in limits:
+            out[k] = _finite(needs[k], f"{where}: {k}")
+            if out[k] < 0:
+                raise ClaimError(f"{where}: {k}={out[k]} is negative")
         return out
     return {}
 
@@ -461,7 +474,7 @@ def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> No
             one(key)
         n_years(1, "[year]")
     elif op in ("change", "pct_change") or (
-            op == "count" and extra["where"] in ("rose", "fell", "unchanged")):
+            op == "count" and extra["where"] in MOVES):
         n_years(2, "[y0, y1]")
     elif op == "count" and extra["where"] in ("gt", "lt"):
         n_years(1, "[year]")

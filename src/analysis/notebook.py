@@ -31,7 +31,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import atomic, catalogue, chartdata, flags, load, metrics, plotting
+from analysis import atomic, catalogue, chartdata, comparison, flags, load, metrics, plotting
 from analysis.claims import Ledger
 from analysis.errors import AnalysisError
 from analysis.paths import Paths, project_paths
@@ -239,6 +239,7 @@ class Session:
             raise AnalysisError(f"{where}: not ready for a slide: {'; '.join(defects)}")
         rows = chartdata.tidy(data, chart_source=chart.data_source or chart.source, where=where,
                               paths=self.paths)
+        finding = self._window_said(rows, finding)
         chartdata.check_drawn(rows, chart.fig, where)
         if rows["note"].str.startswith(f"{flags.UNREVIEWED}:").any():
             finding = f"{finding} {UNREVIEWED_SENTENCE}"
@@ -269,6 +270,43 @@ class Session:
         plt.close(chart.fig)
         _show_markdown(finding)  # a caption is the chart's, not one of `findings`
         return list(files.values())
+
+    def _window_said(self, rows: pd.DataFrame, finding: str) -> str:
+        """The caption, saying where the data start when a chart over years starts after the
+        theme's first year because the data for the drawn states begin later (issue 19: one
+        window per theme unless the caption says why). A chart that starts later by the
+        module's choice says why itself (tests/test_frame.py checks)."""
+        years = comparison.series_years(rows)
+        if (self.kind != "theme" or self.first_year is None or len(years) < 3
+                or years[0] <= self.first_year or comparison.window_reason(finding, years[0])):
+            return finding
+        if self._data_start(rows) == years[0]:
+            return finding + comparison.window_sentence(years[0])
+        return finding
+
+    def _data_start(self, rows: pd.DataFrame) -> int | None:
+        """The first year (within the session's years) with a value of the rows' indicators or
+        corridor measures for the drawn states; None for rows of other kinds."""
+        ids = set(rows["series"].dropna())
+        # An id may name both an indicator and a corridor measure: the row's keys decide.
+        by_state = rows["iso3"].notna()
+        indicators = sorted(set(rows.loc[by_state, "series"].dropna()))
+        measures = sorted(set(rows.loc[~by_state, "series"].dropna()))
+        if not (set(indicators) <= {x.id for x in catalogue.INDICATORS}
+                and set(measures) <= {x.id for x in catalogue.CORRIDOR_MEASURES}) or not ids:
+            return None
+        firsts = []
+        if indicators:
+            states = sorted(set(rows["iso3"].dropna()))
+            loaded = self.indicators(indicators, states=states).dropna(subset=["value"])
+            firsts.append(loaded["year"].min())
+        if measures:
+            loaded = self.corridors(measures, origins=sorted(set(rows["origin_iso3"].dropna())),
+                                    destinations=sorted(set(rows["destination_iso3"].dropna()))
+                                    ).dropna(subset=["value"])
+            firsts.append(loaded["year"].min())
+        firsts = [int(f) for f in firsts if pd.notna(f)]
+        return min(firsts) if firsts else None
 
     def finding(self, text: str | Finding, claims: Ledger | None = None) -> None:
         """Show a finding and record it with the claims of its numbers. A text stating no
@@ -307,6 +345,11 @@ class Session:
                           unit: str, flag: str = "") -> float:
         label, catalogue_unit = catalogue.measure_label_unit(indicator)
         catalogue.state(iso3)
+        if self.kind == "theme" and not comparison.is_participant(iso3):
+            # A theme's key figures are the participants' (issue 19): never an observer's or
+            # the comparator's, which a headline table would read as one of the nine.
+            raise AnalysisError(f"key figure {indicator} for {iso3}: a theme's key figures are "
+                                "participating states' only")
         if unit != catalogue_unit:
             raise AnalysisError(f"key figure {indicator}: unit {unit!r} differs from the "
                                 f"catalogue's {catalogue_unit!r}")

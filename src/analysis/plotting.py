@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis import atomic, catalogue, fmt, footer, load
+from analysis import atomic, catalogue, comparison, fmt, footer, load
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths
@@ -69,13 +69,20 @@ def use_style() -> None:
 
 
 def state_look(iso3: str) -> dict:
-    """Colour, marker, hatch and display name of a catalogue state; grey for any other."""
+    """Colour, marker, hatch and display name of a catalogue state (with its role when it is
+    not a participant); grey for any other."""
     codes = catalogue.state_codes()
     if iso3 in codes:
         s = catalogue.state(iso3)
-        return {"color": s.colour, "marker": s.marker, "label": s.name,
+        # An observer or comparator is marked as such wherever it is drawn (issue 19).
+        return {"color": s.colour, "marker": s.marker, "label": s.name + comparison.role_mark(iso3),
                 "hatch": _HATCHES[codes.index(iso3) % len(_HATCHES)]}
     return {"color": OTHER_COLOUR, "marker": ".", "label": iso3, "hatch": ""}
+
+
+def state_label(iso3: str) -> str:
+    """How a chart labels a catalogue state: its name, with its role unless it participates."""
+    return state_look(iso3)["label"]
 
 
 def in_catalogue_order(codes: Iterable[str]) -> list[str]:
@@ -622,7 +629,11 @@ def _line_ends(frame: pd.DataFrame, x: str = "year", y: str = "value", latest=No
 
 
 def _ended(label: str, last, latest, x: str) -> str:
-    return f"{label} (to {int(last)})" if x == "year" and last < latest else label
+    if not (x == "year" and last < latest):
+        return label
+    if label.endswith(")"):  # a role already in brackets: "Uzbekistan (comparator, to 2023)"
+        return f"{label[:-1]}, to {int(last)})"
+    return f"{label} (to {int(last)})"
 
 
 def spread_labels(wanted: Sequence[float], gap: float, low: float = 0.0,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.catalogue import CITIZENSHIP_BASED
 from analysis.notebook import Session
 from analysis.themes.common import (
@@ -24,6 +24,13 @@ from analysis.themes.common import (
 
 BY_BIRTH_OR_CITIZENSHIP = ("counts by place of birth, except where the host country counts by "
                            f"citizenship (among them {fmt.name('IRN')} and the Gulf states)")
+
+
+def _whom(values: pd.Series, chosen: str) -> str:
+    """Among whom a "largest" was chosen: the participating states, or (when the choice holds
+    none) the states shown."""
+    return "the participating states shown" if comparison.is_participant(chosen) else \
+        "the states shown"
 
 
 def _from(origin: str, destination: str | None = None) -> str:
@@ -81,18 +88,25 @@ def immigrant_emigrant_stocks(nb: Session) -> Figure:
         finding = "No migrant stock estimates for the chosen states and years."
     else:
         finding = _stocks_sentence(c, im_y, em_y, stock_year)
-        nb.key_figure(emigrants, "emigrant_stock", em_y.idxmax(), stock_year)
-        nb.key_figure(immigrants, "immigrant_stock", im_y.idxmax(), stock_year)
+        if comparison.leader(em_y):
+            nb.key_figure(emigrants, "emigrant_stock", comparison.leader(em_y), stock_year)
+        if comparison.leader(im_y):
+            nb.key_figure(immigrants, "immigrant_stock", comparison.leader(im_y), stock_year)
     plotted = stocks[stocks["year"] == stock_year].dropna(subset=["value"])
     return Figure(chart, "immigrant_and_emigrant_stocks", finding, c, plotted)
 
 
 def _stocks_sentence(c, im_y: pd.Series, em_y: pd.Series, stock_year: int) -> str:
-    top_em, top_im = em_y.idxmax(), im_y.idxmax()
+    # The largest among the participating states (an observer or the comparator is not one of
+    # them); a choice of non-participants only is named as such.
+    top_em = comparison.leader(em_y) or em_y.idxmax()
+    top_im = comparison.leader(im_y) or im_y.idxmax()
     both = plotting.in_catalogue_order(set(im_y.index) & set(em_y.index))
     senders = [s for s in both if em_y[s] > im_y[s]]
     cells = {"indicator": "emigrant_stock", "years": [stock_year]}
-    most = ", the most of the states shown," if len(em_y) > 1 else ""
+    ranked = comparison.among_participants(em_y)
+    most = (", the most of the participating states shown," if len(ranked) > 1
+            and comparison.is_participant(top_em) else "")
     n_em = c.value(em_y[top_em], "number", states=[top_em], **cells)
     n_im = c.value(im_y[top_im], "number", indicator="immigrant_stock", states=[top_im],
                    years=[stock_year])
@@ -102,8 +116,8 @@ def _stocks_sentence(c, im_y: pd.Series, em_y: pd.Series, stock_year: int) -> st
         n_both = c.count(len(both), "count", states=both, where="present", **cells)
         finding = (f"In {stock_year}, {n_em} {_from(top_em)} lived abroad"
                    f"{most} and {fmt.name(top_im)} was home to the most people born abroad "
-                   f"({n_im}). In {n_senders} of {n_both} states, more people born there lived "
-                   "abroad than people born abroad lived there.")
+                   f"among {_whom(im_y, top_im)} ({n_im}). In {n_senders} of {n_both} states, "
+                   "more people born there lived abroad than people born abroad lived there.")
     else:
         finding = (f"In {stock_year}, {n_em} {_from(top_em)} lived abroad "
                    f"and {n_im} people born abroad lived there.")
@@ -144,13 +158,16 @@ def share_of_population(nb: Session, shares: pd.DataFrame) -> Figure:
         finding = "No year has both an emigrant stock and a population figure for these states."
     else:
         finding = _diaspora_sentence(nb, c, shares, em_sy, share_year)
-        nb.key_figure(em_share, "emigrants_pct_population", em_sy.idxmax(), share_year)
-        if not im_sy.empty:
-            top_im = im_sy.idxmax()
+        top_em = comparison.leader(em_sy)
+        if top_em:
+            nb.key_figure(em_share, "emigrants_pct_population", top_em, share_year)
+        if comparison.leader(im_sy):
+            top_im = comparison.leader(im_sy)
             pct_im = c.value(im_sy[top_im], "pct", indicator="immigrants_pct_population",
                              states=[top_im], years=[share_year])
-            finding += (f" The largest immigrant share was {fmt.name(top_im)}'s ({pct_im})."
-                        if len(im_sy) > 1 else
+            finding += (f" The largest immigrant share of the participating states shown was "
+                        f"{fmt.name(top_im)}'s ({pct_im})."
+                        if len(comparison.among_participants(im_sy)) > 1 else
                         f" People born abroad equalled {pct_im} of its population.")
             nb.key_figure(im_share, "immigrants_pct_population", top_im, share_year)
     plotted = shares[shares["year"] == share_year].dropna(subset=["value"])
@@ -160,12 +177,13 @@ def share_of_population(nb: Session, shares: pd.DataFrame) -> Figure:
 def _diaspora_sentence(nb: Session, c, shares: pd.DataFrame, em_sy: pd.Series,
                        share_year: int) -> str:
     """The largest diaspora relative to the population, and where most of it lives."""
-    top = em_sy.idxmax()
+    top = comparison.leader(em_sy) or em_sy.idxmax()
     projected = (shares.loc[shares["year"] == share_year, "flag"] == "F").any()
     pct_em = c.value(em_sy[top], "pct", indicator="emigrants_pct_population", states=[top],
                      years=[share_year])
     lead = (f"Relative to its residents, {fmt.name(top)} has the largest diaspora of the "
-            "states shown: in" if len(em_sy) > 1 else "In")
+            "participating states shown: in" if len(comparison.among_participants(em_sy)) > 1
+            and comparison.is_participant(top) else "In")
     finding = (f"{lead} {share_year}, {_from(top)} living abroad "
                f"equalled {pct_em} of its population"
                + (f" (its {share_year} population is UN DESA's projection)" if projected else "")
@@ -234,10 +252,11 @@ def _share_change_finding(c, plotted: pd.DataFrame, last: int, projected: list) 
     parts = []
     if both and last != BASE:
         parts.append(_share_fall_sentence(c, now, then, both, last))
-    top = now.idxmax()
+    top = comparison.leader(now) or now.idxmax()
     top_pct = c.value(now[top], "pct", indicator="emigrants_pct_population", states=[top],
                       years=[last])
-    parts.append(f"In {last}, the largest share was {fmt.name(top)}'s: {top_pct}.")
+    parts.append(f"In {last}, the largest share among {_whom(now, top)} was {fmt.name(top)}'s: "
+                 f"{top_pct}.")
     if projected and last in projected:
         parts.append(f"The {last} shares rest on UN DESA's projected population for that "
                      "year. A falling share can reflect a growing population at home as much "
@@ -248,9 +267,10 @@ def _share_change_finding(c, plotted: pd.DataFrame, last: int, projected: list) 
 def _share_fall_sentence(c, now: pd.Series, then: pd.Series, both: list[str],
                          last: int) -> str:
     kw = {"indicator": "emigrants_pct_population", "states": both, "years": [BASE, last]}
-    fell = [s for s in both if now[s] < then[s]]
-    text = (f"Between {BASE} and {last}, emigrants per 100 residents fell in "
-            f"{c.count(len(fell), 'count', where='fell', **kw)} of the "
+    limits = comparison.change_limits("emigrants_pct_population")  # a fall worth saying
+    fell = [s for s in both if comparison.moved(then[s], now[s], **limits) == comparison.FALL]
+    text = (f"Between {BASE} and {last}, emigrants per 100 residents fell clearly in "
+            f"{c.count(len(fell), 'count', where='fell', **limits, **kw)} of the "
             f"{c.count(len(both), 'count', where='present', **kw)} states shown")
     if fell:
         drop = min(fell, key=lambda s: now[s] - then[s])
@@ -400,7 +420,7 @@ def _destination_panel(ax, corridors: pd.DataFrame, origin: str) -> tuple[list[s
         index="year", columns="destination_iso3", values="value")
     names = dict(zip(rows["destination_iso3"], rows["destination_name"], strict=True))
     looks = {d: plotting.country_look(d, names[d], i) for i, d in enumerate(dests)}
-    plotting.panel_title(ax, fmt.name(origin))
+    plotting.panel_title(ax, plotting.state_label(origin))
     plotting.lines_from_wide(ax, wide[dests], looks)
     plotting.format_axis(ax)
     changes = []
@@ -603,7 +623,7 @@ def _net_migration_finding(nb: Session, c, net: pd.DataFrame, net_rate: pd.DataF
     year = int(net_rate["year"].max())
     in_year = metrics.value_in(net_rate, year)
     losing = [s for s in plotting.in_catalogue_order(in_year.index) if in_year[s] < 0]
-    low = in_year.idxmin()
+    low = comparison.leader(in_year, smallest=True) or in_year.idxmin()
     if losing:
         finding = f"In {year}, more people left than arrived in {fmt.names(losing)}"
     else:
@@ -611,14 +631,15 @@ def _net_migration_finding(nb: Session, c, net: pd.DataFrame, net_rate: pd.DataF
     if in_year[low] < 0:
         rate = c.ratio(in_year[low], "decimal", indicator="net_migration", states=[low],
                        years=[year], denominator="population", factor=1000)
-        finding += ("; relative to population the largest net outflow was "
-                    f"{fmt.name(low)}'s ({rate} per 1,000 residents)")
+        finding += (f"; relative to population the largest net outflow of {_whom(in_year, low)} "
+                    f"was {fmt.name(low)}'s ({rate} per 1,000 residents)")
         events = [n for n in catalogue.observation_notes("net_migration", low)
                   if not n.flag and n.covers(year) and n.iso3 == low]
         if events:  # an exceptional year: say what it most likely was
             finding += f", {events[0].reason.split(' (')[0]}"
     finding += ". These are modelled estimates, not counts of departures and arrivals."
-    nb.key_figure(net, "net_migration", low, year)
+    if comparison.is_participant(low):
+        nb.key_figure(net, "net_migration", low, year)
     return finding
 
 
@@ -650,7 +671,8 @@ def unemployment(nb: Session) -> Figure:
                    f"labour force, were: {listed}. These are model estimates, not survey counts "
                    "(for states without a recent labour force survey the model supplies the "
                    "figure), so they are not ranked here.")
-        nb.key_figure(unemployed, "unemployment_pct", codes[0], year)
+        if comparison.participants(codes):
+            nb.key_figure(unemployed, "unemployment_pct", comparison.participants(codes)[0], year)
     return Figure(chart, "unemployment", finding, c, unemployed.dropna(subset=["value"]))
 
 

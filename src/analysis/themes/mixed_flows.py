@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.notebook import Session
 from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows
 
@@ -124,7 +124,8 @@ def _most_displaced(nb: Session, c, idps: pd.DataFrame, unhcr: pd.DataFrame) -> 
     if not idmc.empty:
         estimate = _idps_in(c, top.iso3, year, "idps_idmc", idmc["value"].iloc[0])
         text += f" (IDMC's estimate for conflict and violence: {estimate})"
-    nb.key_figure(unhcr, "idps", top.iso3, year)
+    if comparison.is_participant(top.iso3):  # key figures: participants only
+        nb.key_figure(unhcr, "idps", top.iso3, year)
     return [text + "."]
 
 
@@ -226,7 +227,7 @@ def new_displacements(nb: Session, idmc: pd.DataFrame, events: pd.DataFrame) -> 
 
 def _draw_idmc_panel(ax, rows: pd.DataFrame, iso3: str, marks: dict[int, str]) -> None:
     wide = rows.pivot_table(index="year", columns="indicator", values="value")
-    plotting.panel_title(ax, fmt.name(iso3), 40)
+    plotting.panel_title(ax, plotting.state_label(iso3), 40)
     ax.set_ylim(0, rows["value"].max() * 1.3)  # room for the event labels at the top
     plotting.lines_from_wide(ax, wide, {k: plotting.DISPLACEMENT_LOOKS[k] for k in wide.columns})
     plotting.format_axis(ax)
@@ -264,7 +265,8 @@ def _disaster_sentences(nb: Session, c, idmc: pd.DataFrame) -> list[str]:
         return []
     parts = [_displaced(c, r) for r in disaster.head(4).itertuples()]
     top = disaster.iloc[0]
-    nb.key_figure(idmc, "new_displacements_disaster", top.iso3, int(top.year))
+    if comparison.is_participant(top.iso3):  # key figures: participants only
+        nb.key_figure(idmc, "new_displacements_disaster", top.iso3, int(top.year))
     return ["Disasters caused a million new displacements or more in one state in one year "
             f"{'once' if len(parts) == 1 else 'several times'}: " + "; ".join(parts) + "."]
 
@@ -297,6 +299,9 @@ def largest_disaster_events(nb: Session, events: pd.DataFrame) -> Figure:
     finding = ("The largest disaster displacement events in the data: " + "; ".join(named)
                + ".")
     finding += _main_hazard(nb, c)
+    # Not the theme's window: the events drawn are the largest in the data, whenever they were.
+    finding += (f" The events shown are from {int(top_events['year'].min())} on: the largest "
+                "ones, not every year.")
     return Figure(chart, "largest_disaster_events", finding, c, top_events)
 
 
@@ -382,6 +387,9 @@ def disaster_per_1000(nb: Session, idmc: pd.DataFrame) -> Figure:
     chart.ax.set_xlabel("per 1,000 residents")
     c = nb.claims()
     finding = _rate_finding(c, dis, pop, average, worst, period)
+    # The period is the years both series cover, not the theme's window (issue 19).
+    finding += (f" The rates run from {period[0]}: the years with both IDMC's disaster "
+                "figures and a population for every state drawn.")
     return Figure(chart, "disaster_displacement_per_1000", finding, c,
                   _rates_drawn(average, worst, period))
 
@@ -491,20 +499,24 @@ def _applications_finding(nb: Session, c, applications: pd.DataFrame,
     wide = applications.pivot_table(index="iso3", columns="year", values="value")
     if CRISIS in wide.columns and year in wide.columns and year > CRISIS:
         both = wide[[CRISIS, year]].dropna()
-        rose = int((both[year] > both[CRISIS]).sum())
+        limits = comparison.change_limits(APPS)  # the minimum meaningful change (issue 19)
+        rose = sum(comparison.moved(b, a, **limits) == comparison.RISE
+                   for b, a in zip(both[CRISIS], both[year], strict=True))
         more = c.count(rose, "count", indicator=APPS, states=nb.states, years=[CRISIS, year],
-                       where="rose")
+                       where="rose", **limits)
         of = c.count(len(both), "count", indicator=APPS, states=nb.states,
                      years=[CRISIS, year], where="present")
         finding += (f" In {year}, nationals of {more} of the {of} states shown with figures "
-                    f"for both years lodged more new applications than in {CRISIS}.")
+                    f"for both years lodged clearly more new applications than in {CRISIS} "
+                    f"({comparison.limit_words(APPS)} more).")
     latest = wide[year].dropna().sort_values() if year in wide.columns else pd.Series()
     if not latest.empty:
         top = latest.index[-1]
         if (top, year) != (peak.iso3, int(peak.year)):
             most = c.value(latest[top], "number", indicator=APPS, states=[top], years=[year])
             finding += f" The most in {year} came from nationals of {fmt.name(top)}: {most}."
-        nb.key_figure(applications, APPS, top, year)
+        if comparison.is_participant(top):  # key figures: participants only
+            nb.key_figure(applications, APPS, top, year)
     return finding
 
 
@@ -545,6 +557,9 @@ def afghanistan_after_2021(nb: Session) -> Figure:
     finding = (_refugee_rise(nb, c, afg, refugees) + _applications_after(c, done)
                + _displaced_at_home(c, done) + _late_break(afg, refugees))
     nb.key_figure(done, "refugees_abroad", FOCUS, int(refugees.index.max()))
+    # A window of its own around the change of power, not the theme's (issue 19).
+    finding += (f" Shown from {int(drawn['year'].min())}: the years around the change of power "
+                f"in {CRISIS}.")
     return Figure(chart, "afghanistan_after_2021", finding, c, drawn)
 
 
@@ -643,6 +658,9 @@ def refugee_arrivals(nb: Session) -> Figure:
     sentences = _afghan_arrivals(nb, c, arrivals) + _other_arrivals(c, since, others,
                                                                     others_label)
     finding = " ".join(sentences) or "UNHCR records no refugee arrivals for the chosen states."
+    if not plotted.empty:  # a window of its own around the change of power (issue 19)
+        finding += (f" Shown from {int(plotted['year'].min())}: the years around the change of "
+                    f"power in {CRISIS}.")
     return Figure(chart, "refugee_arrivals_after_2021", finding, c if len(c) else None, plotted)
 
 
@@ -651,7 +669,7 @@ def _draw_arrivals(chart: plotting.Chart, plotted: pd.DataFrame, with_focus: boo
     left, right = chart.axes[0, 0], chart.axes[0, -1]
     afg_rows = plotted[plotted["iso3"] == FOCUS]
     if with_focus:
-        plotting.panel_title(left, fmt.name(FOCUS), 40)
+        plotting.panel_title(left, plotting.state_label(FOCUS), 40)
     if with_focus and afg_rows.empty:
         plotting.no_data(left, f"UNHCR records no arrivals of {fmt.name(FOCUS)}'s nationals")
     elif with_focus:

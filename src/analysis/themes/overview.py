@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.notebook import Session
 from analysis.themes.common import BASE, Figure, Finding, hide_spare, latest_year, no_rows
 
@@ -106,6 +106,12 @@ def _headline_themes() -> list[catalogue.Theme]:
     return [t for t in catalogue.THEMES if t.headline]
 
 
+def _unmeasured_themes() -> list[catalogue.Theme]:
+    """The themes for which the catalogue says no indicator of this report fits the remarks:
+    the dashboard says so in a panel of their own rather than borrow an unrelated indicator."""
+    return [t for t in catalogue.THEMES if not t.headline and t.headline_note]
+
+
 def headline_frames(nb: Session) -> dict[str, pd.DataFrame]:
     """Each headline theme's indicator for the chosen states, complete years only, by theme
     id (the dashboard and its table both read them)."""
@@ -148,8 +154,9 @@ def headline_dashboard(nb: Session, frames: dict[str, pd.DataFrame]) -> Figure:
     """One dumbbell panel per headline theme: each state in the meeting's year and the
     panel's latest complete year."""
     themes = _headline_themes()
+    unmeasured = _unmeasured_themes()
     panels = {t.id: _compare_panel(frames[t.id], BASE) for t in themes}
-    chart = _dashboard_chart(nb, themes, panels)
+    chart = _dashboard_chart(nb, themes, unmeasured, panels)
     rows, clauses = [], []
     drawn = []  # per panel, the rows its markers draw
     c = nb.claims()
@@ -165,10 +172,14 @@ def headline_dashboard(nb: Session, frames: dict[str, pd.DataFrame]) -> Figure:
         table = _panel_table(theme, panel)
         drawn.append(frame[frame["year"].isin([BASE, end]) & frame["iso3"].isin(table["iso3"])])
         rows.append(table)
-        if not panel["last"].empty:
-            nb.key_figure(frame, theme.headline, panel["last"].idxmax(), end)
+        top = comparison.leader(panel["last"])  # key figures: participants only
+        if top is not None:
+            nb.key_figure(frame, theme.headline, top, end)
         clauses.append(_panel_clause(c, theme.headline, panel, table, frame))
-    hide_spare(chart, len(themes))
+    spare = list(chart.axes.flat)[len(themes):]
+    for ax, theme in zip(spare, unmeasured, strict=False):
+        _draw_unmeasured_panel(ax, theme)
+    hide_spare(chart, len(themes) + len(unmeasured))
     dashboard = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if nb.first_year and nb.first_year > BASE or nb.last_year and nb.last_year < BASE:
         c = nb.claims()  # the sentence states no number
@@ -178,17 +189,23 @@ def headline_dashboard(nb: Session, frames: dict[str, pd.DataFrame]) -> Figure:
         finding = "No headline indicator has data for the chosen states."
     else:
         finding = (f"From {BASE} to each panel's latest complete year, counting the states with "
-                   "figures in both years and no series break. "
+                   "figures in both years and no series break; a value 'rose' or 'fell' only "
+                   f"when it moved by {comparison.PCT_WORDS[catalogue.MIN_CHANGE_PCT]} of its "
+                   "starting value and by more than a small absolute amount, otherwise it "
+                   "'changed little'. "
                    + " ".join(f"{k[0].upper()}{k[1:]}." for k in clauses))
+    if unmeasured:
+        finding += " " + " ".join(t.headline_note for t in unmeasured)
     plotted = pd.concat(drawn, ignore_index=True) if drawn else no_rows()
     return Figure(chart, "headline_dashboard", finding, c, plotted)
 
 
 def _dashboard_chart(nb: Session, themes: list[catalogue.Theme],
+                     unmeasured: list[catalogue.Theme],
                      panels: dict[str, dict | None]) -> plotting.Chart:
     plotted = [p["plotted"] for p in panels.values() if p is not None]
     note = nb.footnote(pd.concat(plotted, ignore_index=True)) if plotted else None
-    nrows = -(-len(themes) // NCOLS)
+    nrows = -(-(len(themes) + len(unmeasured)) // NCOLS)
     return nb.chart(f"Dashboard: each theme's headline indicator, {BASE} and latest complete "
                     "year",
                     f"hollow marker: {BASE}; filled marker: the year in each panel's title; "
@@ -212,6 +229,18 @@ def _draw_empty_panel(ax, theme: catalogue.Theme) -> None:
     plotting.panel_title(ax, f"{theme.title}\n{_what(theme.headline)}", 38)
 
 
+def _draw_unmeasured_panel(ax, theme: catalogue.Theme) -> None:
+    """A theme without a fitting indicator: its title and the catalogue's plain statement."""
+    ax.set_axis_off()
+    plotting.panel_title(ax, theme.title, 38)
+    ax.text(0.0, 0.92, "No indicator fits", ha="left", va="top", fontsize=10,
+            fontweight="bold", color=plotting.MUTED, transform=ax.transAxes)
+    # Wrapped here, at a width the half-page panel holds (matplotlib's own wrap would reflow it
+    # to the figure's width and run into the next panel).
+    ax.text(0.0, 0.74, fmt.wrapped(theme.headline_note, 36), ha="left", va="top", fontsize=8.5,
+            color=plotting.MUTED, transform=ax.transAxes, linespacing=1.35)
+
+
 def _draw_panel(ax, theme: catalogue.Theme, panel: dict) -> None:
     unit = catalogue.measure_label_unit(theme.headline)[1]
     plotting.panel_title(ax, f"{theme.title}: {BASE} and {panel['end']}\n"
@@ -222,8 +251,9 @@ def _draw_panel(ax, theme: catalogue.Theme, panel: dict) -> None:
 
 
 def _panel_clause(c, ind: str, panel: dict, table: pd.DataFrame, frame: pd.DataFrame) -> str:
-    """The panel's part of the finding: how many states rose and fell, the largest change,
-    and the states not compared or not reported."""
+    """The panel's part of the finding: how many states rose, fell or changed little (by the
+    minimum meaningful change), the participants' largest change, and the states not compared
+    or not reported."""
     compared = table.dropna(subset=["change"])
     phrase = _phrase(ind)
     if compared.empty:
@@ -231,15 +261,29 @@ def _panel_clause(c, ind: str, panel: dict, table: pd.DataFrame, frame: pd.DataF
     end, broken = panel["end"], panel["broken"]
     years = [BASE, end]
     states_c = list(compared["iso3"])
-    cells = {"indicator": ind, "states": states_c, "years": years}
-    rose = int((compared["change"] > 0).sum())
-    fell = int((compared["change"] < 0).sum())
-    top = compared.loc[compared["change"].abs().idxmax()]
-    clause = (f"{phrase} ({end}): rose in {c.count(rose, 'count', where='rose', **cells)} "
-              f"and fell in {c.count(fell, 'count', where='fell', **cells)} of "
-              f"{c.count(len(states_c), 'count', where='present', **cells)} states")
-    if top["change"] != 0:
-        clause += (f"; largest change: {fmt.name(top['iso3'])} ("
+    # Counted and ranked among the participants: an observer or the comparator is drawn,
+    # marked, on the chart but never part of the participants' headline (issue 19).
+    own = compared[[comparison.is_participant(s) for s in compared["iso3"]]]
+    counted = own if not own.empty else compared
+    apart = [s for s in states_c if s not in set(counted["iso3"])]
+    cells = {"indicator": ind, "states": list(counted["iso3"]), "years": years}
+    limits = comparison.change_limits(ind)
+    moves = [comparison.moved(r.base, r.latest, **limits) for r in counted.itertuples()]
+    counts = {m: moves.count(m) for m in (comparison.RISE, comparison.FALL, comparison.LITTLE)}
+    clause = (f"{phrase} ({end}): rose in "
+              f"{c.count(counts['rose'], 'count', where='rose', **limits, **cells)}, fell in "
+              f"{c.count(counts['fell'], 'count', where='fell', **limits, **cells)} and "
+              "changed little in "
+              f"{c.count(counts['little'], 'count', where='little', **limits, **cells)} of "
+              f"{c.count(len(counted), 'count', where='present', **cells)} "
+              + ("participating states" if not own.empty else "states"))
+    if apart:
+        clause += ("; drawn but not counted: "
+                   + fmt.listing([fmt.name(s) + comparison.role_mark(s) for s in apart]))
+    top = own.loc[own["change"].abs().idxmax()] if not own.empty else None
+    if top is not None and top["change"] != 0:
+        clause += ("; largest change among the participating states: "
+                   f"{fmt.name(top['iso3'])} ("
                    f"{_change_text(c, top['change'], ind, top['iso3'], years)})")
         if ind == "emigrant_stock":  # register counts: a reclassification moves them
             clause += (", which may include hosts that count by citizenship, whose figures move "
@@ -272,8 +316,10 @@ def _change_text(c, value: float, indicator: str, iso3: str, years: list[int]) -
 
 
 def themes_without_headline(nb: Session) -> Finding | None:
-    """The themes the dashboard leaves out (None if every theme has a headline)."""
-    without = [t.title for t in catalogue.THEMES if not t.headline and t.id != nb.id]
+    """The themes the dashboard leaves out without a note of their own (None if there are
+    none)."""
+    without = [t.title for t in catalogue.THEMES
+               if not t.headline and not t.headline_note and t.id != nb.id]
     if not without:
         return None
     return Finding("Themes without a per-state headline indicator (see their own notebooks): "

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting, transform
+from analysis import catalogue, comparison, fmt, metrics, plotting, transform
 from analysis.notebook import Session
 from analysis.themes.common import (
     BASE,
@@ -122,9 +122,12 @@ def remittance_shocks(nb: Session) -> Figure:
     parts = []
     for year in REMITTANCE_SHOCKS:
         if year in wide.columns:
-            parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year))
+            parts.append(_shock_sentence(c, nb.states, wide[year].dropna(), year, used))
     finding = "; ".join(parts) + "."
     finding = finding[0].upper() + finding[1:] + " " + VALUATION_NOTE
+    # Not the theme's window: only the marked years are drawn (issue 19, one frame per theme).
+    finding += (f" Years shown from {int(bars['year'].min())}: only the marked years "
+                f"{fmt.listing([str(y) for y in sorted(set(bars['year']))])}.")
     return Figure(chart, "remittance_shocks", finding, c, bars)
 
 
@@ -139,35 +142,43 @@ def _draw_shock_bars(chart: plotting.Chart, wide: pd.DataFrame) -> None:
         for code, value in wide[year].items():
             plotting.record_point(chart.ax, value, code, year)
     chart.ax.set_xticks([p + width * (len(wide.columns) - 1) / 2 for p in range(len(wide))],
-                        [fmt.name(code) for code in wide.index], rotation=30, ha="right")
+                        [plotting.state_label(code) for code in wide.index], rotation=30,
+                        ha="right")
     chart.ax.axhline(0, color="#333333", linewidth=0.8)
     plotting.format_axis(chart.ax, percent=True)
     chart.ax.legend(loc="upper left", fontsize=7)
 
 
-def _shock_sentence(c, states: list[str], col: pd.Series, year: int) -> str:
-    fell = int((col < 0).sum())
+def _shock_sentence(c, states: list[str], col: pd.Series, year: int,
+                    received: pd.DataFrame) -> str:
+    """How many states' remittances rose or fell in `year` by at least the minimum meaningful
+    change (issue 19), and the largest move among the participating states."""
     years = [year - 1, year]
+    limits = comparison.change_limits("remittances_received_usd")
+    before, after = (metrics.value_in(received, y) for y in years)
+    moves = {s: comparison.moved(before[s], after[s], **limits) for s in col.index}
+    fell = sum(m == comparison.FALL for m in moves.values())
     kw = {"indicator": "remittances_received_usd", "states": states, "years": years}
     of = c.count(len(col), "count", where="present", **kw)
     if fell:
-        part = (f"in {year}, remittances fell in "
-                f"{c.count(fell, 'count', where='fell', **kw)} of the {of} states shown with "
-                "figures for both years")
-        worst = col.idxmin()
+        part = (f"in {year}, remittances fell clearly in "
+                f"{c.count(fell, 'count', where='fell', **limits, **kw)} of the {of} states "
+                "shown with figures for both years")
+        worst = comparison.top_of(col, smallest=True)
         pct = c.pct_change(col[worst], "signed_pct", fmt_args={"decimals": 0},
                            indicator="remittances_received_usd", states=[worst], years=years)
-        part += f", most in {fmt.name(worst)} ({pct})"
+        part += f", most among {comparison.among(worst)} in {fmt.name(worst)} ({pct})"
     else:
-        part = (f"in {year}, remittances fell in none of the {of} "
+        part = (f"in {year}, remittances fell clearly in none of the {of} "
                 "states shown with figures for both years")
-    rose = int((col > 0).sum())
+    rose = sum(m == comparison.RISE for m in moves.values())
     if rose > fell:
-        best = col.idxmax()
+        best = comparison.top_of(col)
         pct = c.pct_change(col[best], "signed_pct", fmt_args={"decimals": 0},
                            indicator="remittances_received_usd", states=[best], years=years)
-        part += (f", while they rose in {c.count(rose, 'count', where='rose', **kw)}, most "
-                 f"in {fmt.name(best)} ({pct})")
+        part += (f", while they rose clearly in "
+                 f"{c.count(rose, 'count', where='rose', **limits, **kw)}, most "
+                 f"among {comparison.among(best)} in {fmt.name(best)} ({pct})")
     return part
 
 
@@ -222,7 +233,8 @@ def refugee_returns(nb: Session) -> Figure:
         if part is not None and part > 0:
             finding += (f" The first half of {partial}, as published so far, adds "
                         f"{c.value(part, 'number', years=[partial], **kw)}.")
-    nb.key_figure(complete, "returned_refugees", top, last_full)
+    if comparison.is_participant(top):  # key figures: participants only
+        nb.key_figure(complete, "returned_refugees", top, last_full)
     return Figure(chart, "refugee_returns", finding, c, positive)
 
 
@@ -265,7 +277,8 @@ def internally_displaced(nb: Session) -> Figure:
         finding += (f" For {fmt.names(silent)} it reports none that year: it counts "
                     "internally displaced people only where it runs an operation for them, so "
                     "no figure does not mean no one displaced.")
-    nb.key_figure(complete, "idps", top, last_full)
+    if comparison.is_participant(top):  # key figures: participants only
+        nb.key_figure(complete, "idps", top, last_full)
     return Figure(chart, "internally_displaced_people", finding, c, shown)
 
 

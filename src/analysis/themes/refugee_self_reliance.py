@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.notebook import Session
 from analysis.themes.common import BASE, MEETING_MARK, Figure, Finding, latest_year, no_rows
 
@@ -185,7 +185,8 @@ def _hosted_rate_sentences(nb: Session, c, per_1000: pd.DataFrame,
     sentences = [_hosted_rate_sentence(c, row, year, first)
                  for first, row in zip((True, False), change.head(2).itertuples(),
                                        strict=False)]
-    nb.key_figure(per_1000, "refugees_hosted_per_1000", change.iloc[0]["iso3"], year)
+    if comparison.is_participant(change.iloc[0]["iso3"]):  # key figures: participants only
+        nb.key_figure(per_1000, "refugees_hosted_per_1000", change.iloc[0]["iso3"], year)
     return " ".join(sentences)[:-1] + f"{projected}."
 
 
@@ -279,7 +280,8 @@ def hosted_and_abroad(nb: Session) -> Figure:
         _draw_side(ax, table.loc[total.index], total, f"{title}, {year}", looks)
         top = total.index[-1]
         parts.append(_side_sentence(c, people_all, wide, (ref, asy), top, year, home))
-        nb.key_figure(people, ref, top, year)
+        if comparison.is_participant(top):  # key figures: participants only
+            nb.key_figure(people, ref, top, year)
     chart.axes[0, 1].legend(loc="lower right", fontsize=7)
     finding = "; ".join(parts) + "."
     return Figure(chart, "refugees_hosted_and_abroad", finding, c, shown)
@@ -288,7 +290,7 @@ def hosted_and_abroad(nb: Session) -> Figure:
 def _draw_side(ax, table: pd.DataFrame, total: pd.Series, title: str, looks: dict) -> None:
     """One panel: horizontal stacked bars, smallest total at the bottom, totals labelled."""
     plotting.panel_title(ax, title)
-    plotting.stacked_bars(ax, table.set_axis([fmt.name(i) for i in table.index]),
+    plotting.stacked_bars(ax, table.set_axis([plotting.state_label(i) for i in table.index]),
                           looks=looks, horizontal=True)
     for pos, value in enumerate(total):
         ax.annotate(fmt.compact(value), (value, pos), xytext=(3, 0),
@@ -532,10 +534,11 @@ def recognition_rates(nb: Session) -> Figure:
     decisions = rates[(rates["indicator"] == "asylum_decisions_abroad")
                       & (rates["year"] == year)].set_index("iso3")["value"].dropna()
     c = nb.claims()
-    big = decisions.idxmax()
+    big = comparison.top_of(decisions)  # the most decisions among the participants
     finding = _rates_finding(c, wide, few, decisions, big, year)
     for ind in RATE_IDS:
-        nb.key_figure(rates, ind, big, year)
+        if comparison.is_participant(big):  # key figures: participants only
+            nb.key_figure(rates, ind, big, year)
     return Figure(chart, "recognition_rates_abroad", finding, c, shown[shown["iso3"].isin(order)])
 
 
@@ -554,11 +557,13 @@ def _rates_finding(c, wide: pd.DataFrame, few: set[str], decisions: pd.Series, b
                f"{_rate(c, wide, big, RATE_IDS[0], year)} of them (refugee recognition rate) "
                "and refugee status or complementary protection in "
                f"{_rate(c, wide, big, RATE_IDS[1], year)} (total protection rate).")
-    ranked = wide.drop(index=list(few), errors="ignore")[RATE_IDS[1]].dropna().sort_values()
+    # Ranked among the participating states only (issue 19).
+    ranked = comparison.among_participants(
+        wide.drop(index=list(few), errors="ignore")[RATE_IDS[1]].dropna()).sort_values()
     if len(ranked) > 2:
         hi, lo = ranked.index[-1], ranked.index[0]
-        finding += (f" Among the states shown with enough decisions to rate, the total "
-                    f"protection rate was highest for nationals of {fmt.name(hi)} "
+        finding += (" Among the participating states shown with enough decisions to rate, the "
+                    f"total protection rate was highest for nationals of {fmt.name(hi)} "
                     f"({_rate(c, wide, hi, RATE_IDS[1], year)}) and lowest for nationals of "
                     f"{fmt.name(lo)} ({_rate(c, wide, lo, RATE_IDS[1], year)}).")
     if few:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.notebook import Session
 from analysis.themes.common import (
     BASE,
@@ -214,7 +214,8 @@ def dependence_ranking(nb: Session, money: Received) -> Figure:
     if gaps:
         finding += f" Not reported in {ref}: {gaps}. {ZEROS}"
     for iso3 in now.sort_values(ascending=False).index[:3]:
-        nb.key_figure(share, "remittances_received_pct_gdp", iso3, ref)
+        if comparison.is_participant(iso3):  # key figures: participants only
+            nb.key_figure(share, "remittances_received_pct_gdp", iso3, ref)
     return Figure(chart, name, finding, c, plotted)
 
 
@@ -237,12 +238,15 @@ def _more_dependent(c, states: list[str], now: pd.Series, then: pd.Series, ref: 
     both = now.index.intersection(then.index)
     if not len(both) or ref == BASE:
         return ""
-    rose = int((now[both] > then[both]).sum())
+    # Only a change of at least the minimum meaningful change counts (issue 19).
+    limits = comparison.change_limits("remittances_received_pct_gdp")
+    rose = sum(comparison.moved(then[s], now[s], **limits) == comparison.RISE for s in both)
     kw = {"states": states, "years": [BASE, ref], **PCT}
     return (f" Of the {c.count(len(both), 'count', where='present', **kw)} states with "
             f"a figure for both {BASE} and {ref}, "
-            f"{c.count(rose, 'count', where='rose', **kw)} depended more on remittances "
-            f"in {ref} than in {BASE}.")
+            f"{c.count(rose, 'count', where='rose', **limits, **kw)} depended clearly more on "
+            f"remittances in {ref} than in {BASE} (by "
+            f"{comparison.limit_words('remittances_received_pct_gdp')}).")
 
 
 def received_usd(nb: Session, money: Received) -> Figure:
@@ -277,7 +281,8 @@ def received_usd(nb: Session, money: Received) -> Figure:
     finding += (f" {fmt.name(top)} received the most in {ref}: "
                 f"{c.value(in_ref[top], 'usd', states=[top], years=[ref], **USD)}. "
                 + VALUATION_NOTE)
-    nb.key_figure(received, "remittances_received_usd", top, ref)
+    if comparison.is_participant(top):  # key figures: participants only
+        nb.key_figure(received, "remittances_received_usd", top, ref)
     return Figure(chart, name, finding, c, positive)
 
 
@@ -376,7 +381,7 @@ def _draw_payer(ax, rows: pd.DataFrame, iso3: str, ca_total: pd.Series,
                 reporting: list[str]) -> list[pd.DataFrame]:
     """One payer's panel; Russia's adds the regional receipts line. Returns the rows it adds
     to the chart's data."""
-    ax.set_title(fmt.name(iso3))
+    ax.set_title(plotting.state_label(iso3))
     if rows["value"].notna().sum() == 0:
         plotting.no_data(ax, f"for {fmt.name(iso3)}")
         return []
@@ -876,7 +881,7 @@ def _draw_money_in(ax, rows: pd.DataFrame, iso3: str) -> None:
     ax.axhline(0, color="#333333", linewidth=0.6, zorder=0)
     plotting.format_axis(ax)
     ax.tick_params(labelsize=6.5)
-    title = fmt.name(iso3)
+    title = plotting.state_label(iso3)
     absent = [name for ind, name in (("remittances_received_usd", "remittances"),
                                      ("fdi_inflows_usd", "investment")) if ind not in wide.columns]
     if absent:

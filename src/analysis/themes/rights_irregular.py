@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
 from analysis.themes.common import BASE, MEETING_MARK, Figure, Finding
@@ -143,7 +143,9 @@ def new_applications(nb: Session) -> Figure:
     year = int(applications.dropna(subset=["value"])["year"].max())
     in_year = metrics.value_in(applications, year)
     finding = _new_applications_finding(c, applications, in_year, year)
-    nb.key_figure(applications, "asylum_applications_abroad", in_year.idxmax(), year)
+    if comparison.leader(in_year):
+        nb.key_figure(applications, "asylum_applications_abroad", comparison.leader(in_year),
+                      year)
     return Figure(chart, "asylum_applications_abroad", finding, c, positive)
 
 
@@ -151,7 +153,7 @@ def _new_applications_finding(c: Ledger, applications: pd.DataFrame, in_year: pd
                               year: int) -> str:
     in_base = metrics.value_in(applications, BASE)
     shown = plotting.in_catalogue_order(in_year.index)
-    top = in_year.idxmax()
+    top = comparison.top_of(in_year)
     cells = {"indicator": "asylum_applications_abroad", "states": shown}
     if len(shown) > 1:
         who = (f"the {c.count(len(shown), 'count', years=[year], where='present', **cells)} "
@@ -236,11 +238,11 @@ def eu_applicants(nb: Session) -> Figure:
     c = nb.claims()
     year = int(eu_apps["year"].max())
     in_year = metrics.value_in(eu_apps, year)
-    top = in_year.idxmax()
+    top = comparison.top_of(in_year)
     one = {"indicator": "eu_asylum_applicants", "states": [top]}
     finding = (f"In {year}, {c.value(in_year[top], 'number', years=[year], **one)} "
                f"nationals of {fmt.name(top)} applied for asylum in the EU for the first time, "
-               "the most among the states shown")
+               f"the most among {comparison.among(top)}")
     shown = plotting.in_catalogue_order(in_year.index)
     if len(shown) > 1:
         n_all = c.sum(in_year.sum(), "number", indicator="eu_asylum_applicants", states=shown,
@@ -253,13 +255,16 @@ def eu_applicants(nb: Session) -> Figure:
         finding += (f" {fmt.name(top)}'s peak was in {peak}, with "
                     f"{c.value(series[peak], 'number', years=[peak], **one)}.")
     finding += _next_applicants(c, eu_apps, in_year, year)
-    nb.key_figure(eu_apps, "eu_asylum_applicants", top, year)
+    if comparison.is_participant(top):
+        nb.key_figure(eu_apps, "eu_asylum_applicants", top, year)
     return Figure(chart, "eu_first_time_asylum_applicants", finding, c, eu_apps)
 
 
 def _next_applicants(c: Ledger, eu_apps: pd.DataFrame, in_year: pd.Series, year: int) -> str:
     """A sentence on the second largest group against the meeting's year, if it has one."""
-    second = in_year.drop(index=in_year.idxmax()).idxmax() if len(in_year) > 1 else None
+    rest = comparison.among_participants(in_year).drop(index=comparison.top_of(in_year),
+                                                        errors="ignore").dropna()
+    second = rest.idxmax() if not rest.empty else None  # next among the participants
     if second is None or BASE not in eu_apps[eu_apps["iso3"] == second]["year"].to_numpy():
         return ""
     two = {"indicator": "eu_asylum_applicants", "states": [second]}
@@ -345,10 +350,11 @@ def protection_rates(nb: Session) -> Figure:
     if ranked.empty:
         finding += "no state's nationals had enough decisions for a reliable rate."
     else:
-        top = ranked.idxmax()
+        top = comparison.top_of(ranked)
         finding += _highest_rate(c, rates, now, top, year)
-        nb.key_figure(rates, "total_protection_rate_abroad", top, year)
-        nb.key_figure(rates, "refugee_recognition_rate_abroad", top, year)
+        if comparison.is_participant(top):
+            nb.key_figure(rates, "total_protection_rate_abroad", top, year)
+            nb.key_figure(rates, "refugee_recognition_rate_abroad", top, year)
     finding += _rate_changes(c, by, now, few_now | few_base, year)
     if few_now:
         finding += (f" Rates for {fmt.names(plotting.in_catalogue_order(few_now))} rest on "
@@ -384,7 +390,9 @@ def _highest_rate(c: Ledger, rates: pd.DataFrame, now: dict, top: str, year: int
     if decisions is not None:
         n_dec = c.value(decisions, "count", indicator="asylum_decisions_abroad", **one)
         text += f", out of {n_dec} decisions"
-    return text + ": the highest total protection rate among the states with enough decisions."
+    return (text + ": the highest total protection rate among "
+            + ("the participating states" if comparison.is_participant(top) else "the states")
+            + " with enough decisions.")
 
 
 def _rate_changes(c: Ledger, by: dict, now: dict, few: set[str], year: int) -> str:
@@ -396,11 +404,14 @@ def _rate_changes(c: Ledger, by: dict, now: dict, few: set[str], year: int) -> s
                 if s in total_then.index and s not in few]
     if not compared or year == BASE:
         return ""
-    rose = sum(total_now[s] > total_then[s] for s in compared)
+    limits = comparison.change_limits("total_protection_rate_abroad")  # a rise worth saying
+    rose = sum(comparison.moved(total_then[s], total_now[s], **limits) == comparison.RISE
+               for s in compared)
     cells = {"indicator": "total_protection_rate_abroad", "states": compared,
              "years": [BASE, year]}
-    return (f" The total protection rate was higher than in {BASE} for "
-            f"{c.count(rose, 'count', where='rose', **cells)} of "
+    return (f" The total protection rate was clearly higher than in {BASE} (by "
+            f"{comparison.limit_words('total_protection_rate_abroad')}) for "
+            f"{c.count(rose, 'count', where='rose', **limits, **cells)} of "
             f"{c.count(len(compared), 'count', where='present', **cells)} states with "
             "enough decisions in both years.")
 
@@ -434,9 +445,12 @@ def stateless_people(nb: Session) -> Figure:
     full = nb.complete(stateless)
     year = int(full["year"].max())
     now = metrics.value_in(full, year)
-    ranked = now[now > 0].sort_values(ascending=False)
+    # Ranked among the participating states; an observer or the comparator is named apart.
+    ranked = comparison.among_participants(now[now > 0]).sort_values(ascending=False)
+    others = now[(now > 0) & ~now.index.isin(ranked.index)]
     c = nb.claims()
-    finding = _most_stateless(c, full, ranked, year) + _statelessness_ended(c, full, ranked, year)
+    finding = (_most_stateless(c, full, ranked, year) + _others_stateless(c, others, year)
+               + _statelessness_ended(c, full, ranked, year))
     for iso3 in counted:
         finding += _none_after(c, full, iso3, year)
     finding += _carried_forward(full, counted)
@@ -476,8 +490,18 @@ def _most_stateless(c: Ledger, full: pd.DataFrame, ranked: pd.Series, year: int)
             text += f" ({c.value(then[iso3], 'number', years=[BASE], **one)} in {BASE})"
         parts.append(text)
     if not parts:
-        return f"At the end of {year}, UNHCR counted no stateless people in the states shown."
-    return f"At the end of {year}, UNHCR counted {fmt.listing(parts)}."
+        return (f"At the end of {year}, UNHCR counted no stateless people in the participating "
+                "states shown.")
+    return (f"At the end of {year}, among the participating states shown, UNHCR counted "
+            f"{fmt.listing(parts)}.")
+
+
+def _others_stateless(c: Ledger, others: pd.Series, year: int) -> str:
+    """The stateless people counted in the states shown that do not participate, each with
+    its role (never ranked with the participants)."""
+    parts = [f"{c.value(v, 'number', indicator='stateless', states=[s], years=[year])} in "
+             f"{fmt.name(s)}{comparison.role_mark(s)}" for s, v in others.items()]
+    return f" It also counted {fmt.listing(parts)}." if parts else ""
 
 
 def _statelessness_ended(c: Ledger, full: pd.DataFrame, ranked: pd.Series, year: int) -> str:
@@ -560,25 +584,27 @@ def irregular_crossings(nb: Session, detected: pd.DataFrame) -> Figure:
     c = nb.claims()
     year = int(crossings["year"].max())
     in_year = metrics.value_in(crossings, year)
-    top = in_year.idxmax()
+    top = comparison.top_of(in_year)
     one = {"indicator": "eu_irregular_crossings", "states": [top]}
     series = crossings[crossings["iso3"] == top].set_index("year")["value"]
     peak = int(series.idxmax())
     finding = (f"In {year}, Frontex recorded "
                f"{c.value(in_year[top], 'number', years=[year], **one)} detections of "
                f"nationals of {fmt.name(top)} crossing into the EU irregularly, the most among "
-               "the states shown")
+               f"{comparison.among(top)}")
     if peak != year:
         finding += (f", against {c.value(series[peak], 'number', years=[peak], **one)} at the "
                     f"peak in {peak}")
     finding += ". These are detections, not people: one person can be detected more than once."
-    others = in_year.drop(index=top).sort_values(ascending=False)
+    others = comparison.among_participants(in_year).drop(index=top, errors="ignore") \
+        .sort_values(ascending=False)
     if not others.empty:
         second = others.index[0]
         two = {"indicator": "eu_irregular_crossings", "states": [second]}
         finding += (f" Next came {fmt.name(second)}, with "
                     f"{c.value(others[second], 'number', years=[year], **two)}.")
-    nb.key_figure(crossings, "eu_irregular_crossings", top, year)
+    if comparison.is_participant(top):
+        nb.key_figure(crossings, "eu_irregular_crossings", top, year)
     return Figure(chart, "eu_irregular_crossings", finding, c, crossings)
 
 
@@ -624,6 +650,8 @@ def crossing_routes(nb: Session, detected: pd.DataFrame) -> Figure:
     # The peak year of the largest single route: a year's sum across routes double-counts.
     finding = _routes_finding(c, routes, per_year, int(wide.max(axis=1).idxmax()))
     finding += " " + FRONTEX_WARNING
+    # Frontex's published route series begin later than the theme's window (issue 19).
+    finding += f" Frontex's route data start in {int(plotted['year'].min())}."
     return Figure(chart, "eu_irregular_crossings_by_route", finding, c, plotted)
 
 
@@ -685,7 +713,7 @@ def refugee_returns(nb: Session) -> Figure:
     if partial:
         finding += _first_half_returns(c, returns_all, partial)
     last = int(returns["year"].max())
-    if top is not None and last >= BASE:
+    if top is not None and last >= BASE and comparison.is_participant(top):
         nb.key_figure(returns, "returned_refugees", top, last)
     return Figure(chart, "refugee_returns", finding, c, plotted)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis import catalogue, fmt, metrics, plotting
+from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
 from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows
@@ -74,7 +74,8 @@ def victims_detected(nb: Session, glotip: pd.DataFrame) -> Figure:
     c = nb.claims()
     finding = _detected_finding(c, nb.states, now, year)
     for iso3 in plotting.in_catalogue_order(now.index):
-        nb.key_figure(detected, DETECTED, iso3, year)
+        if comparison.is_participant(iso3):  # key figures: participants only
+            nb.key_figure(detected, DETECTED, iso3, year)
     return Figure(chart, "trafficking_victims_detected", finding, c, drawn)
 
 
@@ -491,6 +492,8 @@ def missing_by_year(nb: Session, iom: IomRecords) -> Figure:
         return Figure(chart, "missing_migrants_by_year", finding, None, no_rows())
     plotted = _draw_by_year(chart, iom.records, partial)
     finding, c = _by_year_finding(nb, iom)
+    # IOM's Missing Migrants records begin in 2014, after the theme's window (issue 19).
+    finding += f" IOM's records start in {int(plotted['year'].min())}."
     return Figure(chart, "missing_migrants_by_year", finding, c, plotted)
 
 
@@ -690,15 +693,17 @@ def key_figures(nb: Session, iom: IomRecords) -> list[Finding]:
 
 def _key_figure_finding(nb: Session, iom: IomRecords) -> Finding | None:
     last_full = iom.last_full
-    inside = {iso3: iom.total(IN_COUNTRY, [iso3], [last_full]) for iso3 in nb.states} \
-        if last_full else {}
+    # Key figures are the participating states' (issue 19): ranked among them only.
+    inside = {iso3: iom.total(IN_COUNTRY, [iso3], [last_full])
+              for iso3 in comparison.participants(nb.states)} if last_full else {}
     top3 = [(iso3, v) for iso3, v in sorted(inside.items(), key=lambda kv: -kv[1]) if v > 0][:3]
     unit = catalogue.record_measure(IN_COUNTRY).unit
     if not top3:
         if not last_full:
             return None
         return Finding(f"No deaths or disappearances on migration routes were recorded inside "
-                       f"the states shown in {last_full}, the latest complete year, so they have "
+                       f"the participating states shown in {last_full}, the latest complete "
+                       "year, so they have "
                        "no key figure.")
     c = nb.claims()
     listed = []
