@@ -107,9 +107,10 @@ def test_every_chart_offers_its_data_as_csv_and_a_citation(report_run):
                               dtype={c: str for c in ("series", "iso3", "origin_iso3",
                                                       "destination_iso3", "category", "flag")})
             assert len(csv) == chart["data"]["rows"], where
-            assert list(csv.columns) == ["series", "iso3", "origin_iso3", "destination_iso3",
-                                         "year", "category", "value", "unit", "flag",
-                                         "source", "vintage"], where
+            assert list(csv.columns) == ["series", "iso3", "name", "origin_iso3",
+                                         "origin_name", "destination_iso3",
+                                         "destination_name", "year", "category", "value",
+                                         "unit", "flag", "source", "vintage"], where
             assert csv["unit"].notna().all() and csv["vintage"].notna().all(), where
             flag = csv["flag"].fillna("")
             assert (csv["value"].isna() == (flag == "M")).all(), where

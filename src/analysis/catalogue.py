@@ -84,9 +84,9 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
 # them (M49's "China, Hong Kong Special Administrative Region" is UN DESA's "China, Hong Kong
 # SAR"). The catalogue's states keep their State.name, the short form in use at the UN for
 # them (M49: "Iran (Islamic Republic of)", "Russian Federation", "United States of America"),
-# the same in every caption, chart, CSV and page. Taiwan, which M49 does not list, as UN DESA
-# and UNODC write it; Kosovo with the reference to Security Council resolution 1244 (1999)
-# the UN adds. Every name the report prints for a code comes from here (`un_name`).
+# the same in every caption, chart, CSV and page. Taiwan and Kosovo, which M49 does not list,
+# as UN DESA and UNODC write them (Kosovo with its reference to Security Council resolution
+# 1244). Every name the report prints for a code comes from here (`un_name`).
 UN_NAMES: dict[str, str] = {
     "ABW": "Aruba", "AFG": "Afghanistan", "AGO": "Angola", "AIA": "Anguilla",
     "ALA": "Åland Islands", "ALB": "Albania", "AND": "Andorra", "ARE": "United Arab Emirates",
@@ -154,7 +154,7 @@ UN_NAMES: dict[str, str] = {
     "VCT": "Saint Vincent and the Grenadines", "VEN": "Venezuela (Bolivarian Republic of)",
     "VGB": "British Virgin Islands", "VIR": "United States Virgin Islands", "VNM": "Viet Nam",
     "VUT": "Vanuatu", "WLF": "Wallis and Futuna Islands", "WSM": "Samoa",
-    "XCX": "Channel Islands", "XKX": "Kosovo (under UNSC resolution 1244)", "YEM": "Yemen",
+    "XCX": "Channel Islands", "XKX": "Kosovo (under UNSC res. 1244)", "YEM": "Yemen",
     "ZAF": "South Africa", "ZMB": "Zambia", "ZWE": "Zimbabwe",
 }
 
@@ -1079,7 +1079,7 @@ _STOCK_REVIEW: tuple[ObservationNote, ...] = (
            "the war in Sudan from 2023"),
     _stock("SOM", "TUR", 2020, "", _TR_RESIDENTS.format(who="Somalia")),
     _stock_revision("SYR", "TUR", 2000, 2005, "5,357", "25,453"),
-    _stock("SYR", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="Syria")),
+    _stock("SYR", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="the Syrian Arab Republic")),
     _stock_revision("TJK", "AFG", 2015, 2020, "15,031", "4,422"),
     _stock_revision("TJK", "UZB", 2005, 2010, "42,216", "11,945"),
     _stock("TKM", "TUR", 2020, "", "likely a real event: labour migration from Turkmenistan "
@@ -1133,10 +1133,12 @@ _SCREEN_REVIEW: tuple[ObservationNote, ...] = (
            "naturalised the Tajik refugees it hosted (11,173 in 2005)",
            "UNHCR news, 'Over 10,000 Tajik refugees to become citizens in Turkmenistan', 10 "
            "August 2005 (unhcr.org/42fa23954.html); " + _UNHCR_POP),
-    _event("refugees_hosted", "TUR", 2012, "a real event: refugees from Syria (248,466 in "
-           "2012)", "UNHCR Global Trends 2012 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
-    _event("refugees_hosted", "TUR", 2014, "a real event: refugees from Syria (1,557,899 in "
-           "2014)", "UNHCR Global Trends 2014 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
+    _event("refugees_hosted", "TUR", 2012, "a real event: refugees from the Syrian Arab "
+           "Republic (248,466 in 2012)",
+           "UNHCR Global Trends 2012 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
+    _event("refugees_hosted", "TUR", 2014, "a real event: refugees from the Syrian Arab "
+           "Republic (1,557,899 in 2014)",
+           "UNHCR Global Trends 2014 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
     _brk("refugees_hosted", "USA", 2007, "UNHCR's figure for the United States is its own "
          "estimate from resettlement arrivals and asylum grants over a span of years; likely "
          "the span was shortened in 2007 (843,434 in 2006, 281,154 in 2007): a method change",
@@ -1275,7 +1277,8 @@ _SCREEN_REVIEW: tuple[ObservationNote, ...] = (
            "Afghanistan includes refugees, here the Pakistanis who fled North Waziristan in "
            "2014 (see refugees hosted)", _DESA),
     _event("immigrant_stock", "TUR", 2015, "a real event: UN DESA's stock for Türkiye "
-           "includes refugees, here those from Syria (2,102,261 Syrians in 2015)", _DESA),
+           "includes refugees, here those from the Syrian Arab Republic (2,102,261 Syrians in "
+           "2015)", _DESA),
     # -- remittances ---------------------------------------------------------------------------
     _brk("remittances_received_usd", "AZE", 2005, _REMIT_REC.format(
         name="Azerbaijan", a="US$204 million in 2004, US$623 million in 2005", y="2004-2005"),

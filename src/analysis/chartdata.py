@@ -6,8 +6,10 @@ breakdown tables with their columns kept, or, for a value the notebook computed 
 per migrant), a frame with `series`, `unit`, `value`, `source` and the keys that apply. `tidy`
 turns any of these into one layout:
 
-    series, iso3, origin_iso3, destination_iso3, year, category, value, unit, flag, source,
-    vintage
+    series, iso3, name, origin_iso3, origin_name, destination_iso3, destination_name, year,
+    category, value, unit, flag, source, vintage
+
+(each `*_name` the code's name as the UN writes it, catalogue.un_name; empty without a code).
 
 `check_drawn` then compares the rows with what the figure draws (its lines, bars and dots),
 so a CSV cannot hold a number the chart does not show.
@@ -25,8 +27,11 @@ from analysis import catalogue, load, plotting
 from analysis.errors import AnalysisError
 from analysis.paths import Paths
 
-COLUMNS = ["series", "iso3", "origin_iso3", "destination_iso3", "year", "category", "value",
-           "unit", "flag", "source", "vintage"]
+COLUMNS = ["series", "iso3", "name", "origin_iso3", "origin_name", "destination_iso3",
+           "destination_name", "year", "category", "value", "unit", "flag", "source", "vintage"]
+# The code columns and the name column beside each.
+NAME_COLUMNS = {"iso3": "name", "origin_iso3": "origin_name",
+                "destination_iso3": "destination_name"}
 
 # An axis may show values in thousands, millions or billions, or a share as a percentage.
 SCALES = (1.0, 1e-3, 1e-6, 1e-9, 100.0)
@@ -104,7 +109,13 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
     out["year"] = pd.array(out["year"], dtype="Int64")
     out["flag"] = out["flag"].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
+    for code, name in NAME_COLUMNS.items():
+        out[name] = out[code].map(_name_of_code)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _name_of_code(code) -> str | None:
+    return None if pd.isna(code) or code == "" else catalogue.un_name(str(code))
 
 
 def _tidy_mixed(frame: pd.DataFrame, ids: list[str], **kw) -> pd.DataFrame:
