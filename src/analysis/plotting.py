@@ -27,7 +27,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedFormatter, FuncFormatter, MaxNLocator
 
 from analysis import atomic, catalogue, fmt, load
 from analysis.errors import AnalysisError
@@ -994,6 +994,7 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
     if log_bars:
         raise AnalysisError(f"figure {name}: {log_bars[0]}; bar lengths need a linear scale "
                             "(state_bars(..., log=True) draws dots)")
+    _wrap_long_names(chart.fig)
     written = {}
     for format_ in check_formats(formats):
         target = Path(folder) / f"{name}.{format_}"
@@ -1004,6 +1005,34 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
         if isinstance(chart.fig.get_layout_engine(), ConstrainedLayoutEngine):
             chart.fig.set_layout_engine("none")  # keeps the axes where the layout put them
     return written
+
+
+# The longest UN names ("United Kingdom of Great Britain and Northern Ireland") would squeeze a
+# panel beside them: as a tick label, legend entry or label on the chart they take two lines.
+NAME_CHARS = 28
+_LONG_NAMES = {n: textwrap.fill(n, NAME_CHARS) for n in catalogue.UN_NAMES.values()
+               if len(n) > NAME_CHARS}
+
+
+def _wrapped_names(text: str) -> str:
+    for name, wrapped in _LONG_NAMES.items():
+        text = text.replace(name, wrapped)
+    return text
+
+
+def _wrap_long_names(fig) -> None:
+    """Break each long UN name in the figure's tick labels, legends and labels (not titles,
+    which wrap to the figure's width) onto two lines."""
+    texts = [t for legend in fig.legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [_wrapped_names(str(t)) for t in formatter.seq]
+        legend = ax.get_legend()
+        texts += [*ax.texts, *(legend.get_texts() if legend else [])]
+    for text in texts:
+        text.set_text(_wrapped_names(text.get_text()))
 
 
 def panel_title(ax, text: str, chars: int = 50) -> None:
