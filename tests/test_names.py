@@ -98,3 +98,23 @@ def test_unodc_citizenship_labels_are_written_as_the_un_names(built_root, snapsh
     assert float(row["value"].iloc[0]) == float(spelled["txtVALUE"].iloc[0]) == 7.0
     # labels that name no country keep the provider's text
     assert "Europe others" in set(table.loc[table["category_iso3"] == "", "category"])
+
+
+def test_long_un_names_take_two_even_lines_on_a_chart(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from analysis import plotting
+
+    chart = plotting.new_chart("Corridors", "US$", "Source: test.")
+    uk, korea = catalogue.un_name("GBR"), catalogue.un_name("PRK")
+    chart.ax.barh([0, 1, 2], [1.0, 2.0, 3.0], label=korea)
+    chart.ax.set_yticks([0, 1, 2], [uk, "Germany", "China, Hong Kong SAR"], fontsize=7)
+    chart.ax.legend()
+    plotting.save(chart, tmp_path, "corridors", ["png"])
+    ticks = [t.get_text() for t in chart.ax.get_yticklabels()]
+    assert ticks == ["United Kingdom of Great\nBritain and Northern Ireland", "Germany",
+                     "China, Hong Kong SAR"]
+    assert all(t.get_fontsize() == 7 for t in chart.ax.get_yticklabels())
+    legend = [t.get_text() for t in chart.ax.get_legend().get_texts()]
+    assert legend == ["Democratic People's\nRepublic of Korea"]
+    plt.close(chart.fig)
