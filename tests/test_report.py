@@ -142,12 +142,12 @@ def _strings(value) -> list[str]:
 
 def test_no_caption_chart_page_or_csv_names_a_country_outside_the_un_table(report_run):
     """Issue 19, item 6: titles, subtitles, captions, findings and key figures (summary.json),
-    the pages, the charts' own labels (SVG text) and the CSVs write countries as the UN does;
+    every page, the charts' own labels (SVG text) and the CSVs write countries as the UN does;
     every CSV name column holds the UN name of the code beside it."""
     paths, _result = report_run
     reports = paths.reports
     texts = {"summary.json": "\n".join(_strings(_summary(paths)))}
-    for page in [reports / "index.html", *reports.glob("countries/*/index.html")]:
+    for page in reports.rglob("*.html"):  # the main page, theme and country pages
         texts[str(page.relative_to(reports))] = unescape(page.read_text(encoding="utf-8"))
     for svg in reports.rglob("*.svg"):
         texts[str(svg.relative_to(reports))] = unescape(svg.read_text(encoding="utf-8"))
