@@ -50,6 +50,12 @@ def test_decimal_and_missing():
     ("Solomon Islands", "the Solomon Islands"), ("Dominican Republic", "the Dominican Republic"),
     ("Isle of Man", "the Isle of Man"), ("Iran", "Iran"), ("Türkiye", "Türkiye"),
     ("Germany", "Germany"), ("Czechia", "Czechia"),
+    # UN names (issue 19): as the UN's own prose writes them
+    ("Republic of Korea", "the Republic of Korea"),
+    ("Democratic People's Republic of Korea", "the Democratic People's Republic of Korea"),
+    ("State of Palestine", "the State of Palestine"),
+    ("Syrian Arab Republic", "the Syrian Arab Republic"), ("Sudan", "the Sudan"),
+    ("China, Hong Kong SAR", "China, Hong Kong SAR"), ("Viet Nam", "Viet Nam"),
 ])
 def test_the_adds_the_article_a_country_takes_inside_a_sentence(country, text):
     assert fmt.the(country) == text

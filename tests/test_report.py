@@ -21,8 +21,9 @@ from claimcheck import check_summary
 from reportrun import PROFILED
 from reportrun import copy_root as _copy_root
 from reportrun import full_options as _full_options
+from un_names import non_un_names
 
-from analysis import catalogue, cli, keymessages, options, report, summary
+from analysis import catalogue, chartdata, cli, keymessages, options, report, summary
 from analysis.paths import Paths
 
 # A narrow subset report (issue 17): three states, six years, every branch of "less data".
@@ -88,9 +89,10 @@ def test_every_chart_offers_its_data_as_csv_and_a_citation(report_run):
                               dtype={c: str for c in ("series", "iso3", "origin_iso3",
                                                       "destination_iso3", "category", "flag")})
             assert len(csv) == chart["data"]["rows"], where
-            assert list(csv.columns) == ["series", "iso3", "origin_iso3", "destination_iso3",
-                                         "year", "category", "value", "unit", "flag",
-                                         "source", "vintage"], where
+            assert list(csv.columns) == ["series", "iso3", "name", "origin_iso3",
+                                         "origin_name", "destination_iso3",
+                                         "destination_name", "year", "category", "value",
+                                         "unit", "flag", "note", "source", "vintage"], where
             assert csv["unit"].notna().all() and csv["vintage"].notna().all(), where
             flag = csv["flag"].fillna("")
             assert (csv["value"].isna() == (flag == "M")).all(), where
@@ -106,6 +108,48 @@ def test_every_chart_offers_its_data_as_csv_and_a_citation(report_run):
             assert cited or csv.empty, f"{where}: citation {chart['citation']!r} names no "\
                 "provider"
             assert chart["citation"].endswith(f"({chart['name']}).")
+
+
+def _strings(value) -> list[str]:
+    """Every text a JSON value holds, keys and nested values included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in [k, *_strings(v)]]
+    if isinstance(value, list):
+        return [t for v in value for t in _strings(v)]
+    return []
+
+
+def test_no_caption_chart_page_or_csv_names_a_country_outside_the_un_table(report_run):
+    """Issue 19, item 6: titles, subtitles, captions, findings and key figures (summary.json),
+    every page, the charts' own labels (SVG text) and the CSVs write countries as the UN does;
+    every CSV name column holds the UN name of the code beside it."""
+    paths, _result = report_run
+    reports = paths.reports
+    texts = {"summary.json": "\n".join(_strings(_summary(paths)))}
+    for page in reports.rglob("*.html"):  # the main page, theme and country pages
+        texts[str(page.relative_to(reports))] = unescape(page.read_text(encoding="utf-8"))
+    for svg in reports.rglob("*.svg"):
+        texts[str(svg.relative_to(reports))] = unescape(svg.read_text(encoding="utf-8"))
+    allowed = {catalogue.un_name(c) for c in [*catalogue.UN_NAMES,
+                                              *catalogue.PROVIDER_SPECIAL_CODES]}
+    csvs = sorted(reports.rglob("*.csv"))
+    assert len(csvs) > 100
+    for path in csvs:
+        where = str(path.relative_to(reports))
+        texts[where] = path.read_text(encoding="utf-8")
+        csv = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for code, name in chartdata.NAME_COLUMNS.items():
+            assert set(csv[name]) - {""} <= allowed, where
+            assert (csv[name] == csv[code].map(lambda c: catalogue.un_name(c) if c else "")
+                    ).all(), where
+    hits = {where: found for where, text in texts.items() if (found := non_un_names(text))}
+    assert not hits, hits
+    # the issue's own example now reads as the UN writes it
+    china = " ".join(_strings(next(c for c in _summary(paths)["countries"]
+                                   if c["iso3"] == "CHN")))
+    assert "China, Hong Kong SAR" in china
 
 
 def test_country_profiles_go_to_their_own_folders(report_run):

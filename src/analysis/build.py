@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, catalogue, countries, providers, rawstore, swap, transform, validate
+from analysis import atomic, catalogue, providers, rawstore, swap, transform, validate
 from analysis import screen as jump_screen
 from analysis.paths import Paths
 from analysis.providers import ProcessedTable
@@ -109,7 +109,7 @@ def build_country_names(corridors: pd.DataFrame) -> pd.DataFrame:
     codes = set(catalogue.state_codes()) | set(corridors["origin_iso3"]) | set(
         corridors["destination_iso3"])
     return pd.DataFrame({"iso3": sorted(codes),
-                         "name": [countries.display_name(c) for c in sorted(codes)]})
+                         "name": [catalogue.un_name(c) for c in sorted(codes)]})
 
 
 def last_updated(manifest: dict) -> dict[str, str | None]:

@@ -79,6 +79,174 @@ PROVIDER_SPECIAL_CODES: dict[str, str] = {
 }
 
 # ---------------------------------------------------------------------------
+# Names of countries and territories (issue 19, item 6)
+# ---------------------------------------------------------------------------
+
+# The English name the UN uses for every code the report can name: the UN Statistics
+# Division's "Standard country or area codes for statistical use" (M49), as UN DESA prints
+# them (M49's "China, Hong Kong Special Administrative Region" is UN DESA's "China, Hong Kong
+# SAR"). The catalogue's states keep their State.name, the short form in use at the UN for
+# them (M49: "Iran (Islamic Republic of)", "Russian Federation", "United States of America"),
+# the same in every caption, chart, CSV and page. Taiwan and Kosovo, which M49 does not list,
+# as UN DESA and UNODC write them (Kosovo with its reference to Security Council resolution
+# 1244). Every name the report prints for a code comes from here (`un_name`).
+UN_NAMES: dict[str, str] = {
+    "ABW": "Aruba", "AFG": "Afghanistan", "AGO": "Angola", "AIA": "Anguilla",
+    "ALA": "Åland Islands", "ALB": "Albania", "AND": "Andorra", "ARE": "United Arab Emirates",
+    "ARG": "Argentina", "ARM": "Armenia", "ASM": "American Samoa", "ATA": "Antarctica",
+    "ATF": "French Southern Territories", "ATG": "Antigua and Barbuda", "AUS": "Australia",
+    "AUT": "Austria", "AZE": "Azerbaijan", "BDI": "Burundi", "BEL": "Belgium", "BEN": "Benin",
+    "BES": "Bonaire, Sint Eustatius and Saba", "BFA": "Burkina Faso", "BGD": "Bangladesh",
+    "BGR": "Bulgaria", "BHR": "Bahrain", "BHS": "Bahamas", "BIH": "Bosnia and Herzegovina",
+    "BLM": "Saint Barthélemy", "BLR": "Belarus", "BLZ": "Belize", "BMU": "Bermuda",
+    "BOL": "Bolivia (Plurinational State of)", "BRA": "Brazil", "BRB": "Barbados",
+    "BRN": "Brunei Darussalam", "BTN": "Bhutan", "BVT": "Bouvet Island", "BWA": "Botswana",
+    "CAF": "Central African Republic", "CAN": "Canada", "CCK": "Cocos (Keeling) Islands",
+    "CHE": "Switzerland", "CHL": "Chile", "CHN": "China", "CIV": "Côte d'Ivoire",
+    "CMR": "Cameroon", "COD": "Democratic Republic of the Congo", "COG": "Congo",
+    "COK": "Cook Islands", "COL": "Colombia", "COM": "Comoros", "CPV": "Cabo Verde",
+    "CRI": "Costa Rica", "CUB": "Cuba", "CUW": "Curaçao", "CXR": "Christmas Island",
+    "CYM": "Cayman Islands", "CYP": "Cyprus", "CZE": "Czechia", "DEU": "Germany",
+    "DJI": "Djibouti", "DMA": "Dominica", "DNK": "Denmark", "DOM": "Dominican Republic",
+    "DZA": "Algeria", "ECU": "Ecuador", "EGY": "Egypt", "ERI": "Eritrea",
+    "ESH": "Western Sahara", "ESP": "Spain", "EST": "Estonia", "ETH": "Ethiopia",
+    "FIN": "Finland", "FJI": "Fiji", "FLK": "Falkland Islands (Malvinas)", "FRA": "France",
+    "FRO": "Faroe Islands", "FSM": "Micronesia (Federated States of)", "GAB": "Gabon",
+    "GBR": "United Kingdom of Great Britain and Northern Ireland", "GEO": "Georgia",
+    "GGY": "Guernsey", "GHA": "Ghana", "GIB": "Gibraltar", "GIN": "Guinea",
+    "GLP": "Guadeloupe", "GMB": "Gambia", "GNB": "Guinea-Bissau", "GNQ": "Equatorial Guinea",
+    "GRC": "Greece", "GRD": "Grenada", "GRL": "Greenland", "GTM": "Guatemala",
+    "GUF": "French Guiana", "GUM": "Guam", "GUY": "Guyana", "HKG": "China, Hong Kong SAR",
+    "HMD": "Heard Island and McDonald Islands", "HND": "Honduras", "HRV": "Croatia",
+    "HTI": "Haiti", "HUN": "Hungary", "IDN": "Indonesia", "IMN": "Isle of Man", "IND": "India",
+    "IOT": "British Indian Ocean Territory", "IRL": "Ireland", "IRN": "Iran", "IRQ": "Iraq",
+    "ISL": "Iceland", "ISR": "Israel", "ITA": "Italy", "JAM": "Jamaica", "JEY": "Jersey",
+    "JOR": "Jordan", "JPN": "Japan", "KAZ": "Kazakhstan", "KEN": "Kenya", "KGZ": "Kyrgyzstan",
+    "KHM": "Cambodia", "KIR": "Kiribati", "KNA": "Saint Kitts and Nevis",
+    "KOR": "Republic of Korea", "KWT": "Kuwait", "LAO": "Lao People's Democratic Republic",
+    "LBN": "Lebanon", "LBR": "Liberia", "LBY": "Libya", "LCA": "Saint Lucia",
+    "LIE": "Liechtenstein", "LKA": "Sri Lanka", "LSO": "Lesotho", "LTU": "Lithuania",
+    "LUX": "Luxembourg", "LVA": "Latvia", "MAC": "China, Macao SAR",
+    "MAF": "Saint Martin (French part)", "MAR": "Morocco", "MCO": "Monaco",
+    "MDA": "Republic of Moldova", "MDG": "Madagascar", "MDV": "Maldives", "MEX": "Mexico",
+    "MHL": "Marshall Islands", "MKD": "North Macedonia", "MLI": "Mali", "MLT": "Malta",
+    "MMR": "Myanmar", "MNE": "Montenegro", "MNG": "Mongolia", "MNP": "Northern Mariana Islands",
+    "MOZ": "Mozambique", "MRT": "Mauritania", "MSR": "Montserrat", "MTQ": "Martinique",
+    "MUS": "Mauritius", "MWI": "Malawi", "MYS": "Malaysia", "MYT": "Mayotte", "NAM": "Namibia",
+    "NCL": "New Caledonia", "NER": "Niger", "NFK": "Norfolk Island", "NGA": "Nigeria",
+    "NIC": "Nicaragua", "NIU": "Niue", "NLD": "Netherlands (Kingdom of the)", "NOR": "Norway",
+    "NPL": "Nepal", "NRU": "Nauru", "NZL": "New Zealand", "OMN": "Oman", "PAK": "Pakistan",
+    "PAN": "Panama", "PCN": "Pitcairn", "PER": "Peru", "PHL": "Philippines", "PLW": "Palau",
+    "PNG": "Papua New Guinea", "POL": "Poland", "PRI": "Puerto Rico",
+    "PRK": "Democratic People's Republic of Korea", "PRT": "Portugal", "PRY": "Paraguay",
+    "PSE": "State of Palestine", "PYF": "French Polynesia", "QAT": "Qatar", "REU": "Réunion",
+    "ROU": "Romania", "RUS": "Russia", "RWA": "Rwanda", "SAU": "Saudi Arabia", "SDN": "Sudan",
+    "SEN": "Senegal", "SGP": "Singapore", "SGS": "South Georgia and the South Sandwich Islands",
+    "SHN": "Saint Helena", "SJM": "Svalbard and Jan Mayen Islands", "SLB": "Solomon Islands",
+    "SLE": "Sierra Leone", "SLV": "El Salvador", "SMR": "San Marino", "SOM": "Somalia",
+    "SPM": "Saint Pierre and Miquelon", "SRB": "Serbia", "SSD": "South Sudan",
+    "STP": "Sao Tome and Principe", "SUR": "Suriname", "SVK": "Slovakia", "SVN": "Slovenia",
+    "SWE": "Sweden", "SWZ": "Eswatini", "SXM": "Sint Maarten (Dutch part)", "SYC": "Seychelles",
+    "SYR": "Syrian Arab Republic", "TCA": "Turks and Caicos Islands", "TCD": "Chad",
+    "TGO": "Togo", "THA": "Thailand", "TJK": "Tajikistan", "TKL": "Tokelau",
+    "TKM": "Turkmenistan", "TLS": "Timor-Leste", "TON": "Tonga", "TTO": "Trinidad and Tobago",
+    "TUN": "Tunisia", "TUR": "Türkiye", "TUV": "Tuvalu",
+    "TWN": "China, Taiwan Province of China", "TZA": "United Republic of Tanzania",
+    "UGA": "Uganda", "UKR": "Ukraine", "UMI": "United States Minor Outlying Islands",
+    "URY": "Uruguay", "USA": "United States", "UZB": "Uzbekistan", "VAT": "Holy See",
+    "VCT": "Saint Vincent and the Grenadines", "VEN": "Venezuela (Bolivarian Republic of)",
+    "VGB": "British Virgin Islands", "VIR": "United States Virgin Islands", "VNM": "Viet Nam",
+    "VUT": "Vanuatu", "WLF": "Wallis and Futuna Islands", "WSM": "Samoa",
+    "XCX": "Channel Islands", "XKX": "Kosovo (under UNSC res. 1244)", "YEM": "Yemen",
+    "ZAF": "South Africa", "ZMB": "Zambia", "ZWE": "Zimbabwe",
+}
+
+# Providers' codes for a territory that has another code above: named as that one.
+CODE_ALIASES: dict[str, str] = {"KSV": "XKX", "CHI": "XCX"}
+
+# Provider spellings -> code, for labels that are not the UN name (matched ignoring case and
+# runs of spaces): country_converter's short names, the World Bank's, UNHCR's, IOM's and
+# Frontex's, and the spellings states used in their UNODC GLOTIP submissions (reviewed by
+# hand: "Kazakhistan", "Chino", a mis-decoded "Türkiye").
+NAME_VARIANTS: dict[str, str] = {
+    # M49's full forms of the catalogue's short ones
+    "Iran (Islamic Republic of)": "IRN", "Islamic Republic of Iran": "IRN",
+    "Iran, Islamic Rep.": "IRN", "Russian Federation": "RUS",
+    "United States of America": "USA", "USA": "USA",
+    # common short forms the UN does not use
+    "Hong Kong": "HKG", "Hong Kong SAR": "HKG", "Hong Kong SAR, China": "HKG",
+    "China, Hong Kong Special Administrative Region": "HKG",
+    "Macau": "MAC", "Macao": "MAC", "Macau SAR": "MAC", "Macao SAR, China": "MAC",
+    "China, Macao Special Administrative Region": "MAC",
+    "Taiwan": "TWN", "Taiwan, China": "TWN", "Taiwan Province of China": "TWN",
+    "South Korea": "KOR", "Korea, Rep.": "KOR", "Korea, Republic of": "KOR",
+    "Korea (Republic of)": "KOR", "Korea": "KOR",
+    "North Korea": "PRK", "Korea, Dem. People's Rep.": "PRK",
+    "Korea, Democratic People's Republic of": "PRK",
+    "Vietnam": "VNM", "Laos": "LAO", "Lao PDR": "LAO", "Syria": "SYR",
+    "Palestine": "PSE", "West Bank and Gaza": "PSE", "Occupied Palestinian Territory": "PSE",
+    "Palestinian Territories": "PSE", "Moldova": "MDA", "Moldova, Republic of": "MDA",
+    "Turkey": "TUR", "Turkiye": "TUR", "Republic of Türkiye": "TUR",
+    "Bolivia": "BOL", "Venezuela": "VEN", "Venezuela, RB": "VEN", "Tanzania": "TZA",
+    "DR Congo": "COD", "Congo, Dem. Rep.": "COD", "Congo (Kinshasa)": "COD",
+    "Democratic Republic of Congo": "COD", "Congo Republic": "COG", "Congo, Rep.": "COG",
+    "Congo (Brazzaville)": "COG", "Republic of the Congo": "COG",
+    "Czech Republic": "CZE", "Ivory Coast": "CIV", "Cote d'Ivoire": "CIV",
+    "Côte d’Ivoire": "CIV", "Swaziland": "SWZ", "Burma": "MMR", "Cape Verde": "CPV",
+    "East Timor": "TLS", "Macedonia": "MKD", "The former Yugoslav Republic of Macedonia": "MKD",
+    "Kyrgyz Republic": "KGZ", "Slovak Republic": "SVK", "Egypt, Arab Rep.": "EGY",
+    "Yemen, Rep.": "YEM", "Gambia, The": "GMB", "Bahamas, The": "BHS", "Brunei": "BRN",
+    "Micronesia, Fed. Sts.": "FSM", "Micronesia": "FSM", "Vatican": "VAT",
+    "Holy See (Vatican City State)": "VAT", "Netherlands": "NLD", "United Kingdom": "GBR",
+    "UK": "GBR", "Great Britain": "GBR", "Falkland Islands": "FLK",
+    "St. Kitts and Nevis": "KNA", "St. Lucia": "LCA", "St. Vincent and the Grenadines": "VCT",
+    "St. Pierre and Miquelon": "SPM", "St. Barths": "BLM", "St. Helena": "SHN",
+    "Saint-Martin": "MAF", "St. Martin (French part)": "MAF", "Sint Maarten": "SXM",
+    "Curacao": "CUW", "Heard and McDonald Islands": "HMD",
+    "South Georgia and South Sandwich Is.": "SGS", "Kosovo": "XKX",
+    "Kosovo under UNSCR 1244": "XKX", "Kosovo: S/RES/1244 (1999)": "XKX",
+    "Netherlands Antilles": "ANT",
+    # UNODC GLOTIP citizenship spellings (each state's submission as it came)
+    "Kazakhistan": "KAZ", "Kazahstan": "KAZ", "Kazalhstan": "KAZ", "KIRGUIZSTÁN": "KGZ",
+    "TÃ¼rkiye": "TUR", "T\ufffdrkiye": "TUR", "Rusia": "RUS", "russie": "RUS",
+    "Chino": "CHN", "chinois": "CHN", "Bresil": "BRA",
+    "GUINEA ECUATORIAL": "GNQ",  # Equatorial Guinea, which country_converter reads as Guinea
+}
+
+
+def _label_key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+_CODES_BY_LABEL: dict[str, str] = {
+    **{_label_key(k): v for k, v in NAME_VARIANTS.items()},
+    **{_label_key(v): k for k, v in UN_NAMES.items()},
+}
+
+
+def un_name(code: str) -> str:
+    """The name the report prints for a code: the UN name of a country or territory, a state's
+    short form, or the description of a provider's group code ("Stateless")."""
+    code = CODE_ALIASES.get(code, code)
+    if code in UN_NAMES:
+        return UN_NAMES[code]
+    if code in PROVIDER_SPECIAL_CODES:
+        return PROVIDER_SPECIAL_CODES[code].split(" (")[0]
+    raise KeyError(f"no UN name for code {code!r}: add it to catalogue.UN_NAMES")
+
+
+def iso3_of_label(text: str) -> str | None:
+    """The code a provider's label names: a UN name or a reviewed spelling; None otherwise."""
+    return _CODES_BY_LABEL.get(_label_key(text))
+
+
+def un_name_of_label(text: str) -> str | None:
+    """A provider's label as the UN writes it ("Kazakhistan" -> "Kazakhstan"); None for a label
+    the table does not know."""
+    code = iso3_of_label(text)
+    return None if code is None else un_name(code)
+
+# ---------------------------------------------------------------------------
 # Indicators
 # ---------------------------------------------------------------------------
 
@@ -941,7 +1109,7 @@ _STOCK_REVIEW: tuple[ObservationNote, ...] = (
            "the war in Sudan from 2023"),
     _stock("SOM", "TUR", 2020, "", _TR_RESIDENTS.format(who="Somalia")),
     _stock_revision("SYR", "TUR", 2000, 2005, "5,357", "25,453"),
-    _stock("SYR", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="Syria")),
+    _stock("SYR", "TUR", 2015, "", _SYRIA_IRAQ_TR.format(who="the Syrian Arab Republic")),
     _stock_revision("TJK", "AFG", 2015, 2020, "15,031", "4,422"),
     _stock_revision("TJK", "UZB", 2005, 2010, "42,216", "11,945"),
     _stock("TKM", "TUR", 2020, "", "likely a real event: labour migration from Turkmenistan "
@@ -995,10 +1163,12 @@ _SCREEN_REVIEW: tuple[ObservationNote, ...] = (
            "naturalised the Tajik refugees it hosted (11,173 in 2005)",
            "UNHCR news, 'Over 10,000 Tajik refugees to become citizens in Turkmenistan', 10 "
            "August 2005 (unhcr.org/42fa23954.html); " + _UNHCR_POP),
-    _event("refugees_hosted", "TUR", 2012, "a real event: refugees from Syria (248,466 in "
-           "2012)", "UNHCR Global Trends 2012 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
-    _event("refugees_hosted", "TUR", 2014, "a real event: refugees from Syria (1,557,899 in "
-           "2014)", "UNHCR Global Trends 2014 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
+    _event("refugees_hosted", "TUR", 2012, "a real event: refugees from the Syrian Arab "
+           "Republic (248,466 in 2012)",
+           "UNHCR Global Trends 2012 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
+    _event("refugees_hosted", "TUR", 2014, "a real event: refugees from the Syrian Arab "
+           "Republic (1,557,899 in 2014)",
+           "UNHCR Global Trends 2014 (to verify); " + _UNHCR_POP + ", Türkiye by origin"),
     _brk("refugees_hosted", "USA", 2007, "UNHCR's figure for the United States is its own "
          "estimate from resettlement arrivals and asylum grants over a span of years; likely "
          "the span was shortened in 2007 (843,434 in 2006, 281,154 in 2007): a method change",
@@ -1137,7 +1307,8 @@ _SCREEN_REVIEW: tuple[ObservationNote, ...] = (
            "Afghanistan includes refugees, here the Pakistanis who fled North Waziristan in "
            "2014 (see refugees hosted)", _DESA),
     _event("immigrant_stock", "TUR", 2015, "a real event: UN DESA's stock for Türkiye "
-           "includes refugees, here those from Syria (2,102,261 Syrians in 2015)", _DESA),
+           "includes refugees, here those from the Syrian Arab Republic (2,102,261 Syrians in "
+           "2015)", _DESA),
     # -- remittances ---------------------------------------------------------------------------
     _brk("remittances_received_usd", "AZE", 2005, _REMIT_REC.format(
         name="Azerbaijan", a="US$204 million in 2004, US$623 million in 2005", y="2004-2005"),

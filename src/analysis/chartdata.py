@@ -6,9 +6,10 @@ breakdown tables with their columns kept, or, for a value the notebook computed 
 per migrant), a frame with `series`, `unit`, `value`, `source` and the keys that apply. `tidy`
 turns any of these into one layout:
 
-    series, iso3, origin_iso3, destination_iso3, year, category, value, unit, flag, note,
-    source, vintage
+    series, iso3, name, origin_iso3, origin_name, destination_iso3, destination_name, year,
+    category, value, unit, flag, note, source, vintage
 
+(each `*_name` the code's name as the UN writes it, catalogue.un_name; empty without a code).
 `note` is the review of that observation (data/processed/observation_notes.parquet: "break:
 ...", "event: ...", or "unreviewed: ..." for a jump the build's screen found and no one has
 reviewed yet), empty for the rest.
@@ -29,8 +30,12 @@ from analysis import catalogue, load, plotting
 from analysis.errors import AnalysisError
 from analysis.paths import Paths
 
-COLUMNS = ["series", "iso3", "origin_iso3", "destination_iso3", "year", "category", "value",
-           "unit", "flag", "note", "source", "vintage"]
+COLUMNS = ["series", "iso3", "name", "origin_iso3", "origin_name", "destination_iso3",
+           "destination_name", "year", "category", "value", "unit", "flag", "note", "source",
+           "vintage"]
+# The code columns and the name column beside each.
+NAME_COLUMNS = {"iso3": "name", "origin_iso3": "origin_name",
+                "destination_iso3": "destination_name"}
 _INDICATOR_KEY = ["iso3", "year"]
 _CORRIDOR_KEY = ["origin_iso3", "destination_iso3", "year"]
 
@@ -111,7 +116,13 @@ def tidy(frame: pd.DataFrame, *, chart_source: str, where: str,
     out["flag"] = out["flag"].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
     out["note"] = _notes(out, paths)
+    for code, name in NAME_COLUMNS.items():
+        out[name] = out[code].map(_name_of_code)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _name_of_code(code) -> str | None:
+    return None if pd.isna(code) or code == "" else catalogue.un_name(str(code))
 
 
 def _notes(rows: pd.DataFrame, paths: Paths | None) -> pd.Series:

@@ -80,20 +80,24 @@ def usd(x) -> str:
 
 
 def name(iso3: str) -> str:
-    """Display name of a catalogue state."""
-    return catalogue.state(iso3).name
+    """A code's name as the UN writes it (a catalogue state's short form): catalogue.un_name."""
+    return catalogue.un_name(iso3)
 
 
-# Country names that take "the" inside a sentence, besides those `the` recognises by their
-# form (United ..., Netherlands ..., Isle of ..., ... Islands, ... Republic).
-_WITH_THE = frozenset({"Bahamas", "Comoros", "Gambia", "Maldives", "Philippines", "Seychelles"})
+# UN names that take "the" inside a sentence (the UN's editorial usage: "the Sudan", "the
+# Niger"), besides those `the` recognises by their form (United ..., Republic of ...,
+# Democratic ..., State of ..., Netherlands ..., Isle of ..., ... Islands, ... Republic).
+_WITH_THE = frozenset({"Bahamas", "Comoros", "Congo", "Gambia", "Holy See", "Maldives",
+                       "Niger", "Philippines", "Russian Federation", "Seychelles", "Sudan"})
+_THE_PREFIXES = ("United ", "Republic of ", "Democratic ", "State of ", "Netherlands",
+                 "Isle of ")
 
 
 def the(country: str) -> str:
     """A country's display name as it reads inside a sentence: 'the United States', 'the
-    Netherlands', 'the Solomon Islands', 'the Dominican Republic'; other names unchanged
-    ('Iran'). Takes a name, not a code: `the(name("USA"))` for a catalogue state."""
-    takes_the = (country in _WITH_THE or country.startswith(("United ", "Netherlands", "Isle of "))
+    Republic of Korea', 'the Solomon Islands', 'the Syrian Arab Republic'; other names
+    unchanged ('Iran', 'China, Hong Kong SAR'). Takes a name, not a code: `the(name("USA"))`."""
+    takes_the = (country in _WITH_THE or country.startswith(_THE_PREFIXES)
                  or country.endswith((" Islands", " Republic")))
     return f"the {country}" if takes_the else country
 

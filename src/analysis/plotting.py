@@ -1089,6 +1089,7 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
     if log_bars:
         raise AnalysisError(f"figure {name}: {log_bars[0]}; bar lengths need a linear scale "
                             "(state_bars(..., log=True) draws dots)")
+    _wrap_long_names(chart.fig)
     finish_footer(chart)
     written = {}
     for format_ in check_formats(formats):
@@ -1100,6 +1101,50 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
         if isinstance(chart.fig.get_layout_engine(), ConstrainedLayoutEngine):
             chart.fig.set_layout_engine("none")  # keeps the axes where the layout put them
     return written
+
+
+# The longest UN names ("United Kingdom of Great Britain and Northern Ireland") would squeeze a
+# panel beside them: as a tick label, legend entry or label on the chart they take two lines.
+NAME_CHARS = 32
+
+
+def _two_lines(name: str) -> str:
+    """A name broken at the space that makes its two lines most even."""
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: max(i, len(name) - i - 1))
+    return f"{name[:cut]}\n{name[cut + 1:]}"
+
+
+_LONG_NAMES = {n: _two_lines(n) for n in catalogue.UN_NAMES.values() if len(n) > NAME_CHARS}
+
+
+def _wrapped_names(text: str) -> str:
+    for name, wrapped in _LONG_NAMES.items():
+        text = text.replace(name, wrapped)
+    return text
+
+
+def _wrap_tick_names(axis) -> None:
+    """Tick labels through the axis's own formatter, long names wrapped (the labels' font
+    settings stay: only the formatter changes)."""
+    formatter = axis.get_major_formatter()
+    labels = [str(t) for t in formatter.format_ticks(axis.get_ticklocs())]
+    if any(_wrapped_names(t) != t for t in labels):
+        axis.set_major_formatter(FuncFormatter(
+            lambda x, pos: _wrapped_names(str(formatter(x, pos)))))
+
+
+def _wrap_long_names(fig) -> None:
+    """Break each long UN name in the figure's tick labels, legends and labels (not titles,
+    which wrap to the figure's width) onto two lines."""
+    texts = [t for legend in fig.legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            _wrap_tick_names(axis)
+        legend = ax.get_legend()
+        texts += [*ax.texts, *(legend.get_texts() if legend else [])]
+    for text in texts:
+        text.set_text(_wrapped_names(text.get_text()))
 
 
 def panel_title(ax, text: str, chars: int = 50) -> None:

@@ -1,4 +1,5 @@
-"""Provider country identifiers to ISO 3166 alpha-3, through country_converter's maintained
+"""Provider country identifiers to ISO 3166 alpha-3: names through the catalogue's UN name
+table (UN names and reviewed provider spellings) first, then country_converter's maintained
 table (M49 numeric codes, country names) rather than a hand-kept list."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ import contextlib
 import functools
 import logging
 from collections.abc import Iterable, Iterator
+
+from analysis import catalogue
 
 UNKNOWN = "UNK"  # UNHCR's and the snapshot's code for an unknown origin
 
@@ -42,18 +45,23 @@ def _quiet_coco() -> Iterator[None]:
 
 
 def names_to_iso3(names: Iterable[str]) -> dict[str, str | None]:
-    """Each distinct name -> its ISO3 code, or None when country_converter finds no country or
-    more than one."""
+    """Each distinct name -> its ISO3 code: the catalogue's name table, else country_converter;
+    None when neither finds a country, or country_converter finds more than one."""
     unique = sorted({n for n in names if n})
     if not unique:
         return {}
+    out = {n: catalogue.iso3_of_label(n) for n in unique}
+    rest = [n for n in unique if out[n] is None]
+    if not rest:
+        return out
     iso3 = set(_coco().data["ISO3"])
     with _quiet_coco():
-        found = _coco().convert(unique, to="ISO3", not_found=None)
+        found = _coco().convert(rest, to="ISO3", not_found=None)
     if isinstance(found, str):  # a single name comes back unwrapped
         found = [found]
-    return {name: code if isinstance(code, str) and code in iso3 else None
-            for name, code in zip(unique, found, strict=True)}
+    out.update({name: code if isinstance(code, str) and code in iso3 else None
+                for name, code in zip(rest, found, strict=True)})
+    return out
 
 
 def split_names(cell: str) -> list[str]:

@@ -20,10 +20,13 @@ How it is read (each decision with its reason):
   state total that comes more than once is refused: we could not tell which one is the total.
 - Citizenship (`by citizenship`, the corridor measure `trafficking_victims`): the Category is a
   country name as each state submitted it, in several languages and spellings. Names are mapped
-  to ISO3 with country_converter, after a short reviewed list of spellings it misses or gets
-  wrong (`REVIEWED_NAMES`). Regional and aggregate categories ("Europe others", "M49 Region:
-  Asia", "EU-28 others"), unknown citizenship, and "own country" labels are left out of the
-  corridors (they are no origin country); they stay, with their text, in the breakdown table.
+  to ISO3 with the catalogue's name table (UN names and reviewed spellings, "Kazakhistan"),
+  then country_converter (`NO_SINGLE_COUNTRY`: labels that name none). A label that names a
+  country is written as the UN names it (catalogue.un_name), so two spellings in one
+  submission become one label repeated (numbered by `part`). Regional and aggregate
+  categories ("Europe others", "M49 Region: Asia", "EU-28 others"), unknown citizenship, and
+  "own country" labels are left out of the corridors (they are no origin country); they stay,
+  with their text, in the breakdown table.
   Victims detected in their own country are domestic victims, not a corridor: left out too.
 
 Live: the UNODC data portal's GLOTIP export, one xlsx workbook. It moved to data.unodc.org
@@ -98,17 +101,12 @@ def not_a_state(rows: pd.DataFrame) -> pd.Series:
     aggregate, or two territories together)."""
     return (rows["Iso3_code"] == "") | (rows["Country"] == "")
 
-# Citizenship spellings country_converter misses or maps wrongly, reviewed by hand (None: no
-# single country). Spellings of the catalogue states first: they decide the region's corridors.
-REVIEWED_NAMES: dict[str, str | None] = {
-    "Kazahstan": "KAZ", "Kazalhstan": "KAZ", "KIRGUIZSTÁN": "KGZ",
-    "TÃ¼rkiye": "TUR", "T\ufffdrkiye": "TUR", "Rusia": "RUS", "russie": "RUS",
-    "Chino": "CHN", "chinois": "CHN", "Bresil": "BRA",
-    "GUINEA ECUATORIAL": "GNQ",  # Equatorial Guinea, which country_converter reads as Guinea
-    "Former Czechoslovakia": None, "Former Yugoslavia": None,  # no longer one country
-    "97 albanian": None,  # a count typed into the label: not read as a citizenship
-    "China, Taiwan Province of China": "TWN",
-}
+# Citizenship labels that name no single country (reviewed by hand): never a corridor. The
+# spellings that do name one ("Kazakhistan") are in the catalogue's name table.
+NO_SINGLE_COUNTRY = frozenset({
+    "Former Czechoslovakia", "Former Yugoslavia",  # no longer one country
+    "97 albanian",  # a count typed into the label: not read as a citizenship
+})
 
 
 def _line(index) -> int:
@@ -117,7 +115,8 @@ def _line(index) -> int:
 
 def read(raw: RawData) -> pd.DataFrame:
     """The checked raw rows as a tidy frame: iso3, year, indicator (our id), dimension,
-    category, sex, age, part, value (NaN for <5), flag (M for <5); no-state rows left out."""
+    category (a country's UN name), category_iso3 ("" where the category names no country),
+    sex, age, part, value (NaN for <5), flag (M for <5); no-state rows left out."""
     rows = raw.get(PROVIDER_ID, FILE)
     path = raw.path(PROVIDER_ID, FILE)
     rows = rows[~not_a_state(rows)]
@@ -147,12 +146,18 @@ def read(raw: RawData) -> pd.DataFrame:
         raise DataError(path, f"not a count (expected a whole number or {SUPPRESSED!r})",
                         column="txtVALUE", row=_line(row), value=text[row])
     value = pd.to_numeric(digits.where(readable), errors="coerce").astype("float64")
+    named = rows["Dimension"].isin([CITIZENSHIP, REPATRIATION])
+    category_iso3 = rows["Category"].map(citizenship_codes(rows.loc[named, "Category"])) \
+        .where(named).fillna("").astype(str)
     table = pd.DataFrame({
         "iso3": rows["Iso3_code"],
         "year": rows["Year"].astype("int64"),
         "indicator": indicator,
         "dimension": rows["Dimension"],
-        "category": rows["Category"],
+        # a country as the UN names it, whatever the submission's spelling
+        "category": rows["Category"].mask(category_iso3 != "",
+                                          category_iso3.map(_un_name_or_blank)),
+        "category_iso3": category_iso3,
         "sex": rows["Sex"],
         "age": rows["Age"],
         "value": value,
@@ -183,12 +188,16 @@ def indicator_rows(raw: RawData, ind: Indicator) -> pd.DataFrame:
                                     keep_missing=True)
 
 
+def _un_name_or_blank(code: str) -> str:
+    return catalogue.un_name(code) if code else ""
+
+
 def citizenship_codes(names) -> dict[str, str | None]:
-    """Citizenship Category -> ISO3: the reviewed spellings, then country_converter. None for a
-    region, an aggregate, an unknown or an unrecognised spelling."""
+    """Citizenship Category -> ISO3: the catalogue's name table, then country_converter. None
+    for a region, an aggregate, an unknown or an unrecognised spelling."""
     names = set(names)
-    found = codes.names_to_iso3(n for n in names if n not in REVIEWED_NAMES)
-    found.update({n: REVIEWED_NAMES[n] for n in names if n in REVIEWED_NAMES})
+    found = codes.names_to_iso3(n for n in names if n not in NO_SINGLE_COUNTRY)
+    found.update(dict.fromkeys(names & NO_SINGLE_COUNTRY))
     return found
 
 
@@ -197,9 +206,6 @@ def breakdowns(raw: RawData) -> pd.DataFrame:
     trafficking_breakdowns.parquet. `category_iso3` is the country a citizenship or country of
     repatriation names ("" where the Category is no single country, or another dimension)."""
     table = read(raw)
-    named = table["dimension"].isin([CITIZENSHIP, REPATRIATION])
-    lookup = citizenship_codes(table.loc[named, "category"])
-    table["category_iso3"] = table["category"].map(lookup).where(named).fillna("").astype(str)
     columns = ["iso3", "year", "indicator", "dimension", "category", "category_iso3", "sex",
                "age", "part", "value", "flag"]
     return table[columns].sort_values(
@@ -217,8 +223,7 @@ def corridor_rows(raw: RawData, measure: CorridorMeasure) -> pd.DataFrame:
     rows = table[(table["indicator"] == "trafficking_victims_detected")
                  & (table["dimension"] == CITIZENSHIP) & (table["sex"] == TOTAL)
                  & (table["age"] == TOTAL)].copy()
-    rows["origin"] = rows["category"].map(citizenship_codes(rows["category"]))
-    rows = rows.dropna(subset=["origin"])
+    rows = rows[rows["category_iso3"] != ""].rename(columns={"category_iso3": "origin"})
     rows = rows[rows["origin"] != rows["iso3"]]
     states = catalogue.state_codes()
     rows = rows[rows["origin"].isin(states) | rows["iso3"].isin(states)]
