@@ -119,18 +119,13 @@ def unreviewed_notes(frame: pd.DataFrame) -> pd.DataFrame:
     return notes.merge(drawn, on=keys, how="inner")
 
 
-def _name(code: str) -> str:
-    """A catalogue state's name; a partner the catalogue does not hold by its code."""
-    return fmt.name(code) if code in catalogue.state_codes() else str(code)
-
-
 def _unreviewed(frame: pd.DataFrame) -> list[str]:
     """A sentence per unreviewed hit the frame draws: published as such, never read as real
     change, until someone reviews it (catalogue.OBSERVATION_NOTES)."""
     out = []
     for _, row in unreviewed_notes(frame).iterrows():
         reason = str(row["reason"]).removeprefix("not yet reviewed: ")
-        who = (_name(row["iso3"]) if isinstance(row["iso3"], str) and row["iso3"]
-               else f"{_name(row['origin_iso3'])} to {_name(row['destination_iso3'])}")
+        who = (fmt.name(row["iso3"]) if isinstance(row["iso3"], str) and row["iso3"]
+               else f"{fmt.name(row['origin_iso3'])} to {fmt.name(row['destination_iso3'])}")
         out.append(f"Not yet reviewed ({who}, {int(row['year'])}): {reason}.")
     return out
