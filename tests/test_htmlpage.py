@@ -114,12 +114,17 @@ def test_theme_page_shows_every_chart_under_its_own_anchor():
 def test_each_caveat_is_printed_once_after_the_source_line():
     data = _summary()
     theme = data["themes"][0]
-    for html in (htmlpage.render(data), htmlpage.render_theme(data, theme)):
-        text = unescape(html)
-        assert text.count(CAVEAT) == 1
-        source_at, caveat_at = text.index(SOURCE), text.index(CAVEAT)
-        assert text.index("Caption of hosted.") < source_at < caveat_at
+    text = unescape(htmlpage.render_theme(data, theme))
+    assert text.count(CAVEAT) == 1
+    source_at, caveat_at = text.index(SOURCE), text.index(CAVEAT)
+    assert text.index("Caption of hosted.") < source_at < caveat_at
     assert htmlpage.source_line(theme["charts"][0]) == SOURCE
+    # The main page keeps short: the caveat is in the chart's footer and on the theme page,
+    # which the main chart links.
+    main = " ".join(re.sub(r"<[^>]+>", " ", unescape(htmlpage.render(data))).split())
+    assert CAVEAT not in main and SOURCE in main
+    assert ("breaks, gaps or estimates: they are in its footer, and in text with the "
+            "definitions, data and files on the theme page .") in main
 
 
 def test_a_separate_source_line_field_is_preferred():

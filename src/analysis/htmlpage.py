@@ -22,7 +22,7 @@ import jinja2
 from analysis import atomic, catalogue, fmt
 
 # Words of a theme's findings shown on the main page; the rest is on the theme page.
-MAIN_PAGE_FINDING_WORDS = 90
+MAIN_PAGE_FINDING_WORDS = 60
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
 
