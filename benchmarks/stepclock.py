@@ -47,6 +47,7 @@ def _savefig_step(args, kwargs) -> str:
 def install() -> None:
     """Wrap the steps of a notebook run: data loading, claims, chart data and CSV, each
     figure format, the run record and the notebook display."""
+    from matplotlib.backends import _backend_pdf_ps
     from matplotlib.figure import Figure
 
     from analysis import chartdata, claims, csvsafe, load, notebook, plotting
@@ -60,6 +61,9 @@ def install() -> None:
     _wrap(csvsafe, "csv_text", "CSV")
     _wrap(plotting, "chart_defects", "chart checks")
     _wrap(Figure, "savefig", _savefig_step)
+    # Inside "savefig pdf": subsetting and writing the embedded fonts (fontTools).
+    for name in ("get_glyphs_subset", "font_as_file"):
+        _wrap(_backend_pdf_ps, name, "pdf font subsets")
     _wrap(notebook.Session, "_write_record", "run record")
     for name in ("_show_saved", "_show_markdown"):
         _wrap(notebook, name, "notebook display")
