@@ -12,8 +12,9 @@ notebook written. Timed per run:
   matplotlib (what the first cell imports),
 - inside the cells (`stepclock`, exclusive times): data loading, claims, chart data (tidy,
   check, citation), CSV, chart checks, each figure format's savefig (the first one solves the
-  layout and draws), the run record, the notebook's display of figures and findings, and the
-  rest (the theme module's computations and drawing the charts),
+  layout and draws; "savefig pdf" without its font subsets, timed apart), the run record, the
+  notebook's display of figures and findings, and the rest (the theme module's computations
+  and drawing the charts),
 - writing the executed notebook;
 
 then the report's assembly on those runs: summary, page, country pages, each theme's briefing
@@ -52,7 +53,6 @@ def profile_task(task) -> dict:
     import nbformat
     import papermill
     from nbclient import NotebookClient
-
     from papermill.iorw import load_notebook_node
 
     nb = papermill.parameterize.parameterize_notebook(load_notebook_node(str(task.source)),
@@ -167,7 +167,7 @@ def main() -> None:
 
     steps = ["kernel start", "imports", "data loading", "claims",
              "chart data (tidy, check, citation)", "CSV", "chart checks", "savefig png",
-             "savefig svg", "savefig pdf", "run record", "notebook display",
+             "savefig svg", "savefig pdf", "pdf font subsets", "run record", "notebook display",
              "theme computations and drawing", "kernel shutdown", "write notebook", "total"]
     themes = {k: v for k, v in runs.items() if not k.startswith("country_profile")}
     profiles = {k: v for k, v in runs.items() if k.startswith("country_profile")}

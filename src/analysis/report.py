@@ -1,11 +1,13 @@
 """`python -m analysis report`: run every theme notebook and country profile with papermill, then
 write reports/summary.json, reports/index.html and reports/briefing.pdf.
 
-Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
-own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
-(the JSON file the notebook's session writes, listing figures with their captions' claims,
-findings, key figures, and the processed files and package code it used). Up to `--jobs` runs
-go at once, in a pool of worker processes; the parent prints one line per finished run.
+Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own output
+notebook, its own log (`notebooks/<run>.log`) and its own run record (the JSON file the
+notebook's session writes, listing figures with their captions' claims, findings, key figures,
+and the processed files and package code it used). Up to `--jobs` runs go at once, in a pool of
+worker processes; the parent prints one line per finished run. Each worker keeps one kernel for
+its runs, one after another, each run starting as in a new kernel (see `warmkernel`): a kernel
+start and the imports of pandas and matplotlib once per worker, not once per run (issue 22).
 
 A run whose fingerprint (notebook cells, parameters, the processed files and package code it
 used; see `fingerprint`) is unchanged since its last successful run, and whose outputs are all
