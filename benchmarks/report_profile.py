@@ -1,6 +1,7 @@
 """Where does a cold report spend its time? Per notebook and per step (issue 22).
 
-    python benchmarks/report_profile.py [--snapshot DIR] [--only STEM ...] [--json FILE]
+    python benchmarks/report_profile.py [--snapshot DIR | --root DIR] [--only STEM ...]
+                                        [--warm] [--json FILE]
 
 Into a temporary project root fetched and built from the snapshot, each of the report's runs
 (the same notebooks and parameters as `python -m analysis report`) goes one after another, as
@@ -17,8 +18,10 @@ notebook written. Timed per run:
   and drawing the charts),
 - writing the executed notebook;
 
-then the report's assembly on those runs: summary, page, country pages, each theme's briefing
-pages and the briefing. Prints a table per run and the totals per step; --json writes them.
+With --warm, the runs share one kernel as in a report worker (`analysis.warmkernel`): its start
+once (with the libraries' imports), then each run's preparation. Then the report's assembly on
+those runs: summary, page, country pages, each theme's briefing pages and the briefing. Prints
+a table per run and the totals per step; --json writes them.
 """
 
 from __future__ import annotations
@@ -48,12 +51,15 @@ def _run_code(client, code: str) -> str:
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
-def profile_task(task) -> dict:
-    """One run in a new kernel, like papermill, with every step timed."""
+def profile_task(task, warm=None) -> dict:
+    """One run in a new kernel, like papermill, with every step timed; with `warm` (an
+    analysis.warmkernel.WarmKernel), on that kernel as the report's workers run it."""
     import nbformat
     import papermill
     from nbclient import NotebookClient
     from papermill.iorw import load_notebook_node
+
+    from analysis import warmkernel
 
     nb = papermill.parameterize.parameterize_notebook(load_notebook_node(str(task.source)),
                                                       task.parameters)
@@ -61,12 +67,23 @@ def profile_task(task) -> dict:
         "".join(c.source) for c in nb.cells if c.cell_type == "code"))))
     task.output.parent.mkdir(parents=True, exist_ok=True)
     times: dict[str, float] = {}
-    client = NotebookClient(nb, kernel_name="python3", timeout=900, startup_timeout=120,
+    start = time.perf_counter()
+    if warm is not None:
+        if not warm.alive:
+            warm.start(task.source.parent)
+            times["kernel start"] = time.perf_counter() - start
+        clock = time.perf_counter()
+        warm._run_silently(warmkernel._PREPARE.format(folder=str(task.source.parent),
+                                                      root=os.environ["ANALYSIS_ROOT"]))
+        times["prepare a warm kernel"] = time.perf_counter() - clock
+    client = NotebookClient(nb, km=warm.manager if warm else None, kernel_name="python3",
+                            timeout=900, startup_timeout=120,
                             resources={"metadata": {"path": str(task.source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    start = time.perf_counter()
+    clock = time.perf_counter()
     with client.setup_kernel():
-        times["kernel start"] = time.perf_counter() - start
+        if warm is None:
+            times["kernel start"] = time.perf_counter() - clock
         clock = time.perf_counter()
         _run_code(client, "\n".join([
             f"import sys; sys.path.insert(0, {str(HERE)!r})",
@@ -84,7 +101,10 @@ def profile_task(task) -> dict:
         times.update(steps)
         times["theme computations and drawing"] = cells - sum(steps.values())
         clock = time.perf_counter()
-    times["kernel shutdown"] = time.perf_counter() - clock
+    if warm is None:
+        times["kernel shutdown"] = time.perf_counter() - clock
+    else:
+        warm._close_clients()
     clock = time.perf_counter()
     nbformat.write(nb, task.output)
     times["write notebook"] = time.perf_counter() - clock
@@ -138,6 +158,9 @@ def main() -> None:
                         "(default: a temporary one, fetched and built from the snapshot)")
     parser.add_argument("--only", nargs="*", help="run stems to profile (default: all)")
     parser.add_argument("--json", help="write the timings to this file")
+    parser.add_argument("--warm", action="store_true",
+                        help="run every notebook on one kernel, as a report worker does "
+                        "(analysis.warmkernel), instead of a new kernel per notebook")
     args = parser.parse_args()
     sys.modules.setdefault("rfc3987_syntax", None)  # as the report's workers (see report.py)
 
@@ -160,12 +183,19 @@ def main() -> None:
         tasks = [t for t in report.plan(options, paths, REPO / "notebooks")
                  if not args.only or t.stem in args.only]
         runs = {}
+        warm = None
+        if args.warm:
+            from analysis.warmkernel import WarmKernel
+
+            warm = WarmKernel(report.KERNEL, report.START_TIMEOUT, report.KERNEL_ARGUMENTS)
         for task in tasks:
-            runs[task.stem] = profile_task(task)
+            runs[task.stem] = profile_task(task, warm)
             print(f"  {task.stem}: {runs[task.stem]['total']:.2f}s", flush=True)
+        if warm is not None:
+            warm.shutdown()
         assembly = profile_assembly(tasks, options, paths) if not args.only else {}
 
-    steps = ["kernel start", "imports", "data loading", "claims",
+    steps = ["kernel start", "prepare a warm kernel", "imports", "data loading", "claims",
              "chart data (tidy, check, citation)", "CSV", "chart checks", "savefig png",
              "savefig svg", "savefig pdf", "pdf font subsets", "run record", "notebook display",
              "theme computations and drawing", "kernel shutdown", "write notebook", "total"]

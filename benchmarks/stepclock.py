@@ -4,6 +4,9 @@
     ... the notebook's cells ...
     stepclock.report()  # {step: seconds}, exclusive: a step's time excludes the steps it calls
 
+`install` starts the count again; in a kernel that serves several runs it wraps the package's
+fresh modules of each run, and matplotlib's functions once.
+
 Each step is a package (or matplotlib) function wrapped with a timer. Time is exclusive, so the
 steps add up to the time the cells took; whatever no timer covers (the theme module's
 computations and the drawing with matplotlib) is what remains. The wrappers change nothing that
@@ -33,11 +36,14 @@ def _timed(step, function):
             _totals[name] = _totals.get(name, 0.0) + spent - frame[2]
             if _stack:
                 _stack[-1][2] += spent
+    wrapper.stepclock = True
     return wrapper
 
 
 def _wrap(owner, attribute: str, step) -> None:
-    setattr(owner, attribute, _timed(step, getattr(owner, attribute)))
+    function = getattr(owner, attribute)
+    if not getattr(function, "stepclock", False):  # a kernel that serves several runs
+        setattr(owner, attribute, _timed(step, function))
 
 
 def _savefig_step(args, kwargs) -> str:
@@ -51,6 +57,8 @@ def install() -> None:
     from matplotlib.figure import Figure
 
     from analysis import chartdata, claims, csvsafe, load, notebook, plotting
+
+    _totals.clear()
 
     for name in ("_read", "vintage"):
         _wrap(load, name, "data loading")
