@@ -160,8 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="analyst-supplied re-entry bans (columns year, iso3, value, "
                              "source, note) for the re-entry notebook")
     report.add_argument("--jobs", metavar="N",
-                        help="run up to N notebooks at once, each in its own process and "
-                             "kernel (default: one per CPU)")
+                        help="run up to N notebooks at once, in N worker processes, each "
+                             "with a kernel that runs its notebooks in turn, each from a clean "
+                             "slate (default: one per CPU)")
     report.add_argument("--force", action="store_true",
                         help="run every notebook, even those whose notebook, parameters, data "
                              "and code are unchanged since their last successful run")

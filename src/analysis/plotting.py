@@ -1100,6 +1100,10 @@ def save(chart: Chart, folder: Path, name: str, formats: Iterable[str] = FORMATS
         written[format_] = target
         if isinstance(chart.fig.get_layout_engine(), ConstrainedLayoutEngine):
             chart.fig.set_layout_engine("none")  # keeps the axes where the layout put them
+            # matplotlib still draws a figure once without output before saving it while it has
+            # any layout engine, even the "none" placeholder; with none at all it draws each
+            # later format once (issue 22). The layout is done, so nothing else changes.
+            chart.fig._layout_engine = None
     return written
 
 

@@ -4,11 +4,13 @@ note per profiled state (reports/countries/<ISO3>/<ISO3>.pdf) and the pages: rep
 (the main page), reports/themes/<id>/index.html (every chart of a theme) and
 reports/countries/<ISO3>/index.html (the country annex).
 
-Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own process, its
-own kernel, its own output notebook, its own log (`notebooks/<run>.log`) and its own run record
-(the JSON file the notebook's session writes, listing figures with their captions' claims,
-findings, key figures, and the processed files and package code it used). Up to `--jobs` runs
-go at once, in a pool of worker processes; the parent prints one line per finished run.
+Each notebook run is one independent task (`run_task(task) -> TaskResult`): its own output
+notebook, its own log (`notebooks/<run>.log`) and its own run record (the JSON file the
+notebook's session writes, listing figures with their captions' claims, findings, key figures,
+and the processed files and package code it used). Up to `--jobs` runs go at once, in a pool of
+worker processes; the parent prints one line per finished run. Each worker keeps one kernel for
+its runs, one after another, each run starting as in a new kernel (see `warmkernel`): a kernel
+start and the imports of pandas and matplotlib once per worker, not once per run (issue 22).
 
 A run whose fingerprint (notebook cells, parameters, the processed files and package code it
 used; see `fingerprint`) is unchanged since its last successful run, and whose outputs are all
@@ -165,21 +167,31 @@ def _environment(root: Path) -> Iterator[None]:
             os.environ["ANALYSIS_ROOT"] = before
 
 
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # its start-up chatter is not news
+
+# In a worker process: the kernel its runs share, one after another (see `warmkernel`).
+_kernel = None
+
+
 def _execute(task: Task, log_file=None) -> None:
     import papermill
 
     # In a run's own log, papermill's INFO lines (each cell as it starts, its printed output)
     # show where a run spends its time; elsewhere our own line says enough.
     logging.getLogger("papermill").setLevel(logging.INFO if log_file else logging.WARNING)
+    arguments = dict(parameters=task.parameters, progress_bar=False,
+                     log_output=log_file is not None, stdout_file=log_file,
+                     stderr_file=log_file, start_timeout=START_TIMEOUT,
+                     execution_timeout=EXECUTION_TIMEOUT)
+    if _kernel is not None:
+        _kernel.execute(task.source, task.output, task.root, **arguments)
+        return
     papermill.execute_notebook(
-        str(task.source), str(task.output), parameters=task.parameters, kernel_name=KERNEL,
-        progress_bar=False, log_output=log_file is not None, stdout_file=log_file,
-        stderr_file=log_file, start_timeout=START_TIMEOUT, execution_timeout=EXECUTION_TIMEOUT,
+        str(task.source), str(task.output), kernel_name=KERNEL, **arguments,
         # The kernel starts in the notebook's folder, as in JupyterLab. Given to the kernel
         # manager, not as papermill's `cwd=`, which changes this whole process's directory.
         resources={"metadata": {"path": str(task.source.parent)}},
-        # The kernel's own start-up chatter (e.g. about TCP transport) is not news.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        extra_arguments=KERNEL_ARGUMENTS)
 
 
 def kernel_start_failed(exc: BaseException) -> bool:
@@ -266,7 +278,13 @@ def _exit_with_parent(parent: int) -> None:
 
 def _worker_start(parent: int) -> None:
     """In each worker process, once: end with the parent, log to stderr (the current notebook's
-    log file while a run goes on) and import papermill ahead of the first run."""
+    log file while a run goes on), import papermill ahead of the first run, and keep a kernel
+    for this worker's runs (started by the first; ended when the worker ends)."""
+    global _kernel
+    from multiprocessing.util import Finalize
+
+    from analysis.warmkernel import WarmKernel
+
     _exit_with_parent(parent)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                         "%(message)s", stream=sys.stderr, force=True)
@@ -275,6 +293,9 @@ def _worker_start(parent: int) -> None:
     # have no such strings; without the module, jsonschema leaves that format unchecked.
     sys.modules.setdefault("rfc3987_syntax", None)
     import papermill  # noqa: F401
+
+    _kernel = WarmKernel(KERNEL, START_TIMEOUT, KERNEL_ARGUMENTS)
+    Finalize(_kernel, _kernel.shutdown, exitpriority=10)  # run as the worker process ends
 
 
 @contextlib.contextmanager
