@@ -123,14 +123,43 @@ def fetch_file(paths: Paths, client, progress, url: str, *, provider: str, name:
                       {**vintage, "last_updated": last_updated, **extra}, latest_year)
 
 
+def _refuse_entities(content: bytes, url: str) -> None:
+    """Raise FetchError if an XML part of the .xlsx declares a DTD or entities (they can only
+    come before the root element, so each part is read up to its first element)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        return  # load_workbook says so, naming the URL
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(info) as part:
+                try:
+                    next(iterparse(part, events=("start",)), None)
+                except DefusedXmlException as exc:
+                    raise FetchError(f"{url}: refused: the workbook's XML declares entities "
+                                     f"({exc!r}) in {info.filename}, as XML bombs do; real "
+                                     "workbooks have none") from None
+                except ParseError:
+                    continue  # not well-formed: load_workbook says so
+
+
 def open_workbook(content: bytes, url: str):
     """A downloaded .xlsx as a read-only openpyxl workbook, or one line naming the URL (a cut
-    body is not a readable zip archive). openpyxl parses through defusedxml (a dependency of
-    ours), which refuses XML that declares entities: a workbook never needs them, and they
-    are how an XML bomb or an external-entity read works."""
+    body is not a readable zip archive). Every XML part is first read up to its root element
+    with defusedxml, which refuses XML that declares entities: a workbook never needs them, and
+    they are how an XML bomb or an external-entity read works. (openpyxl itself parses through
+    lxml when lxml is installed, as python-pptx needs it, and lxml does not refuse them.)"""
     from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
+    _refuse_entities(content, url)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
