@@ -108,12 +108,13 @@ def test_hostile_analyst_and_provider_text_reaches_no_csv_as_a_formula(
 
     figures = {f["name"]: f for run in ("bans", "routes")
                for f in json.loads((tmp_path / f"{run}.json").read_text())["figures"]}
-    ban_cells = _cells(out / figures["reentry_bans"]["data"]["csv"])
-    sources = {r[9] for r in ban_cells[1:]}  # each row's source, as the file cites it
+    header, *ban_cells = _cells(out / figures["reentry_bans"]["data"]["csv"])
+    at = {column: header.index(column) for column in ("source", "year", "value")}
+    sources = {r[at["source"]] for r in ban_cells}  # each row's source, as the file cites it
     assert sources == {"'" + HYPERLINK, "'" + SUM, "Ministry of Internal Affairs"}
-    values = {r[4]: float(r[6]) for r in ban_cells[1:]}  # year -> value: still numbers
+    values = {r[at["year"]]: float(r[at["value"]]) for r in ban_cells}  # still numbers
     assert values == {"2019": 120.0, "2020": 80.0, "2021": 95.0}
-    route_cells = {r[5] for r in _cells(out / figures["eu_irregular_crossings_by_route"]
-                                        ["data"]["csv"])[1:]}
+    header, *routes = _cells(out / figures["eu_irregular_crossings_by_route"]["data"]["csv"])
+    route_cells = {r[header.index("category")] for r in routes}
     assert {"'" + HYPERLINK, "'" + CMD, "'" + SUM} <= route_cells
     assert _runnable_cells(out) == []

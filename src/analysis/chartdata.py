@@ -127,7 +127,7 @@ def _name_of_code(code) -> str | None:
 
 def _notes(rows: pd.DataFrame, paths: Paths | None) -> pd.Series:
     """Each row's observation notes ("kind: reason", several joined by " | "), or ""."""
-    notes = load.observation_notes(paths=paths)
+    notes = load.observation_notes(paths=paths, missing_ok=True)
     found = pd.Series("", index=rows.index, dtype=object)
     if notes.empty or rows.empty:
         return found

@@ -105,7 +105,7 @@ def footnote(frame: pd.DataFrame) -> str | None:
 def unreviewed_notes(frame: pd.DataFrame) -> pd.DataFrame:
     """The screen's unreviewed hits (data/processed/observation_notes.parquet, kind
     "unreviewed") on the rows of `frame` (indicator or corridor rows)."""
-    notes = load.observation_notes()
+    notes = load.observation_notes(missing_ok=True)
     notes = notes[notes["kind"] == UNREVIEWED]
     if notes.empty or frame.empty:
         return notes.iloc[0:0]

@@ -155,14 +155,21 @@ def displacement_by_cause(states: Iterable[str] | None = None, years: Years = No
     return _breakdown("displacement_by_cause", states, years, paths)
 
 
+_NOTE_COLUMNS = ["indicator", "measure", "iso3", "origin_iso3", "destination_iso3", "year",
+                 "flag", "kind", "reason", "source"]
+
+
 def observation_notes(states: Iterable[str] | None = None, years: Years = None, *,
-                      paths: Paths | None = None) -> pd.DataFrame:
+                      paths: Paths | None = None, missing_ok: bool = False) -> pd.DataFrame:
     """The review behind the flags, one row per noted observation: `indicator` and `iso3`, or
     `measure` with `origin_iso3`/`destination_iso3` (with `states`, rows of those states on
     either side); `year`, `flag` (empty for a real event), `kind` (break, not reported,
     estimate, coverage, event, or unreviewed: a jump the screen found that no one has reviewed
-    yet, not to be read as real change), `reason` and `source`."""
+    yet, not to be read as real change), `reason` and `source`. `missing_ok`: no table yet (a
+    chart drawn from self-made frames, outside a built project) gives no notes, not an error."""
     paths = paths or project_paths()
+    if missing_ok and not paths.observation_notes.exists():
+        return pd.DataFrame(columns=_NOTE_COLUMNS)
     frame = _read(paths.observation_notes, filters=_year_filters(years))
     if states is not None:
         states = _as_list(states)

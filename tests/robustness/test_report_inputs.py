@@ -102,9 +102,10 @@ def test_page_escapes_every_text_it_inserts(monkeypatch):
     except Exception as exc:  # the template needs fields this minimal summary lacks
         pytest.fail(f"render needs a fuller summary: {exc!r}")
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
-    fields = ("Title", "Summary", "ValueError:", "Caption", "Source", "Alt", "Caveat")
-    # The main page shows the (main) chart without its citation; the theme page shows all.
-    for html, shown in ((page, fields), (theme_page, (*fields, "Citation"))):
+    fields = ("Title", "Summary", "ValueError:", "Caption", "Source", "Alt")
+    # The main page shows the (main) chart without its citation and caveats (in its footer and
+    # on the theme page); the theme page shows all.
+    for html, shown in ((page, fields), (theme_page, (*fields, "Caveat", "Citation"))):
         assert "<script>" not in html
         for field in shown:
             assert f"{field} {escaped}" in html, f"{field}: not on the page, or not escaped"
