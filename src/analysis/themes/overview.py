@@ -108,7 +108,8 @@ def _headline_themes() -> list[catalogue.Theme]:
 
 def _unmeasured_themes() -> list[catalogue.Theme]:
     """The themes for which the catalogue says no indicator of this report fits the remarks:
-    the dashboard says so in a panel of their own rather than borrow an unrelated indicator."""
+    the dashboard names them (and the caption says why) rather than borrow an unrelated
+    indicator."""
     return [t for t in catalogue.THEMES if not t.headline and t.headline_note]
 
 
@@ -176,10 +177,7 @@ def headline_dashboard(nb: Session, frames: dict[str, pd.DataFrame]) -> Figure:
         if top is not None:
             nb.key_figure(frame, theme.headline, top, end)
         clauses.append(_panel_clause(c, theme.headline, panel, table, frame))
-    spare = list(chart.axes.flat)[len(themes):]
-    for ax, theme in zip(spare, unmeasured, strict=False):
-        _draw_unmeasured_panel(ax, theme)
-    hide_spare(chart, len(themes) + len(unmeasured))
+    hide_spare(chart, len(themes))
     dashboard = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if nb.first_year and nb.first_year > BASE or nb.last_year and nb.last_year < BASE:
         c = nb.claims()  # the sentence states no number
@@ -205,11 +203,15 @@ def _dashboard_chart(nb: Session, themes: list[catalogue.Theme],
                      panels: dict[str, dict | None]) -> plotting.Chart:
     plotted = [p["plotted"] for p in panels.values() if p is not None]
     note = nb.footnote(pd.concat(plotted, ignore_index=True)) if plotted else None
-    nrows = -(-(len(themes) + len(unmeasured)) // NCOLS)
+    nrows = max(-(-len(themes) // NCOLS), 1)
+    # Themes no indicator fits are named in the subtitle (their reasons in the caption), not
+    # drawn as empty panels: the chart stays short enough for a slide.
+    none_fits = ("; no indicator in this report fits: " + "; ".join(t.title for t in unmeasured)
+                 if unmeasured else "")
     return nb.chart(f"Dashboard: each theme's headline indicator, {BASE} and latest complete "
                     "year",
                     f"hollow marker: {BASE}; filled marker: the year in each panel's title; "
-                    "no joining line: series break; units in each panel's title",
+                    "no joining line: series break; units in each panel's title" + none_fits,
                     indicators=[t.headline for t in themes], kind="Dot chart",
                     nrows=nrows, ncols=NCOLS, size=(8, 2.6 * nrows + 0.6), note=note)
 
@@ -227,18 +229,6 @@ def _phrase(indicator: str) -> str:
 def _draw_empty_panel(ax, theme: catalogue.Theme) -> None:
     plotting.no_data(ax, f"for the chosen states after {BASE}")  # clears the axes: title after
     plotting.panel_title(ax, f"{theme.title}\n{_what(theme.headline)}", 38)
-
-
-def _draw_unmeasured_panel(ax, theme: catalogue.Theme) -> None:
-    """A theme without a fitting indicator: its title and the catalogue's plain statement."""
-    ax.set_axis_off()
-    plotting.panel_title(ax, theme.title, 38)
-    ax.text(0.0, 0.92, "No indicator fits", ha="left", va="top", fontsize=10,
-            fontweight="bold", color=plotting.MUTED, transform=ax.transAxes)
-    # Wrapped here, at a width the half-page panel holds (matplotlib's own wrap would reflow it
-    # to the figure's width and run into the next panel).
-    ax.text(0.0, 0.74, fmt.wrapped(theme.headline_note, 36), ha="left", va="top", fontsize=8.5,
-            color=plotting.MUTED, transform=ax.transAxes, linespacing=1.35)
 
 
 def _draw_panel(ax, theme: catalogue.Theme, panel: dict) -> None:
