@@ -752,14 +752,19 @@ def _disaster_sentences(nb: Session, c: Ledger, events: pd.DataFrame,
     shown = c.value(top.new_displacements, "number", table="displacement_by_cause",
                     select={"kind": "disaster", "cause": top.cause}, states=[nb.id],
                     years=[year])
-    sentences = [f"The largest disaster displacement in the data: {shown} new displacements "
+    rank = {"table": "displacement_by_cause", "states": [nb.id], "rank_by": ["cause", "year"]}
+    largest = superlative(c, "The largest", select={"kind": "disaster", "cause": top.cause},
+                          years=[year], **rank)
+    sentences = [f"{largest} disaster displacement in the data: {shown} new displacements "
                  f"by {_disaster_cause(nb, top.cause, year)}."]
     if len(big) > 1:
         r = big.iloc[1]
         shown = c.value(r.new_displacements, "number", table="displacement_by_cause",
                         select={"kind": "disaster", "cause": r.cause}, states=[nb.id],
                         years=[int(r.year)])
-        sentences.append(f"Next: {shown} by {_disaster_cause(nb, r.cause, int(r.year))}.")
+        after = superlative(c, "Next", place=2, select={"kind": "disaster", "cause": r.cause},
+                            years=[int(r.year)], **rank)
+        sentences.append(f"{after}: {shown} by {_disaster_cause(nb, r.cause, int(r.year))}.")
     return sentences
 
 

@@ -170,7 +170,10 @@ def share_of_population(nb: Session, shares: pd.DataFrame) -> Figure:
             top_im = comparison.leader(im_sy)
             pct_im = c.value(im_sy[top_im], "pct", indicator="immigrants_pct_population",
                              states=[top_im], years=[share_year])
-            finding += (f" The largest immigrant share of the participating states shown was "
+            largest = superlative(c, "The largest", indicator="immigrants_pct_population",
+                                  states=[top_im], years=[share_year],
+                                  among=list(comparison.among_participants(im_sy).index))
+            finding += (f" {largest} immigrant share of the participating states shown was "
                         f"{fmt.name(top_im)}'s ({pct_im})."
                         if len(comparison.among_participants(im_sy)) > 1 else
                         f" People born abroad equalled {pct_im} of its population.")
@@ -716,7 +719,7 @@ def _main_pairs(nb: Session, corridors: pd.DataFrame) -> tuple[list, list]:
             if overall and overall[0] != inside[0]:
                 name = rows.loc[rows["destination_iso3"] == overall[0],
                                 "destination_name"].iloc[0]
-                outside.append((origin, name))
+                outside.append((origin, name, overall[0], int(rows["year"].max())))
     return pairs, outside
 
 
@@ -806,8 +809,12 @@ def _gap_finding(c, widest, outside: list) -> str:
     finding += (". Each state is compared only with its largest destination among the states "
                 "this briefing covers, not among all countries")
     if outside:
-        named = [f"{fmt.name(o)} ({'largest destination overall: ' if i == 0 else ''}{n})"
-                 for i, (o, n) in enumerate(outside)]
+        o, _n, d, year = outside[0]
+        largest = superlative(c, "largest", measure="migrant_stock", origins=[o],
+                              destinations=[d], years=[year], rank_by="destination",
+                              among=None)
+        named = [f"{fmt.name(o)} ({f'{largest} destination overall: ' if i == 0 else ''}{n})"
+                 for i, (o, n, _d, _y) in enumerate(outside)]
         finding += ("; for " + (", ".join(named[:-1]) + " and " if len(named) > 1 else "")
                     + named[-1] + " the pair shown is not the main corridor")
     return finding + (". Destinations are ranked by counts by place of birth, so a gap "

@@ -540,7 +540,9 @@ def _applications_finding(nb: Session, c, applications: pd.DataFrame,
         top = latest.index[-1]
         if (top, year) != (peak.iso3, int(peak.year)):
             most = c.value(latest[top], "number", indicator=APPS, states=[top], years=[year])
-            finding += f" The most in {year} came from nationals of {fmt.name(top)}: {most}."
+            first = superlative(c, "The most", indicator=APPS, states=[top], years=[year],
+                                among=list(latest.index))
+            finding += f" {first} in {year} came from nationals of {fmt.name(top)}: {most}."
         if comparison.is_participant(top):  # key figures: participants only
             nb.key_figure(applications, APPS, top, year)
     return finding
