@@ -295,6 +295,8 @@ def _table_rank(claim: dict, tables: Tables) -> float:
     rows = rows[rows[state_column].isin(claim["states"])]
     if "year" not in by:
         rows = rows[rows["year"].isin(claim["years"])]
+    elif claim.get("among_years"):
+        rows = rows[rows["year"].isin(claim["among_years"])]
     for column, wanted in (claim.get("select") or {}).items():
         if column not in by:
             rows = rows[rows[column].isin(wanted if isinstance(wanted, list) else [wanted])]

@@ -598,6 +598,10 @@ def test_a_superlative_of_records_pairs_and_breakdowns_must_hold(tables):
         dict(cause, years=[2021], rank_by=["year"], select={"kind": "disaster",
                                                             "cause": "flood"}),
         "the most", tables)[0]
+    # Within 2021 alone (among_years), 2021's floods (200) are the most.
+    assert _superlative_problems(
+        dict(cause, years=[2021], rank_by=["year"], among_years=[2021],
+             select={"kind": "disaster", "cause": "flood"}), "the most", tables) == []
     routes = dict(table="frontex_routes", states=["AFG"], rank_by=["route", "year"])
     assert _superlative_problems(dict(routes, years=[2023],
                                       select={"route": "Western Balkan Route"}),

@@ -74,7 +74,8 @@ Ops (what the checker recomputes)
   Tables: `rank_by` lists the columns ranked (breakdown columns, or "year"): the claim pins
   each in `select` (or, for "year", has one year); the rows of `states` matching the rest of
   `select` (and `years` unless "year" is ranked) are summed per combination of those columns
-  and ranked; `among` (one ranked column only) limits the competitors' values (None: all).
+  and ranked; `among` (one ranked column only) limits the competitors' values (None: all),
+  `among_years` the years when "year" is ranked (default: every year in the table).
 - `count`: how many of `states` (corridors: origin-destination pairs of origins x
   destinations) satisfy `where`:
   `present`: a cell in every one of `years`;
@@ -520,7 +521,7 @@ def _state_rank(kind: str, cells: dict, needs: dict, where: str) -> dict:
 def _table_rank(table: str, cells: dict, needs: dict, where: str) -> dict:
     """A breakdown table's rank of one value of its `rank_by` columns (the form detected most
     often, the route and year with the most detections)."""
-    _refuse(needs, ("among_years", "plus", "denominator", "factor", "among_destinations"),
+    _refuse(needs, ("plus", "denominator", "factor", "among_destinations"),
             where, "not for table ranks")
     by = needs.get("rank_by")
     by = [by] if isinstance(by, str) else by
@@ -543,7 +544,14 @@ def _table_rank(table: str, cells: dict, needs: dict, where: str) -> dict:
         own = cells["years"][0] if by[0] == "year" else cells["select"][by[0]]
         if own not in among:
             raise ClaimError(f"{where}: the ranked {by[0]} {own!r} is not among {among}")
-    return {"rank_by": list(by), "among": among, "order": _order(needs, where)}
+    out = {"rank_by": list(by), "among": among, "order": _order(needs, where)}
+    if "among_years" in needs:  # the years ranked against (default: every year of the table)
+        if "year" not in by:
+            raise ClaimError(f"{where}: among_years goes with ranking years")
+        out["among_years"] = _years(needs["among_years"], f"{where}: among_years")
+        if cells["years"][0] not in out["among_years"]:
+            raise ClaimError(f"{where}: the ranked year is not among {out['among_years']}")
+    return out
 
 
 def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> None:
@@ -596,6 +604,7 @@ def _number(value, op: str, where: str) -> float | int:
 def _check_range(op: str, kind: str, number, cells: dict, extra: dict, where: str) -> None:
     if op == "rank":
         most = (None if extra["among"] is None or extra.get("rank_by") == "pair"
+                or kind == "table"
                 else len(extra["among"]) * len(extra.get("among_years") or [0]))
         if number < 1 or (most is not None and number > most):
             raise ClaimError(f"{where}: rank {number} outside 1..{most or 'the competitors'}")

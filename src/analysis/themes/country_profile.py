@@ -752,7 +752,8 @@ def _disaster_sentences(nb: Session, c: Ledger, events: pd.DataFrame,
     shown = c.value(top.new_displacements, "number", table="displacement_by_cause",
                     select={"kind": "disaster", "cause": top.cause}, states=[nb.id],
                     years=[year])
-    rank = {"table": "displacement_by_cause", "states": [nb.id], "rank_by": ["cause", "year"]}
+    rank = {"table": "displacement_by_cause", "states": [nb.id], "rank_by": ["cause", "year"],
+            "among_years": sorted({int(y) for y in events["year"]})}  # the years shown
     largest = superlative(c, "The largest", select={"kind": "disaster", "cause": top.cause},
                           years=[year], **rank)
     sentences = [f"{largest} disaster displacement in the data: {shown} new displacements "

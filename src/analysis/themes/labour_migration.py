@@ -170,9 +170,10 @@ def share_of_population(nb: Session, shares: pd.DataFrame) -> Figure:
             top_im = comparison.leader(im_sy)
             pct_im = c.value(im_sy[top_im], "pct", indicator="immigrants_pct_population",
                              states=[top_im], years=[share_year])
-            largest = superlative(c, "The largest", indicator="immigrants_pct_population",
-                                  states=[top_im], years=[share_year],
-                                  among=list(comparison.among_participants(im_sy).index))
+            ranked = list(comparison.among_participants(im_sy).index)
+            largest = (superlative(c, "The largest", indicator="immigrants_pct_population",
+                                   states=[top_im], years=[share_year], among=ranked)
+                       if len(ranked) > 1 else "")
             finding += (f" {largest} immigrant share of the participating states shown was "
                         f"{fmt.name(top_im)}'s ({pct_im})."
                         if len(comparison.among_participants(im_sy)) > 1 else

@@ -698,7 +698,8 @@ def _routes_finding(c: Ledger, routes: pd.DataFrame, per_year: pd.DataFrame,
         n_peak = c.sum(then[peak_route], "number", table="frontex_routes",
                        select={"route": peak_route}, states=nationals, years=[peak_year])
         most = superlative(c, "the most", table="frontex_routes", select={"route": peak_route},
-                           states=nationals, years=[peak_year], rank_by=["route", "year"])
+                           states=nationals, years=[peak_year], rank_by=["route", "year"],
+                           among_years=sorted({int(y) for y in per_year["year"]}))
         finding += (f". In {peak_year}, the year of {most} detections on a single route, "
                     f"the {peak_route} had {n_peak}")
     return finding + "."
