@@ -241,10 +241,35 @@ def recompute(claim: dict, indicators_df: pd.DataFrame, corridors_df: pd.DataFra
     raise ClaimCheckError(f"unknown op {op!r}")
 
 
+def _ahead(totals: pd.Series, mine: float, claim: dict) -> float:
+    """1 + how many competitors are strictly ahead of `mine` in the claim's order."""
+    ahead = totals < mine if claim.get("order", "desc") == "asc" else totals > mine
+    return float(1 + ahead.sum())
+
+
+def _pair_rank(claim: dict, tables: Tables) -> float:
+    """One origin-destination pair against every pair of the `among` origins and
+    `among_destinations` (None: all), each summed over the years."""
+    rows = tables.corridors
+    rows = _present(rows[(rows["measure"] == claim["measure"])
+                         & rows["year"].isin(claim["years"])])
+    if claim.get("among") is not None:
+        rows = rows[rows["origin_iso3"].isin(claim["among"])]
+    if claim.get("among_destinations") is not None:
+        rows = rows[rows["destination_iso3"].isin(claim["among_destinations"])]
+    totals = rows.groupby(["origin_iso3", "destination_iso3"])["value"].sum()
+    key = (claim["origins"][0], claim["destinations"][0])
+    if key not in totals.index:
+        raise ClaimCheckError(f"{key} has no cell to rank")
+    return _ahead(totals, totals[key], claim)
+
+
 def _corridor_rank(claim: dict, tables: Tables) -> float:
     """The ranked side's code against every code of `among` on that side, each summed over
     the other side's codes and the years."""
     side = claim["rank_by"]
+    if side == "pair":
+        return _pair_rank(claim, tables)
     (code,) = claim[f"{side}s"]
     other = "destinations" if side == "origin" else "origins"
     rows = tables.corridors
@@ -257,24 +282,76 @@ def _corridor_rank(claim: dict, tables: Tables) -> float:
     totals = rows.groupby(f"{side}_iso3")["value"].sum()
     if code not in totals.index:
         raise ClaimCheckError(f"{code} has no cell to rank")
-    mine = totals[code]
-    ahead = totals < mine if claim.get("order", "desc") == "asc" else totals > mine
-    return float(1 + ahead.sum())
+    return _ahead(totals, totals[code], claim)
+
+
+def _table_rank(claim: dict, tables: Tables) -> float:
+    """The claim's combination of the `rank_by` columns against every other combination of
+    the same states (and years, unless years are ranked) and the rest of the select."""
+    table = claim["table"]
+    state_column, value_column = BREAKDOWNS[table]
+    by = claim["rank_by"]
+    rows = tables.breakdown(table)
+    rows = rows[rows[state_column].isin(claim["states"])]
+    if "year" not in by:
+        rows = rows[rows["year"].isin(claim["years"])]
+    elif claim.get("among_years"):
+        rows = rows[rows["year"].isin(claim["among_years"])]
+    for column, wanted in (claim.get("select") or {}).items():
+        if column not in by:
+            rows = rows[rows[column].isin(wanted if isinstance(wanted, list) else [wanted])]
+    flag = rows["flag"].fillna("").astype(str) if "flag" in rows else ""
+    rows = rows[rows[value_column].notna() & (flag != "M")]
+    if claim.get("among") is not None:
+        rows = rows[rows[by[0]].isin(claim["among"])]
+    totals = rows.groupby(by)[value_column].sum()
+    own = tuple(claim["years"][0] if b == "year" else claim["select"][b] for b in by)
+    key = own if len(by) > 1 else own[0]
+    if key not in totals.index:
+        raise ClaimCheckError(f"{own} has no row to rank")
+    return _ahead(totals, totals[key], claim)
+
+
+def _state_totals(claim: dict, tables: Tables) -> pd.Series:
+    """Each state of `among`: its cells summed over the years (with the `plus` indicators),
+    divided by its denominator's cells times the factor when the claim has a denominator.
+    Cells flagged U (few cases) are left out."""
+    def summed(id_):
+        cells = _cells(claim, tables, id_=id_, states=claim["among"], use_own=False)
+        return cells[cells["flag"] != "U"].groupby("key")["value"].sum()
+    totals = summed(None)
+    for other in claim.get("plus") or []:
+        totals = totals.add(summed(other), fill_value=0)
+    if claim.get("denominator"):
+        bottom = summed(claim["denominator"])
+        bottom = bottom[bottom != 0]
+        totals = (totals / bottom * claim.get("factor", 1)).dropna()
+    return totals
 
 
 def _rank(claim: dict, tables: Tables) -> float:
     if "measure" in claim:
         return _corridor_rank(claim, tables)
+    if "table" in claim:
+        return _table_rank(claim, tables)
     (state,) = claim["states"]
-    among = _cells(claim, tables, states=claim["among"], use_own=False)
-    among = among[among["flag"] != "U"]  # few cases: left out of rankings
-    own = among[among["key"] == state]
-    if len(own) != 1:
+    if "record" in claim:
+        totals = pd.Series({s: float(_record_cells(tables.records, claim["record"], [s],
+                                                   claim["years"])["value"].sum())
+                            for s in claim["among"]})
+        return _ahead(totals, totals[state], claim)
+    if claim.get("among_years"):  # one cell against every cell of the states x years
+        among = _cells(claim, tables, states=claim["among"], years=claim["among_years"],
+                       use_own=False)
+        among = among[among["flag"] != "U"]  # few cases: left out of rankings
+        own = among[(among["key"] == state) & (among["year"] == claim["years"][0])]
+        if len(own) != 1:
+            raise ClaimCheckError(f"{state} has no rankable cell (missing or flagged U)")
+        return _ahead(among["value"], own["value"].iloc[0], claim)
+    totals = _state_totals(claim, tables)
+    if state not in totals.index:
         raise ClaimCheckError(f"{state} has no rankable cell (missing or flagged U)")
-    mine = own["value"].iloc[0]
-    ahead = among["value"] < mine if claim.get("order", "desc") == "asc" else (
-        among["value"] > mine)
-    return float(1 + ahead.sum())
+    return _ahead(totals, totals[state], claim)
 
 
 MOVES = ("rose", "fell", "unchanged", "little")  # counts that compare two years

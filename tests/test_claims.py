@@ -532,3 +532,82 @@ def test_a_superlative_on_a_corridor_measure_is_a_rank_that_must_hold(tables):
     with pytest.raises(ClaimError, match="rank_by=None"):
         Ledger().rank(1, "superlative", origins=["TJK"], destinations=["RUS"], among=None,
                       **years)
+
+
+def _superlative_problems(method_kw: dict, text: str, tables, value=1, **fmt_args) -> list:
+    ledger = Ledger()
+    ledger.rank(value, "superlative", fmt_args={"word": "the most", **fmt_args}, **method_kw)
+    return check_text(text, ledger.to_list(), tables)
+
+
+def test_a_superlative_over_states_and_years_is_a_rank_of_one_cell(tables):
+    """"The most in one year": emigrants of TJK, KGZ, UZB in 2015 and 2020 are 1,000, 1,500,
+    800, 600, 2,000 and 2,000: UZB's 2,000 (2015) is the most (tied); TJK's 1,500 (2020) has
+    two cells ahead of it, rank 3."""
+    kw = dict(EMI, among=THREE, among_years=[2015, 2020])
+    assert _superlative_problems(dict(kw, states=["UZB"], years=[2015]), "the most",
+                                 tables) == []
+    problems = _superlative_problems(dict(kw, states=["TJK"], years=[2020]), "the most",
+                                     tables)
+    assert len(problems) == 1 and "shown as 'rank 3'" in problems[0]
+    with pytest.raises(ClaimError, match="one year that is among them"):
+        Ledger().rank(1, "superlative", states=["TJK"], years=[2021], **kw)
+
+
+def test_a_superlative_of_a_sum_or_a_ratio_ranks_each_state_the_same_way(tables):
+    """Emigrants plus immigrants in 2020: TJK 1,500 + 300 = 1,800, KGZ 600 + 700 = 1,300,
+    UZB 2,000 + 1,000 = 3,000, so TJK comes next (rank 2). Emigrants per 1,000 residents:
+    TJK 150, KGZ 100, UZB 66.7, so TJK has the most and UZB the fewest."""
+    both = dict(EMI, years=[2020], among=THREE, plus=["immigrant_stock"])
+    assert _superlative_problems(dict(both, states=["TJK"]), "came next", tables, value=2,
+                                 word="came next", place=2) == []
+    wrong = _superlative_problems(dict(both, states=["KGZ"]), "came next", tables, value=2,
+                                  word="came next", place=2)
+    assert len(wrong) == 1 and "shown as 'rank 3'" in wrong[0]
+    per = dict(EMI, years=[2020], among=THREE, denominator="population", factor=1000)
+    assert _superlative_problems(dict(per, states=["TJK"]), "the most", tables) == []
+    assert _superlative_problems(dict(per, states=["UZB"], order="asc"), "the most",
+                                 tables) == []
+    with pytest.raises(ClaimError, match="factor goes with a denominator"):
+        Ledger().rank(1, "superlative", states=["TJK"], years=[2020], among=THREE, factor=2,
+                      **EMI)
+
+
+def test_a_superlative_of_records_pairs_and_breakdowns_must_hold(tables):
+    """Records naming nationals in 2020: AFG 10 + 5 = 15, PAK 10 + 2 = 12, TUR 7. Corridors
+    in 2020 from TJK and KGZ: TJK>RUS 1,200 ahead of KGZ>RUS 450. Displacements in PAK, 2022:
+    floods 8,000 ahead of storms 1,000; floods in 2021 (200) behind 2022. Frontex, AFG: the
+    Western Balkan Route in 2023 (300) is the largest route-year."""
+    rec = dict(record="missing_migrants_of_nationals", years=[2020],
+               among=["AFG", "PAK", "TUR"])
+    assert _superlative_problems(dict(rec, states=["AFG"]), "the most", tables) == []
+    assert "rank 2" in _superlative_problems(dict(rec, states=["PAK"]), "the most",
+                                             tables)[0]
+    pair = dict(measure="migrant_stock", years=[2020], rank_by="pair", among=["TJK", "KGZ"])
+    assert _superlative_problems(dict(pair, origins=["TJK"], destinations=["RUS"]),
+                                 "the most", tables) == []
+    assert "rank 2" in _superlative_problems(dict(pair, origins=["KGZ"], destinations=["RUS"]),
+                                             "the most", tables)[0]
+    cause = dict(table="displacement_by_cause", states=["PAK"], years=[2022],
+                 rank_by=["cause"])
+    assert _superlative_problems(dict(cause, select={"kind": "disaster", "cause": "flood"}),
+                                 "the most", tables) == []
+    assert "rank 2" in _superlative_problems(
+        dict(cause, select={"kind": "disaster", "cause": "storm"}), "the most", tables)[0]
+    assert "rank 2" in _superlative_problems(
+        dict(cause, years=[2021], rank_by=["year"], select={"kind": "disaster",
+                                                            "cause": "flood"}),
+        "the most", tables)[0]
+    # Within 2021 alone (among_years), 2021's floods (200) are the most.
+    assert _superlative_problems(
+        dict(cause, years=[2021], rank_by=["year"], among_years=[2021],
+             select={"kind": "disaster", "cause": "flood"}), "the most", tables) == []
+    routes = dict(table="frontex_routes", states=["AFG"], rank_by=["route", "year"])
+    assert _superlative_problems(dict(routes, years=[2023],
+                                      select={"route": "Western Balkan Route"}),
+                                 "the most", tables) == []
+    assert "rank 3" in _superlative_problems(
+        dict(routes, years=[2025], select={"route": "Eastern Mediterranean Route"}),
+        "the most", tables)[0]
+    with pytest.raises(ClaimError, match="select must pin cause"):
+        Ledger().rank(1, "superlative", **dict(cause, select={"kind": "disaster"}))

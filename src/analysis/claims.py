@@ -52,15 +52,30 @@ Ops (what the checker recomputes)
   (corridors: `of_origins`, `of_destinations`) None means every one in the table. Tables: the
   whole is the rows of the same states and years matching `of_select` (default `{}`: every
   row), which must not be narrower than `select`.
-- `rank`: indicators only; one state, one year; `among` (states, including it), `order`
-  ("desc", default: 1 = the largest; "asc": 1 = the smallest). Rank = 1 + the number of cells
-  of `among` that year strictly ahead of the state's. Cells flagged `U` (few cases) are left
-  out of rankings (DESIGN.md, evidence rules), and cannot be ranked themselves.
+- `rank`: a superlative ("the most", "the highest share", "came next"), shown in words with
+  the format `superlative` (its `word` for the rank it names, "rank N" otherwise, so a false
+  superlative fails the check). `order` "desc" (default: 1 = the largest) or "asc" (1 = the
+  smallest); rank = 1 + the number of competitors strictly ahead. Cells flagged `U` (few
+  cases) are left out of indicator rankings (DESIGN.md, evidence rules) and cannot be ranked.
+  Indicators: one state; `among` (states, including it). Each state's value is its cells
+  summed over `years`, plus the cells of the indicators listed in `plus` ("refugees and
+  asylum-seekers"), divided by its `denominator` cells in the same years times `factor` when a
+  denominator is given ("per 1,000 residents"). With `among_years` (one year only, no plus or
+  denominator) the cell is ranked against every cell of `among` x `among_years` ("the most in
+  one year").
+  Records: one state; each state of `among` by its records' sum over `years`.
   Corridor measures ("the most ... were detected in Türkiye"): `rank_by` "origin" or
   "destination" names the side ranked, which holds exactly one code; the cells are summed over
   the other side's codes (None: every one) and over `years`, per code of the ranked side, and
   ranked among `among` (codes, including the ranked one; None: every code of that side in the
-  table). Shown in words with the format `superlative` ("the most" for rank 1).
+  table). `rank_by` "pair" ranks one origin-destination pair (one code each side), summed over
+  `years`, among every pair whose origin is in `among` and destination in
+  `among_destinations` (None: every one).
+  Tables: `rank_by` lists the columns ranked (breakdown columns, or "year"): the claim pins
+  each in `select` (or, for "year", has one year); the rows of `states` matching the rest of
+  `select` (and `years` unless "year" is ranked) are summed per combination of those columns
+  and ranked; `among` (one ranked column only) limits the competitors' values (None: all),
+  `among_years` the years when "year" is ranked (default: every year in the table).
 - `count`: how many of `states` (corridors: origin-destination pairs of origins x
   destinations) satisfy `where`:
   `present`: a cell in every one of `years`;
@@ -87,7 +102,7 @@ OPS = ("value", "sum", "mean", "median", "change", "pct_change", "ratio", "share
        "count")
 FORMATS = ("number", "count", "pct", "signed_pct", "points", "usd", "compact", "times",
            "decimal", "superlative")
-RANK_SIDES = ("origin", "destination")
+RANK_SIDES = ("origin", "destination", "pair")
 WHERE = ("present", "rose", "fell", "unchanged", "little", "gt", "lt")
 MOVES = ("rose", "fell", "unchanged", "little")  # the wheres that compare two years
 ORDERS = ("desc", "asc")
@@ -97,8 +112,8 @@ ORDERS = ("desc", "asc")
 _OPS_BY_KIND = {
     "indicator": OPS,
     "measure": OPS,
-    "record": ("value", "sum"),
-    "table": ("value", "sum", "change", "pct_change", "share"),
+    "record": ("value", "sum", "rank"),
+    "table": ("value", "sum", "change", "pct_change", "share", "rank"),
 }
 
 # Breakdown tables a claim can name (the catalogue describes each).
@@ -108,7 +123,8 @@ _NEEDS = {
     "ratio": ("denominator", "denominator_states", "denominator_origins",
               "denominator_destinations", "denominator_years", "factor"),
     "share": ("of_states", "of_origins", "of_destinations", "of_select"),
-    "rank": ("among", "order", "rank_by"),
+    "rank": ("among", "order", "rank_by", "among_years", "plus", "denominator", "factor",
+             "among_destinations"),
     "count": ("where", "than", "min_pct", "min_abs"),
 }
 _CODE = re.compile(r"^[A-Z0-9]{3}$")  # corridor partners need not be catalogue states
@@ -406,17 +422,10 @@ def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -
         return out
     if op == "rank" and corridor:
         return _corridor_rank(cells, needs, where)
+    if op == "rank" and kind == "table":
+        return _table_rank(id_, cells, needs, where)
     if op == "rank":
-        if "rank_by" in needs:
-            raise ClaimError(f"{where}: rank_by is for corridor measures")
-        among = _states(needs.get("among"), f"{where}: among")
-        if not set(cells["states"]) <= set(among):
-            raise ClaimError(f"{where}: the ranked state {cells['states']} is not among "
-                             f"{among}")
-        order = needs.get("order", "desc")
-        if order not in ORDERS:
-            raise ClaimError(f"{where}: order={order!r}; choose from {', '.join(ORDERS)}")
-        return {"among": among, "order": order}
+        return _state_rank(kind, cells, needs, where)
     if op == "count":
         where_ = needs.get("where")
         if where_ not in WHERE:
@@ -439,20 +448,110 @@ def _needs(op: str, kind: str, id_: str, cells: dict, needs: dict, where: str) -
     return {}
 
 
-def _corridor_rank(cells: dict, needs: dict, where: str) -> dict:
-    side = needs.get("rank_by")
-    if side not in RANK_SIDES:
-        raise ClaimError(f"{where}: rank_by={side!r}; choose from {', '.join(RANK_SIDES)}")
-    ranked = cells[f"{side}s"]
-    if ranked is None or len(ranked) != 1:
-        raise ClaimError(f"{where}: ranks exactly one of {side}s, got {ranked}")
-    among = _codes(needs.get("among"), f"{where}: among")
-    if among is not None and ranked[0] not in among:
-        raise ClaimError(f"{where}: the ranked {side} {ranked[0]} is not among {among}")
+def _order(needs: dict, where: str) -> str:
     order = needs.get("order", "desc")
     if order not in ORDERS:
         raise ClaimError(f"{where}: order={order!r}; choose from {', '.join(ORDERS)}")
-    return {"among": among, "order": order, "rank_by": side}
+    return order
+
+
+def _refuse(needs: dict, keys: tuple[str, ...], where: str, why: str) -> None:
+    given = [k for k in keys if k in needs]
+    if given:
+        raise ClaimError(f"{where}: {', '.join(given)} {why}")
+
+
+def _corridor_rank(cells: dict, needs: dict, where: str) -> dict:
+    _refuse(needs, ("among_years", "plus", "denominator", "factor"), where,
+            "not for corridor ranks")
+    side = needs.get("rank_by")
+    if side not in RANK_SIDES:
+        raise ClaimError(f"{where}: rank_by={side!r}; choose from {', '.join(RANK_SIDES)}")
+    sides = ("origin", "destination") if side == "pair" else (side,)
+    for one in sides:
+        ranked = cells[f"{one}s"]
+        if ranked is None or len(ranked) != 1:
+            raise ClaimError(f"{where}: ranks exactly one of {one}s, got {ranked}")
+    among = _codes(needs.get("among"), f"{where}: among")
+    ranked = cells[f"{sides[0]}s"]
+    if among is not None and ranked[0] not in among:
+        raise ClaimError(f"{where}: the ranked {sides[0]} {ranked[0]} is not among {among}")
+    out = {"among": among, "order": _order(needs, where), "rank_by": side}
+    if side == "pair":
+        others = _codes(needs.get("among_destinations"), f"{where}: among_destinations")
+        if others is not None and cells["destinations"][0] not in others:
+            raise ClaimError(f"{where}: the ranked destination is not among {others}")
+        out["among_destinations"] = others
+    elif "among_destinations" in needs:
+        raise ClaimError(f"{where}: among_destinations goes with rank_by='pair'")
+    return out
+
+
+def _state_rank(kind: str, cells: dict, needs: dict, where: str) -> dict:
+    """An indicator's or a record measure's rank of one state among states (or, for
+    indicators, of one cell among states x years)."""
+    _refuse(needs, ("rank_by", "among_destinations"), where,
+            "for corridor measures and tables")
+    if kind == "record":
+        _refuse(needs, ("among_years", "plus", "denominator", "factor"), where,
+                "not for records")
+    among = _states(needs.get("among"), f"{where}: among")
+    if not set(cells["states"]) <= set(among):
+        raise ClaimError(f"{where}: the ranked state {cells['states']} is not among "
+                         f"{among}")
+    out = {"among": among, "order": _order(needs, where)}
+    if "among_years" in needs:
+        _refuse(needs, ("plus", "denominator", "factor"), where, "not with among_years")
+        out["among_years"] = _years(needs["among_years"], f"{where}: among_years")
+        if len(cells["years"]) != 1 or cells["years"][0] not in out["among_years"]:
+            raise ClaimError(f"{where}: with among_years, one year that is among them")
+    if "plus" in needs:
+        out["plus"] = [_same_table_id(kind, i, f"{where}: plus")
+                       for i in _as_items(needs["plus"], f"{where}: plus")]
+    if "denominator" in needs:
+        out["denominator"] = _same_table_id(kind, needs["denominator"], f"{where}: denominator")
+        out["factor"] = _finite(needs.get("factor", 1), f"{where}: factor")
+        if out["factor"] == 0:
+            raise ClaimError(f"{where}: factor 0")
+    elif "factor" in needs:
+        raise ClaimError(f"{where}: factor goes with a denominator")
+    return out
+
+
+def _table_rank(table: str, cells: dict, needs: dict, where: str) -> dict:
+    """A breakdown table's rank of one value of its `rank_by` columns (the form detected most
+    often, the route and year with the most detections)."""
+    _refuse(needs, ("plus", "denominator", "factor", "among_destinations"),
+            where, "not for table ranks")
+    by = needs.get("rank_by")
+    by = [by] if isinstance(by, str) else by
+    allowed = (*TABLES[table].columns, "year")
+    if not by or not isinstance(by, (list, tuple)) or len(set(by)) != len(by) \
+            or any(b not in allowed for b in by):
+        raise ClaimError(f"{where}: rank_by={needs.get('rank_by')!r}; a list of "
+                         f"{', '.join(allowed)}")
+    for column in by:
+        if column == "year" and len(cells["years"]) != 1:
+            raise ClaimError(f"{where}: ranking years needs one year, got {cells['years']}")
+        pinned = cells["select"].get(column)
+        if column != "year" and (pinned is None or isinstance(pinned, list)):
+            raise ClaimError(f"{where}: select must pin {column} to one value to rank it")
+    among = needs.get("among")
+    if among is not None:
+        if len(by) != 1:
+            raise ClaimError(f"{where}: among goes with one ranked column")
+        among = _as_items(among, f"{where}: among")
+        own = cells["years"][0] if by[0] == "year" else cells["select"][by[0]]
+        if own not in among:
+            raise ClaimError(f"{where}: the ranked {by[0]} {own!r} is not among {among}")
+    out = {"rank_by": list(by), "among": among, "order": _order(needs, where)}
+    if "among_years" in needs:  # the years ranked against (default: every year of the table)
+        if "year" not in by:
+            raise ClaimError(f"{where}: among_years goes with ranking years")
+        out["among_years"] = _years(needs["among_years"], f"{where}: among_years")
+        if cells["years"][0] not in out["among_years"]:
+            raise ClaimError(f"{where}: the ranked year is not among {out['among_years']}")
+    return out
 
 
 def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> None:
@@ -467,9 +566,11 @@ def _check_shape(op: str, kind: str, cells: dict, extra: dict, where: str) -> No
         if len(years) != n:
             raise ClaimError(f"{where}: takes years={example}, got {years}")
 
-    if op == "rank" and kind == "measure":
-        return  # one code on the ranked side (checked with rank_by), any years summed
-    if op in ("value", "rank"):
+    if op == "rank" and kind in ("measure", "table"):
+        return  # checked with rank_by; any years summed
+    if op == "rank":
+        one("states")  # one state; years summed (one with among_years: checked there)
+    elif op == "value":
         for key in ("origins", "destinations") if kind == "measure" else ("states",):
             one(key)
         n_years(1, "[year]")
@@ -501,8 +602,12 @@ def _number(value, op: str, where: str) -> float | int:
 
 
 def _check_range(op: str, kind: str, number, cells: dict, extra: dict, where: str) -> None:
-    if op == "rank" and extra["among"] is not None and not 1 <= number <= len(extra["among"]):
-        raise ClaimError(f"{where}: rank {number} outside 1..{len(extra['among'])}")
+    if op == "rank":
+        most = (None if extra["among"] is None or extra.get("rank_by") == "pair"
+                or kind == "table"
+                else len(extra["among"]) * len(extra.get("among_years") or [0]))
+        if number < 1 or (most is not None and number > most):
+            raise ClaimError(f"{where}: rank {number} outside 1..{most or 'the competitors'}")
     if op == "count":
         if kind == "measure":
             known = cells["origins"] is not None and cells["destinations"] is not None

@@ -137,6 +137,13 @@ def top_of(values: pd.Series, *, smallest: bool = False) -> str:
     return present.idxmin() if smallest else present.idxmax()
 
 
+def ranked_among(codes: Iterable[str], chosen: str) -> list[str]:
+    """The states a "most" about `chosen` (picked by `top_of` or `leader`) is ranked among, as
+    a rank claim's `among`: the participating ones, or all (when `chosen` is not one)."""
+    codes = list(codes)
+    return participants(codes) if is_participant(chosen) else codes
+
+
 def among(iso3: str) -> str:
     """Whom a "most" or "largest" about `iso3` (chosen by `top_of`) was chosen among."""
     return "the participating states shown" if is_participant(iso3) else "the states shown"

@@ -54,12 +54,13 @@ def count(x) -> str:
     return NA if _missing(x) else f"{float(x):,.0f}"
 
 
-def superlative(x, word: str = "the most") -> str:
-    """A rank in words: `word` ("the most", "the largest") for rank 1; any other rank is
-    written as such, so a claim of "the most" that does not hold cannot pass as one."""
+def superlative(x, word: str = "the most", place: int = 1) -> str:
+    """A rank in words: `word` ("the most", "the largest"; "next" with place 2) for the rank
+    `place`; any other rank is written as such, so a claim of "the most" that does not hold
+    cannot pass as one."""
     if _missing(x):
         return NA
-    return word if int(x) == 1 else f"rank {int(x)}"
+    return word if int(x) == int(place) else f"rank {int(x)}"
 
 
 def pct(x, decimals: int = 1) -> str:

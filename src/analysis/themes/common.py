@@ -68,3 +68,11 @@ def hide_spare(chart: plotting.Chart, used: int, *, years_above: bool = False) -
         ax.set_axis_off()
         if years_above and k >= ncols:
             panels[k - ncols].xaxis.set_tick_params(labelbottom=True)
+
+
+def superlative(c: Ledger, word: str, *, place: int = 1, **claim) -> str:
+    """`word` ("the most", "the highest", "next") as a rank claim (issue 18, defect 10): the
+    sentence says it of rank `place`, and the claims check recomputes the rank, so a false
+    superlative shows as "rank N" and fails. `claim` names the cells and `among` (claims.py)."""
+    return c.rank(place, "superlative", fmt_args={"word": word, "place": place}, **claim)
+

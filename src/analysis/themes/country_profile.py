@@ -13,7 +13,7 @@ from analysis import catalogue, flags, fmt, metrics, plotting
 from analysis.catalogue import CITIZENSHIP_BASED
 from analysis.claims import Ledger
 from analysis.notebook import Session
-from analysis.themes.common import BASE, Figure, Finding, no_rows
+from analysis.themes.common import BASE, Figure, Finding, no_rows, superlative
 
 STOCK_IDS = ["emigrant_stock", "immigrant_stock"]
 PCT_IDS = ["emigrants_pct_population", "immigrants_pct_population"]
@@ -405,19 +405,25 @@ def _money_sentence(nb: Session, c: Ledger, money: MoneyCorridors, how: str,
     whole = {"of_origins": [nb.id]} if how == "received" else {"of_destinations": [nb.id]}
     part = c.share(first.value / rows["value"].sum() * 100, "pct",
                    fmt_args={"decimals": 0}, **cell, **whole)
+    ranked = "destination" if how == "received" else "origin"  # the partner's side
     if how == "received":
-        text = (f"Of the money estimated to have been sent to {the} in {year}, the "
-                f"most came from {where}: {amount}, {part} of the estimated total from "
+        most = superlative(c, "the most", rank_by=ranked, among=None, **cell)
+        text = (f"Of the money estimated to have been sent to {the} in {year}, "
+                f"{most} came from {where}: {amount}, {part} of the estimated total from "
                 "all sending countries")
     else:
-        text = (f"Of the money estimated to have been sent from {the} in {year}, the "
-                f"largest corridor led to {where}: {amount}, {part} of the estimated total "
+        largest = superlative(c, "the largest", rank_by=ranked, among=None, **cell)
+        text = (f"Of the money estimated to have been sent from {the} in {year}, "
+                f"{largest} corridor led to {where}: {amount}, {part} of the estimated total "
                 "to all receiving countries")
     if len(top) > 1:
         second = top.iloc[1]
         shown2 = c.value(second.value, "usd", measure=MONEY, origins=[second.origin_iso3],
                          destinations=[second.destination_iso3], years=[year])
-        text += f"; next {fmt.the(second[f'{partner}_name'])} ({shown2})"
+        after = superlative(c, "next", place=2, measure=MONEY, origins=[second.origin_iso3],
+                            destinations=[second.destination_iso3], years=[year],
+                            rank_by=ranked, among=None)
+        text += f"; {after} {fmt.the(second[f'{partner}_name'])} ({shown2})"
     return text + "."
 
 
@@ -718,7 +724,10 @@ def new_displacements(nb: Session, idmc: pd.DataFrame, events: pd.DataFrame) -> 
         top = conflict.loc[conflict["value"].idxmax()]
         shown = c.value(top.value, "number", indicator="new_displacements_conflict",
                         states=[nb.id], years=[int(top.year)])
-        sentences.append(f"Conflict and violence caused the most new displacements in "
+        most = superlative(c, "the most", indicator="new_displacements_conflict",
+                           states=[nb.id], years=[int(top.year)], among=[nb.id],
+                           among_years=sorted({int(y) for y in idmc["year"]}))
+        sentences.append(f"Conflict and violence caused {most} new displacements in "
                          f"{int(top.year)}: {shown}.")
     else:
         sentences.append("IDMC records no new displacements by conflict in these years.")
@@ -743,14 +752,20 @@ def _disaster_sentences(nb: Session, c: Ledger, events: pd.DataFrame,
     shown = c.value(top.new_displacements, "number", table="displacement_by_cause",
                     select={"kind": "disaster", "cause": top.cause}, states=[nb.id],
                     years=[year])
-    sentences = [f"The largest disaster displacement in the data: {shown} new displacements "
+    rank = {"table": "displacement_by_cause", "states": [nb.id], "rank_by": ["cause", "year"],
+            "among_years": sorted({int(y) for y in events["year"]})}  # the years shown
+    largest = superlative(c, "The largest", select={"kind": "disaster", "cause": top.cause},
+                          years=[year], **rank)
+    sentences = [f"{largest} disaster displacement in the data: {shown} new displacements "
                  f"by {_disaster_cause(nb, top.cause, year)}."]
     if len(big) > 1:
         r = big.iloc[1]
         shown = c.value(r.new_displacements, "number", table="displacement_by_cause",
                         select={"kind": "disaster", "cause": r.cause}, states=[nb.id],
                         years=[int(r.year)])
-        sentences.append(f"Next: {shown} by {_disaster_cause(nb, r.cause, int(r.year))}.")
+        after = superlative(c, "Next", place=2, select={"kind": "disaster", "cause": r.cause},
+                            years=[int(r.year)], **rank)
+        sentences.append(f"{after}: {shown} by {_disaster_cause(nb, r.cause, int(r.year))}.")
     return sentences
 
 
@@ -862,7 +877,9 @@ def eu_asylum_applicants(nb: Session, eu: pd.DataFrame) -> Figure:
     if int(peak.year) != year:
         shown = c.value(peak.value, "number", indicator=EU, states=[nb.id],
                         years=[int(peak.year)])
-        finding += f"; the most in one year was {shown}, in {int(peak.year)}"
+        most = superlative(c, "the most", indicator=EU, states=[nb.id], years=[int(peak.year)],
+                           among=[nb.id], among_years=sorted({int(y) for y in eu["year"]}))
+        finding += f"; {most} in one year was {shown}, in {int(peak.year)}"
     finding += "."
     by_country = nb.corridors(EU_BY, origins=[nb.id]).dropna(subset=["value"])
     by_country = by_country[by_country["year"] == year]
@@ -871,7 +888,10 @@ def eu_asylum_applicants(nb: Session, eu: pd.DataFrame) -> Figure:
         shown = c.value(top.value, "number", measure=EU_BY, origins=[nb.id],
                         destinations=[top.destination_iso3], years=[year])
         where = fmt.the(top.destination_name)
-        finding += (f" {where[0].upper()}{where[1:]} received the most of them in {year}: "
+        most = superlative(c, "the most", measure=EU_BY, origins=[nb.id],
+                           destinations=[top.destination_iso3], years=[year],
+                           rank_by="destination", among=None)
+        finding += (f" {where[0].upper()}{where[1:]} received {most} of them in {year}: "
                     f"{shown}.")
     nb.key_figure(eu, EU, nb.id, year)
     return Figure(chart, "eu_asylum_applicants", finding, c, eu)
@@ -974,8 +994,12 @@ def _abroad_panel(ax, c: Ledger, abroad: pd.DataFrame, totals: pd.DataFrame, sta
                   destinations=[top.destination_iso3], years=years)
     when = (f"in {years[0]}" if len(years) == 1 else
             f"together in the years it reported a count from {years[0]} to {years[-1]}")
+    most = superlative(c, "the most", measure=TIP_ABROAD, origins=[state],
+                       destinations=[top.destination_iso3],
+                       years=sorted({int(y) for y in abroad["year"]}), rank_by="destination",
+                       among=list(totals["destination_iso3"]))
     sentence = (f"Of its citizens detected as victims in other countries, "
-                f"{fmt.the(top.destination_name)} detected the most: {shown} "
+                f"{fmt.the(top.destination_name)} detected {most}: {shown} "
                 f"{when} (suppressed small counts left out).")
     rows = totals.assign(series="trafficking_victims_abroad_total", unit="victims",
                          origin_iso3=state, category=f"{span} together",

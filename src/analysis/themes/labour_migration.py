@@ -20,6 +20,7 @@ from analysis.themes.common import (
     hide_spare,
     latest_year,
     no_rows,
+    superlative,
 )
 
 BY_BIRTH_OR_CITIZENSHIP = ("counts by place of birth, except where the host country counts by "
@@ -105,17 +106,21 @@ def _stocks_sentence(c, im_y: pd.Series, em_y: pd.Series, stock_year: int) -> st
     senders = [s for s in both if em_y[s] > im_y[s]]
     cells = {"indicator": "emigrant_stock", "years": [stock_year]}
     ranked = comparison.among_participants(em_y)
-    most = (", the most of the participating states shown," if len(ranked) > 1
+    most = (", " + superlative(c, "the most", states=[top_em], among=list(ranked.index),
+                               **cells) + " of the participating states shown," if len(ranked) > 1
             and comparison.is_participant(top_em) else "")
     n_em = c.value(em_y[top_em], "number", states=[top_em], **cells)
     n_im = c.value(im_y[top_im], "number", indicator="immigrant_stock", states=[top_im],
                    years=[stock_year])
     if len(both) > 1:
+        most_im = superlative(c, "the most", indicator="immigrant_stock", states=[top_im],
+                              years=[stock_year],
+                              among=comparison.ranked_among(im_y.index, top_im))
         n_senders = c.count(len(senders), "count", states=both, where="gt",
                             than="immigrant_stock", **cells)
         n_both = c.count(len(both), "count", states=both, where="present", **cells)
         finding = (f"In {stock_year}, {n_em} {_from(top_em)} lived abroad"
-                   f"{most} and {fmt.name(top_im)} was home to the most people born abroad "
+                   f"{most} and {fmt.name(top_im)} was home to {most_im} people born abroad "
                    f"among {_whom(im_y, top_im)} ({n_im}). In {n_senders} of {n_both} states, "
                    "more people born there lived abroad than people born abroad lived there.")
     else:
@@ -165,7 +170,11 @@ def share_of_population(nb: Session, shares: pd.DataFrame) -> Figure:
             top_im = comparison.leader(im_sy)
             pct_im = c.value(im_sy[top_im], "pct", indicator="immigrants_pct_population",
                              states=[top_im], years=[share_year])
-            finding += (f" The largest immigrant share of the participating states shown was "
+            ranked = list(comparison.among_participants(im_sy).index)
+            largest = (superlative(c, "The largest", indicator="immigrants_pct_population",
+                                   states=[top_im], years=[share_year], among=ranked)
+                       if len(ranked) > 1 else "")
+            finding += (f" {largest} immigrant share of the participating states shown was "
                         f"{fmt.name(top_im)}'s ({pct_im})."
                         if len(comparison.among_participants(im_sy)) > 1 else
                         f" People born abroad equalled {pct_im} of its population.")
@@ -181,8 +190,11 @@ def _diaspora_sentence(nb: Session, c, shares: pd.DataFrame, em_sy: pd.Series,
     projected = (shares.loc[shares["year"] == share_year, "flag"] == "F").any()
     pct_em = c.value(em_sy[top], "pct", indicator="emigrants_pct_population", states=[top],
                      years=[share_year])
-    lead = (f"Relative to its residents, {fmt.name(top)} has the largest diaspora of the "
-            "participating states shown: in" if len(comparison.among_participants(em_sy)) > 1
+    ranked = list(comparison.among_participants(em_sy).index)
+    lead = (f"Relative to its residents, {fmt.name(top)} has "
+            + superlative(c, "the largest", indicator="emigrants_pct_population", states=[top],
+                          years=[share_year], among=ranked)
+            + " diaspora of the participating states shown: in" if len(ranked) > 1
             and comparison.is_participant(top) else "In")
     finding = (f"{lead} {share_year}, {_from(top)} living abroad "
                f"equalled {pct_em} of its population"
@@ -255,7 +267,10 @@ def _share_change_finding(c, plotted: pd.DataFrame, last: int, projected: list) 
     top = comparison.leader(now) or now.idxmax()
     top_pct = c.value(now[top], "pct", indicator="emigrants_pct_population", states=[top],
                       years=[last])
-    parts.append(f"In {last}, the largest share among {_whom(now, top)} was {fmt.name(top)}'s: "
+    largest = superlative(c, "the largest", indicator="emigrants_pct_population",
+                          states=[top], years=[last],
+                          among=comparison.ranked_among(now.index, top))
+    parts.append(f"In {last}, {largest} share among {_whom(now, top)} was {fmt.name(top)}'s: "
                  f"{top_pct}.")
     if projected and last in projected:
         parts.append(f"The {last} shares rest on UN DESA's projected population for that "
@@ -353,7 +368,10 @@ def main_corridors(nb: Session, corridors: pd.DataFrame) -> Figure:
     n_first = c.value(first["value"], "number", **cells)
     pct_first = c.share(first["value"] / from_o["value"].sum() * 100, "pct", of_origins=[o],
                         fmt_args={"decimals": 0}, **cells)
-    finding = (f"In {year}, the largest corridor was {fmt.name(o)} → {_place(d, dest_names)}: "
+    largest = superlative(c, "the largest", measure="migrant_stock", origins=[o],
+                          destinations=[d], years=[year], rank_by="pair",
+                          among=sorted(set(corridors["origin_iso3"])))
+    finding = (f"In {year}, {largest} corridor was {fmt.name(o)} → {_place(d, dest_names)}: "
                f"{n_first} {_from(o, d)} lived in {_place(d, dest_names)}, "
                f"{pct_first} of all those living abroad. These are "
                f"{BY_BIRTH_OR_CITIZENSHIP}, not of labour migration")
@@ -556,7 +574,12 @@ def _per_migrant_finding(c, plotted: pd.DataFrame, names: dict, money_year: int,
     biggest = plotted.iloc[0]
     high = plotted.loc[plotted["value"].idxmax()]
     low = plotted.loc[plotted["value"].idxmin()]
-    finding = (f"On the corridor carrying the most money, {_corridor_words(biggest, names)}, "
+    most = superlative(c, "the most", measure="remittances_estimated_usd",
+                       origins=[biggest["origin_iso3"]],
+                       destinations=[biggest["destination_iso3"]], years=[money_year],
+                       rank_by="pair", among=sorted(set(plotted["origin_iso3"])),
+                       among_destinations=sorted(set(plotted["destination_iso3"])))
+    finding = (f"On the corridor carrying {most} money, {_corridor_words(biggest, names)}, "
                f"KNOMAD's {money_year} estimate comes to about {per_head(biggest)} per person "
                + ("from" if biggest["destination_iso3"] in CITIZENSHIP_BASED else "born in")
                + f" {fmt.name(biggest['origin_iso3'])} and living in "
@@ -631,7 +654,10 @@ def _net_migration_finding(nb: Session, c, net: pd.DataFrame, net_rate: pd.DataF
     if in_year[low] < 0:
         rate = c.ratio(in_year[low], "decimal", indicator="net_migration", states=[low],
                        years=[year], denominator="population", factor=1000)
-        finding += (f"; relative to population the largest net outflow of {_whom(in_year, low)} "
+        largest = superlative(c, "the largest", indicator="net_migration", states=[low],
+                              years=[year], denominator="population", factor=1000,
+                              order="asc", among=comparison.ranked_among(in_year.index, low))
+        finding += (f"; relative to population {largest} net outflow of {_whom(in_year, low)} "
                     f"was {fmt.name(low)}'s ({rate} per 1,000 residents)")
         events = [n for n in catalogue.observation_notes("net_migration", low)
                   if not n.flag and n.covers(year) and n.iso3 == low]
@@ -694,7 +720,7 @@ def _main_pairs(nb: Session, corridors: pd.DataFrame) -> tuple[list, list]:
             if overall and overall[0] != inside[0]:
                 name = rows.loc[rows["destination_iso3"] == overall[0],
                                 "destination_name"].iloc[0]
-                outside.append((origin, name))
+                outside.append((origin, name, overall[0], int(rows["year"].max())))
     return pairs, outside
 
 
@@ -784,8 +810,12 @@ def _gap_finding(c, widest, outside: list) -> str:
     finding += (". Each state is compared only with its largest destination among the states "
                 "this briefing covers, not among all countries")
     if outside:
-        named = [f"{fmt.name(o)} ({'largest destination overall: ' if i == 0 else ''}{n})"
-                 for i, (o, n) in enumerate(outside)]
+        o, _n, d, year = outside[0]
+        largest = superlative(c, "largest", measure="migrant_stock", origins=[o],
+                              destinations=[d], years=[year], rank_by="destination",
+                              among=None)
+        named = [f"{fmt.name(o)} ({f'{largest} destination overall: ' if i == 0 else ''}{n})"
+                 for i, (o, n, _d, _y) in enumerate(outside)]
         finding += ("; for " + (", ".join(named[:-1]) + " and " if len(named) > 1 else "")
                     + named[-1] + " the pair shown is not the main corridor")
     return finding + (". Destinations are ranked by counts by place of birth, so a gap "

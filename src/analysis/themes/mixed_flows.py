@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.notebook import Session
-from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows
+from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows, superlative
 
 CRISIS = 2021  # the change of power in Afghanistan (August 2021)
 FOCUS = "AFG"
@@ -114,8 +114,14 @@ def _most_displaced(nb: Session, c, idps: pd.DataFrame, unhcr: pd.DataFrame) -> 
     change = change[change["latest_year"] == year].sort_values("latest")
     if change.empty:
         return []
+    # "The most" among the participating states (issue 19): an observer is not ranked with them.
+    pool = comparison.ranked_among(change["iso3"], comparison.top_of(
+        change.set_index("iso3")["latest"]))
+    change = change[change["iso3"].isin(pool)]
     top = change.iloc[-1]
-    text = (f"In {year}, {fmt.name(top.iso3)} had the most internally displaced people by "
+    most = superlative(c, "the most", indicator="idps", states=[top.iso3], years=[year],
+                       among=pool)
+    text = (f"In {year}, {fmt.name(top.iso3)} had {most} internally displaced people by "
             f"UNHCR's count: {_idps_in(c, top.iso3, year, value=top.latest)}")
     if pd.notna(top.base) and pd.isna(top.break_year):
         text += f", against {_idps_in(c, top.iso3, BASE, value=top.base)} in {BASE}"
@@ -234,16 +240,28 @@ def _draw_idmc_panel(ax, rows: pd.DataFrame, iso3: str, marks: dict[int, str]) -
     plotting.mark_years(ax, marks)
 
 
+def _ranked_pool(rows: pd.DataFrame) -> list[str]:
+    """The states a "most" over states and years is chosen among: the participating ones
+    (issue 19), or all of them when the choice holds none."""
+    codes = sorted(set(rows["iso3"]))
+    return comparison.participants(codes) or codes
+
+
 def _conflict_sentences(c, idmc: pd.DataFrame) -> list[str]:
     """The largest yearly conflict displacement, and Afghanistan's in the crisis year."""
     conflict = idmc[idmc["indicator"] == "new_displacements_conflict"]
     conflict = conflict[conflict["value"] > 0]
     if conflict.empty:
         return []
+    pool = _ranked_pool(conflict)
+    conflict = conflict[conflict["iso3"].isin(pool)]
     top = conflict.loc[conflict["value"].idxmax()]
     shown = c.value(top.value, "number", indicator="new_displacements_conflict",
                     states=[top.iso3], years=[int(top.year)])
-    text = (f"Conflict and violence caused the most new displacements in "
+    most = superlative(c, "the most", indicator="new_displacements_conflict",
+                       states=[top.iso3], years=[int(top.year)], among=pool,
+                       among_years=sorted({int(y) for y in idmc["year"]}))
+    text = (f"Conflict and violence caused {most} new displacements in "
             f"{fmt.name(top.iso3)}: {shown} in {int(top.year)}")
     if top.iso3 == FOCUS and int(top.year) == CRISIS:
         text += ", the year of the change of power"
@@ -412,15 +430,18 @@ def _displacement_and_population(nb: Session, states: set[str]
 
 def _rate_finding(c, dis: pd.DataFrame, pop: pd.DataFrame, average: pd.Series,
                   worst: pd.DataFrame, period: list[int]) -> str:
-    top = average.idxmax()
+    top = comparison.top_of(average)
     per_1000 = {"indicator": DIS, "denominator": "population", "factor": 1000}
+    most = superlative(c, "the most", states=[top], years=period,
+                       among=comparison.ranked_among(average.index, top), **per_1000)
     avg_shown = c.ratio(average[top], "decimal", states=[top], years=period, **per_1000)
     w = worst.loc[top]
     worst_shown = c.ratio(w["rate"], "decimal", states=[top], years=[int(w["year"])],
                           **per_1000)
     finding = (f"Averaged over {period[0]}-{period[-1]}, disasters displaced {avg_shown} "
-               f"people per 1,000 residents a year in {fmt.name(top)}, the most of the states "
-               f"shown; in its worst year, {int(w['year'])}, {worst_shown} per 1,000.")
+               f"people per 1,000 residents a year in {fmt.name(top)}, {most} of "
+               f"{comparison.among(top)}; in its worst year, {int(w['year'])}, {worst_shown} "
+               "per 1,000.")
     if len(average) > 1:
         states_in = sorted(average.index)
         region = dis["value"].sum() / pop[pop["iso3"].isin(states_in)]["value"].sum() * 1000
@@ -489,11 +510,16 @@ def _draw_application_panels(chart: plotting.Chart, positive: pd.DataFrame,
 
 def _applications_finding(nb: Session, c, applications: pd.DataFrame,
                           positive: pd.DataFrame) -> str:
-    peak = positive.loc[positive["value"].idxmax()]
+    pool = _ranked_pool(positive)
+    ranked = positive[positive["iso3"].isin(pool)]
+    peak = ranked.loc[ranked["value"].idxmax()]
     year = int(positive["year"].max())
+    largest = superlative(c, "the largest", indicator=APPS, states=[peak.iso3],
+                          years=[int(peak.year)], among=pool,
+                          among_years=sorted({int(y) for y in positive["year"]}))
     most = c.value(peak.value, "number", indicator=APPS, states=[peak.iso3],
                    years=[int(peak.year)])
-    finding = (f"Since {int(positive['year'].min())}, the largest yearly number of new "
+    finding = (f"Since {int(positive['year'].min())}, {largest} yearly number of new "
                f"applications came from nationals of {fmt.name(peak.iso3)}: {most} in "
                f"{int(peak.year)}.")
     wide = applications.pivot_table(index="iso3", columns="year", values="value")
@@ -514,7 +540,9 @@ def _applications_finding(nb: Session, c, applications: pd.DataFrame,
         top = latest.index[-1]
         if (top, year) != (peak.iso3, int(peak.year)):
             most = c.value(latest[top], "number", indicator=APPS, states=[top], years=[year])
-            finding += f" The most in {year} came from nationals of {fmt.name(top)}: {most}."
+            first = superlative(c, "The most", indicator=APPS, states=[top], years=[year],
+                                among=list(latest.index))
+            finding += f" {first} in {year} came from nationals of {fmt.name(top)}: {most}."
         if comparison.is_participant(top):  # key figures: participants only
             nb.key_figure(applications, APPS, top, year)
     return finding
@@ -736,7 +764,10 @@ def _other_arrivals(c, since: pd.DataFrame, others: list[str], others_label: str
     if rest.empty:
         return []
     top = rest.loc[rest["value"].idxmax()]
-    text = (f"Among the {others_label.lower()}, the most arrivals in one year since {CRISIS} "
+    most = superlative(c, "the most", indicator=ARR, states=[top.iso3], years=[int(top.year)],
+                       among=sorted(set(rest["iso3"])),
+                       among_years=sorted({int(y) for y in rest["year"]}))
+    text = (f"Among the {others_label.lower()}, {most} arrivals in one year since {CRISIS} "
             f"were of nationals of {fmt.name(top.iso3)}: "
             f"{_arrived(c, top.iso3, int(top.year), top.value)} in {int(top.year)}")
     if (top.iso3, int(top.year)) == ("AZE", 2023):

@@ -17,6 +17,7 @@ from analysis.themes.common import (
     VALUATION_NOTE,
     Figure,
     no_rows,
+    superlative,
 )
 
 DESTINATION = "RUS"  # where most Central Asian workers go, and where the bans were imposed
@@ -260,15 +261,17 @@ def internally_displaced(nb: Session) -> Figure:
     top = in_last.idxmax()
     shown_top = c.value(in_last[top], "number", indicator="idps", states=[top],
                         years=[last_full])
+    most = superlative(c, "the most", indicator="idps", states=[top], years=[last_full],
+                       among=list(in_last.index))
     series_last = int(nb.complete(nb.indicators("idps", states=catalogue.state_codes()))
                       .dropna(subset=["value"])["year"].max())
     if last_full < series_last:
         finding = (f"UNHCR's latest figure for the states shown is for the end of {last_full}: "
-                   f"{shown_top} internally displaced people in {fmt.name(top)}, the most among "
+                   f"{shown_top} internally displaced people in {fmt.name(top)}, {most} among "
                    "them.")
     else:
         finding = (f"UNHCR counted {shown_top} internally displaced people in {fmt.name(top)} "
-                   f"at the end of {last_full}, the most among the states shown.")
+                   f"at the end of {last_full}, {most} among the states shown.")
     others = [s for s in plotting.in_catalogue_order(in_last.index) if s != top]
     if others:
         finding += f" It also reports figures for {fmt.names(others)} that year."

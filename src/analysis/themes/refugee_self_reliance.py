@@ -11,7 +11,15 @@ import pandas as pd
 
 from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.notebook import Session
-from analysis.themes.common import BASE, MEETING_MARK, Figure, Finding, latest_year, no_rows
+from analysis.themes.common import (
+    BASE,
+    MEETING_MARK,
+    Figure,
+    Finding,
+    latest_year,
+    no_rows,
+    superlative,
+)
 
 IRAN = "IRN"  # its count of Afghans changes definition in 2022 and again in mid-2025
 ORIGIN = "AFG"  # the region's largest refugee population
@@ -180,9 +188,13 @@ def _hosted_rate_sentences(nb: Session, c, per_1000: pd.DataFrame,
     change = metrics.change_since(per_1000, BASE).sort_values("latest", ascending=False)
     year = int(change["latest_year"].max())
     change = change[change["latest_year"] == year]
+    # Ranked among the participating states (issue 19): an observer is not "the most".
+    pool = comparison.ranked_among(change["iso3"], comparison.top_of(
+        change.set_index("iso3")["latest"]))
+    change = change[change["iso3"].isin(pool)]
     projected = (f"; the {year} population is a projection" if (
         (population["year"] == year) & (population["flag"] == "F")).any() else "")
-    sentences = [_hosted_rate_sentence(c, row, year, first)
+    sentences = [_hosted_rate_sentence(c, row, year, first, pool)
                  for first, row in zip((True, False), change.head(2).itertuples(),
                                        strict=False)]
     if comparison.is_participant(change.iloc[0]["iso3"]):  # key figures: participants only
@@ -190,15 +202,17 @@ def _hosted_rate_sentences(nb: Session, c, per_1000: pd.DataFrame,
     return " ".join(sentences)[:-1] + f"{projected}."
 
 
-def _hosted_rate_sentence(c, row, year: int, first: bool) -> str:
+def _hosted_rate_sentence(c, row, year: int, first: bool, pool: list[str]) -> str:
     iso3 = row.iso3
     level = c.value(row.latest, "decimal", indicator="refugees_hosted_per_1000",
                     states=[iso3], years=[year])
+    rank = {"indicator": "refugees_hosted_per_1000", "states": [iso3], "years": [year],
+            "among": pool}
     if first:
-        text = (f"In {year}, {fmt.name(iso3)} hosted the most refugees relative to its "
-                f"population: {level} per 1,000 residents")
+        text = (f"In {year}, {fmt.name(iso3)} hosted {superlative(c, 'the most', **rank)} "
+                f"refugees relative to its population: {level} per 1,000 residents")
     else:
-        text = f"{fmt.name(iso3)} came next with {level}"
+        text = f"{fmt.name(iso3)} {superlative(c, 'came next', place=2, **rank)} with {level}"
     if pd.notna(row.base):
         base = c.value(row.base, "decimal", indicator="refugees_hosted_per_1000",
                        states=[iso3], years=[BASE])
@@ -218,12 +232,16 @@ def _abroad_rate_sentence(c, abroad_1000: pd.DataFrame) -> str:
     out = metrics.latest(abroad_1000)
     if out.empty:
         return ""
-    out = out[out["year"] == out["year"].max()].sort_values("value").iloc[-1]
-    if pd.isna(out.value):
+    out = out[out["year"] == out["year"].max()].dropna(subset=["value"])
+    if out.empty:
         return ""
-    rate = c.ratio(out.value, "decimal", indicator="refugees_abroad", states=[out.iso3],
-                   years=[int(out.year)], denominator="population", factor=1000)
-    text = (f" Relative to its home population, {fmt.name(out.iso3)} had the most "
+    pool = comparison.ranked_among(out["iso3"], comparison.top_of(out.set_index("iso3")["value"]))
+    out = out[out["iso3"].isin(pool)].sort_values("value").iloc[-1]
+    per_1000 = {"indicator": "refugees_abroad", "states": [out.iso3], "years": [int(out.year)],
+                "denominator": "population", "factor": 1000}
+    rate = c.ratio(out.value, "decimal", **per_1000)
+    most = superlative(c, "the most", among=pool, **per_1000)
+    text = (f" Relative to its home population, {fmt.name(out.iso3)} had {most} "
             f"nationals who were refugees abroad: {rate} per 1,000 residents in "
             f"{int(out.year)}")
     brk = metrics.first_break(abroad_1000, out.iso3, BASE, int(out.year))
@@ -278,8 +296,9 @@ def hosted_and_abroad(nb: Session) -> Figure:
         table = pd.DataFrame({"Refugees": wide[ref], "Asylum-seekers": wide[asy]})
         total = table.sum(axis=1, min_count=1).dropna().sort_values()
         _draw_side(ax, table.loc[total.index], total, f"{title}, {year}", looks)
-        top = total.index[-1]
-        parts.append(_side_sentence(c, people_all, wide, (ref, asy), top, year, home))
+        top = comparison.top_of(total)  # the most among the participating states (issue 19)
+        parts.append(_side_sentence(c, people_all, wide, (ref, asy), top, year, home,
+                                    comparison.ranked_among(total.index, top)))
         if comparison.is_participant(top):  # key figures: participants only
             nb.key_figure(people, ref, top, year)
     chart.axes[0, 1].legend(loc="lower right", fontsize=7)
@@ -302,9 +321,11 @@ def _draw_side(ax, table: pd.DataFrame, total: pd.Series, title: str, looks: dic
 
 
 def _side_sentence(c, people_all: pd.DataFrame, wide: pd.DataFrame, ids: tuple[str, str],
-                   top: str, year: int, home: bool) -> str:
+                   top: str, year: int, home: bool, among: list[str]) -> str:
     """The state with the most refugees and asylum-seekers on one side (hosted or abroad)."""
     ref, asy = ids
+    most = superlative(c, "the most", indicator=ref, plus=[asy], states=[top], years=[year],
+                       among=among)
     refugees = c.value(wide.loc[top, ref], "number", indicator=ref, states=[top], years=[year])
     seekers = ("no asylum-seekers reported" if not wide.loc[top, asy] > 0 else
                c.value(wide.loc[top, asy], "number", indicator=asy, states=[top],
@@ -314,9 +335,9 @@ def _side_sentence(c, people_all: pd.DataFrame, wide: pd.DataFrame, ids: tuple[s
     caveat = (f" (a count with a break in {brk}" + (f": {why})" if why else ")")
               if brk else "")
     if home:
-        return (f"In {year}, {fmt.name(top)} hosted the most refugees and "
+        return (f"In {year}, {fmt.name(top)} hosted {most} refugees and "
                 f"asylum-seekers: {refugees} refugees{caveat} and {seekers}")
-    return (f"{fmt.name(top)} had the most nationals abroad as refugees or "
+    return (f"{fmt.name(top)} had {most} nationals abroad as refugees or "
             f"asylum-seekers: {refugees} refugees{caveat} and {seekers}")
 
 
@@ -562,9 +583,12 @@ def _rates_finding(c, wide: pd.DataFrame, few: set[str], decisions: pd.Series, b
         wide.drop(index=list(few), errors="ignore")[RATE_IDS[1]].dropna()).sort_values()
     if len(ranked) > 2:
         hi, lo = ranked.index[-1], ranked.index[0]
+        rank = {"indicator": RATE_IDS[1], "years": [year], "among": list(ranked.index)}
+        highest = superlative(c, "highest", states=[hi], **rank)
+        lowest = superlative(c, "lowest", states=[lo], order="asc", **rank)
         finding += (" Among the participating states shown with enough decisions to rate, the "
-                    f"total protection rate was highest for nationals of {fmt.name(hi)} "
-                    f"({_rate(c, wide, hi, RATE_IDS[1], year)}) and lowest for nationals of "
+                    f"total protection rate was {highest} for nationals of {fmt.name(hi)} "
+                    f"({_rate(c, wide, hi, RATE_IDS[1], year)}) and {lowest} for nationals of "
                     f"{fmt.name(lo)} ({_rate(c, wide, lo, RATE_IDS[1], year)}).")
     if few:
         finding += (f" Rates for {fmt.names(sorted(few))} rest on too few decisions to rank "

@@ -20,6 +20,7 @@ from analysis.themes.common import (
     Figure,
     hide_spare,
     no_rows,
+    superlative,
 )
 
 # The main countries migrants from the region send money from (a fixed analytical choice).
@@ -169,10 +170,12 @@ def share_of_gdp_trend(nb: Session, money: Received) -> Figure:
     c = nb.claims()
     if in_ref.empty:
         return Figure(chart, name, _none_reported(nb.states, share, ref), c, drawn)
-    top = in_ref.idxmax()
+    top = comparison.top_of(in_ref)  # the highest among the participating states (issue 19)
+    highest = superlative(c, "the highest", states=[top], years=[ref],
+                          among=comparison.ranked_among(in_ref.index, top), **PCT)
     finding = (f"In {ref}, remittances were worth "
                f"{c.value(in_ref[top], 'pct', states=[top], years=[ref], **PCT)}"
-               f" of GDP in {fmt.name(top)}, the highest share among the states shown")
+               f" of GDP in {fmt.name(top)}, {highest} share among {comparison.among(top)}")
     base = metrics.value_in(share, BASE)
     if top in base.index and ref != BASE:
         then = c.value(base[top], "pct", states=[top], years=[BASE], **PCT)
@@ -224,8 +227,10 @@ def _tenth_of_gdp(c, now: pd.Series, ref: int) -> str:
     tenth = now[now >= 10].sort_values(ascending=False)
     if tenth.empty:
         top = now.idxmax()
+        highest = superlative(c, "the highest", states=[top], years=[ref],
+                              among=list(now.dropna().index), **PCT)
         return (f"In {ref}, no state shown received remittances worth a tenth of its GDP or "
-                f"more; the highest share was {fmt.name(top)}'s "
+                f"more; {highest} share was {fmt.name(top)}'s "
                 f"({c.value(now[top], 'pct', states=[top], years=[ref], **PCT)}).")
     listed = [f"{fmt.name(s)} "
               f"({c.value(v, 'pct', states=[s], years=[ref], **PCT)})"
@@ -277,8 +282,10 @@ def received_usd(nb: Session, money: Received) -> Figure:
     if in_ref.empty:
         return Figure(chart, name, _none_reported(nb.states, received, ref), c, positive)
     finding = _received_together(c, nb.states, received, in_ref, ref)
-    top = in_ref.idxmax()
-    finding += (f" {fmt.name(top)} received the most in {ref}: "
+    top = comparison.top_of(in_ref)  # the most among the participating states (issue 19)
+    most = superlative(c, "the most", states=[top], years=[ref],
+                       among=comparison.ranked_among(in_ref.index, top), **USD)
+    finding += (f" {fmt.name(top)} received {most} in {ref}: "
                 f"{c.value(in_ref[top], 'usd', states=[top], years=[ref], **USD)}. "
                 + VALUATION_NOTE)
     if comparison.is_participant(top):  # key figures: participants only
@@ -486,14 +493,17 @@ def _per_emigrant_finding(c, states: list[str], received: pd.DataFrame,
                           emigrants: pd.DataFrame, now: pd.Series, year: int) -> str:
     """The most per emigrant and all states together, what the ratio is not, and Kazakhstan's
     old emigrant population where it explains a low figure."""
-    top = now.idxmax()
+    top = comparison.top_of(now)  # the most among the participating states (issue 19)
     with_both = plotting.in_catalogue_order(now.index)
     money = metrics.value_in(received, year)[with_both].sum()
     people = metrics.value_in(emigrants, year)[with_both].sum()
     kw = {"years": [year], "denominator": "emigrant_stock", **USD}
+    most = superlative(c, "the most", states=[top], among=comparison.ranked_among(now.index, top),
+                       **kw)
     finding = (f"In {year}, the latest year with both figures, {fmt.name(top)} received "
-               f"about {c.ratio(now[top], 'usd', states=[top], **kw)} per emigrant, the most "
-               "among the states shown; the states shown with both figures together received "
+               f"about {c.ratio(now[top], 'usd', states=[top], **kw)} per emigrant, {most} "
+               f"among {comparison.among(top)}; the states shown with both figures together "
+               "received "
                f"{c.ratio(money / people, 'usd', states=with_both, **kw)} per emigrant.")
     stocks = metrics.value_in(emigrants, year).index
     gaps = [s for s in states if s in stocks and s not in now.index]
@@ -629,11 +639,14 @@ def _largest_sources(c, latest: pd.DataFrame, receivers: list[str], estimates: p
             alone.append(origin)
         elif row["destination_iso3"] == "RUS":
             from_russia.append(f"{fmt.name(origin)} ({_share_of_total(c, latest, row, year)})")
+            largest = superlative(c, "the largest", measure=EST, origins=[origin],
+                                  destinations=["RUS"], years=[year], rank_by="destination",
+                                  among=None)
         else:
             others.append(origin)
     parts = []
     if from_russia:
-        parts.append(f"In KNOMAD's {year} estimates, {fmt.name('RUS')} was the largest "
+        parts.append(f"In KNOMAD's {year} estimates, {fmt.name('RUS')} was {largest} "
                      f"source of the money sent to {fmt.listing(from_russia)} (share of each "
                      "state's estimated total)")
     if alone:
@@ -650,7 +663,10 @@ def _largest_sources(c, latest: pd.DataFrame, receivers: list[str], estimates: p
         named = [f"{fmt.name(o)}'s from "
                  f"{fmt.the(_place(top[o]['destination_iso3'], estimates))} "
                  f"({_share_of_total(c, latest, top[o], year)})" for o in others[:3]]
-        finding += f" The largest estimated flow was {fmt.listing(named)}."
+        largest = [superlative(c, "The largest", measure=EST, origins=[o],
+                               destinations=[top[o]["destination_iso3"]], years=[year],
+                               rank_by="destination", among=None) for o in others[:3]]
+        finding += f" {largest[0]} estimated flow was {fmt.listing(named)}."
     return finding
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
-from analysis.themes.common import BASE, MEETING_MARK, Figure, Finding
+from analysis.themes.common import BASE, MEETING_MARK, Figure, Finding, superlative
 
 MAX_LINES = 6  # lines in one panel; more go to another panel
 
@@ -210,7 +210,9 @@ def where_applied(nb: Session) -> Figure:
     n_first = c.sum(totals.iloc[0], "number", destinations=[first], **cells)
     pct_first = c.share(totals.iloc[0] / totals.sum() * 100, "pct", destinations=[first],
                         **whole, **cells)
-    finding = (f"In {year}, {fmt.the(names[first])} received the most new applications from "
+    most = superlative(c, "the most", destinations=[first], rank_by="destination", among=None,
+                       **cells)
+    finding = (f"In {year}, {fmt.the(names[first])} received {most} new applications from "
                f"the states' nationals: {n_first}, {pct_first} of all their new applications")
     if len(totals) > len(top):
         pct_top = c.share(totals[top].sum() / totals.sum() * 100, "pct", destinations=top,
@@ -240,9 +242,11 @@ def eu_applicants(nb: Session) -> Figure:
     in_year = metrics.value_in(eu_apps, year)
     top = comparison.top_of(in_year)
     one = {"indicator": "eu_asylum_applicants", "states": [top]}
+    most = superlative(c, "the most", years=[year],
+                       among=comparison.ranked_among(in_year.index, top), **one)
     finding = (f"In {year}, {c.value(in_year[top], 'number', years=[year], **one)} "
                f"nationals of {fmt.name(top)} applied for asylum in the EU for the first time, "
-               f"the most among {comparison.among(top)}")
+               f"{most} among {comparison.among(top)}")
     shown = plotting.in_catalogue_order(in_year.index)
     if len(shown) > 1:
         n_all = c.sum(in_year.sum(), "number", indicator="eu_asylum_applicants", states=shown,
@@ -252,7 +256,9 @@ def eu_applicants(nb: Session) -> Figure:
     series = eu_apps[eu_apps["iso3"] == top].set_index("year")["value"]
     peak = int(series.idxmax())
     if peak != year:
-        finding += (f" {fmt.name(top)}'s peak was in {peak}, with "
+        peak_word = superlative(c, "peak", years=[peak], among=[top],
+                                among_years=sorted(int(y) for y in series.index), **one)
+        finding += (f" {fmt.name(top)}'s {peak_word} was in {peak}, with "
                     f"{c.value(series[peak], 'number', years=[peak], **one)}.")
     finding += _next_applicants(c, eu_apps, in_year, year)
     if comparison.is_participant(top):
@@ -269,7 +275,9 @@ def _next_applicants(c: Ledger, eu_apps: pd.DataFrame, in_year: pd.Series, year:
         return ""
     two = {"indicator": "eu_asylum_applicants", "states": [second]}
     base_value = metrics.value_in(eu_apps, BASE)[second]
-    return (f" Applicants from {fmt.name(second)}, next, numbered "
+    after = superlative(c, "next", place=2, years=[year],
+                        among=list(comparison.among_participants(in_year).dropna().index), **two)
+    return (f" Applicants from {fmt.name(second)}, {after}, numbered "
             f"{c.value(in_year[second], 'number', years=[year], **two)} against "
             f"{c.value(base_value, 'number', years=[BASE], **two)} in {BASE}.")
 
@@ -300,7 +308,9 @@ def eu_where_applied(nb: Session) -> Figure:
     n_first = c.sum(totals.iloc[0], "number", destinations=[first], **cells)
     pct_first = c.share(totals.iloc[0] / totals.sum() * 100, "pct", destinations=[first],
                         of_origins=origins, fmt_args={"decimals": 0}, **cells)
-    finding = (f"In {eu_year}, {fmt.the(names[first])} received the most first-time "
+    most = superlative(c, "the most", destinations=[first], rank_by="destination", among=None,
+                       **cells)
+    finding = (f"In {eu_year}, {fmt.the(names[first])} received {most} first-time "
                f"applicants from the states' nationals in the EU+: {n_first}, {pct_first} of "
                "all of them")
     mine = eu_rows[eu_rows["destination_iso3"] == first].set_index("origin_iso3")["value"]
@@ -351,7 +361,8 @@ def protection_rates(nb: Session) -> Figure:
         finding += "no state's nationals had enough decisions for a reliable rate."
     else:
         top = comparison.top_of(ranked)
-        finding += _highest_rate(c, rates, now, top, year)
+        finding += _highest_rate(c, rates, now, top, year,
+                                 comparison.ranked_among(ranked.dropna().index, top))
         if comparison.is_participant(top):
             nb.key_figure(rates, "total_protection_rate_abroad", top, year)
             nb.key_figure(rates, "refugee_recognition_rate_abroad", top, year)
@@ -376,7 +387,8 @@ def _draw_rates(chart: plotting.Chart, now: dict, then: dict, few_now: set[str])
         plotting.format_axis(ax, "x", percent=True)
 
 
-def _highest_rate(c: Ledger, rates: pd.DataFrame, now: dict, top: str, year: int) -> str:
+def _highest_rate(c: Ledger, rates: pd.DataFrame, now: dict, top: str, year: int,
+                  among: list[str]) -> str:
     decisions = metrics.value_in(rates[rates["indicator"] == "asylum_decisions_abroad"],
                                  year).get(top)
     one = {"states": [top], "years": [year]}
@@ -390,7 +402,9 @@ def _highest_rate(c: Ledger, rates: pd.DataFrame, now: dict, top: str, year: int
     if decisions is not None:
         n_dec = c.value(decisions, "count", indicator="asylum_decisions_abroad", **one)
         text += f", out of {n_dec} decisions"
-    return (text + ": the highest total protection rate among "
+    highest = superlative(c, "the highest", indicator="total_protection_rate_abroad",
+                          among=among, **one)
+    return (text + f": {highest} total protection rate among "
             + ("the participating states" if comparison.is_participant(top) else "the states")
             + " with enough decisions.")
 
@@ -588,20 +602,27 @@ def irregular_crossings(nb: Session, detected: pd.DataFrame) -> Figure:
     one = {"indicator": "eu_irregular_crossings", "states": [top]}
     series = crossings[crossings["iso3"] == top].set_index("year")["value"]
     peak = int(series.idxmax())
+    most = superlative(c, "the most", years=[year],
+                       among=comparison.ranked_among(in_year.index, top), **one)
     finding = (f"In {year}, Frontex recorded "
                f"{c.value(in_year[top], 'number', years=[year], **one)} detections of "
-               f"nationals of {fmt.name(top)} crossing into the EU irregularly, the most among "
+               f"nationals of {fmt.name(top)} crossing into the EU irregularly, {most} among "
                f"{comparison.among(top)}")
     if peak != year:
-        finding += (f", against {c.value(series[peak], 'number', years=[peak], **one)} at the "
-                    f"peak in {peak}")
+        peak_word = superlative(c, "the peak", years=[peak], among=[top],
+                                among_years=sorted(int(y) for y in series.index), **one)
+        finding += (f", against {c.value(series[peak], 'number', years=[peak], **one)} at "
+                    f"{peak_word} in {peak}")
     finding += ". These are detections, not people: one person can be detected more than once."
     others = comparison.among_participants(in_year).drop(index=top, errors="ignore") \
         .sort_values(ascending=False)
     if not others.empty:
         second = others.index[0]
         two = {"indicator": "eu_irregular_crossings", "states": [second]}
-        finding += (f" Next came {fmt.name(second)}, with "
+        after = superlative(c, "Next", place=2, years=[year],
+                            among=list(comparison.among_participants(in_year).dropna().index),
+                            **two)
+        finding += (f" {after} came {fmt.name(second)}, with "
                     f"{c.value(others[second], 'number', years=[year], **two)}.")
     if comparison.is_participant(top):
         nb.key_figure(crossings, "eu_irregular_crossings", top, year)
@@ -676,7 +697,10 @@ def _routes_finding(c: Ledger, routes: pd.DataFrame, per_year: pd.DataFrame,
         peak_route, then = _lead_route(per_year, peak_year)
         n_peak = c.sum(then[peak_route], "number", table="frontex_routes",
                        select={"route": peak_route}, states=nationals, years=[peak_year])
-        finding += (f". In {peak_year}, the year of the most detections on a single route, "
+        most = superlative(c, "the most", table="frontex_routes", select={"route": peak_route},
+                           states=nationals, years=[peak_year], rank_by=["route", "year"],
+                           among_years=sorted({int(y) for y in per_year["year"]}))
+        finding += (f". In {peak_year}, the year of {most} detections on a single route, "
                     f"the {peak_route} had {n_peak}")
     return finding + "."
 

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 from analysis import catalogue, comparison, fmt, metrics, plotting
 from analysis.claims import Ledger
 from analysis.notebook import Session
-from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows
+from analysis.themes.common import BASE, Figure, Finding, hide_spare, no_rows, superlative
 
 DETECTED = "trafficking_victims_detected"
 CONVICTED = "trafficking_convictions"
@@ -95,8 +95,10 @@ def _detected_finding(c: Ledger, states: list[str], now: pd.Series, year: int) -
                "reported detected victims")
     if len(listed) > 1:
         n_all = c.sum(now.sum(), "count", indicator=DETECTED, states=listed, years=[year])
-        finding += (f" ({fmt.names(listed)}), {n_all} together; {fmt.name(top)} detected the "
-                    f"most, {n_top}.")
+        most = superlative(c, "the most", indicator=DETECTED, states=[top], years=[year],
+                           among=listed)
+        finding += (f" ({fmt.names(listed)}), {n_all} together; {fmt.name(top)} detected "
+                    f"{most}, {n_top}.")
     else:
         finding += f": {fmt.name(top)}, with {n_top} victims."
     silent = [s for s in states if s not in listed]
@@ -318,6 +320,12 @@ def _most_common_forms(c: Ledger, with_forms: pd.DataFrame, order: list[str],
                           & (with_forms["year"] == latest[iso3])]
         top_row = rows.loc[rows["value"].idxmax()]
         most[iso3] = (top_row["category"], float(top_row["value"]), int(top_row["year"]))
+        # "Most often" is a claim: the form's rank among the state's forms that year.
+        if top_row["category"] in FORMS:
+            superlative(c, "most often", table="trafficking_breakdowns",
+                        select={**FORM_SELECT, "category": top_row["category"]},
+                        states=[iso3], years=[int(top_row["year"])], rank_by=["category"],
+                        among=FORMS)
     parts = []
     for form in FORMS:
         where = [s for s in most if most[s][0] == form]
@@ -657,7 +665,10 @@ def missing_by_nationality(nb: Session, iom: IomRecords) -> Figure:
     plotting.format_axis(chart.ax, "x")
     top = by_origin.idxmax()
     c = nb.claims()
-    lead = (f"Nationals of {fmt.name(top)} are the largest group" if len(by_origin) > 1
+    largest = (superlative(c, "the largest", record=OF_NATIONALS, states=[top],
+                           years=iom.record_years, among=list(by_origin.index))
+               if len(by_origin) > 1 else "")
+    lead = (f"Nationals of {fmt.name(top)} are {largest} group" if len(by_origin) > 1
             else f"Nationals of {fmt.name(top)}")
     shown = c.sum(by_origin[top], "count", record=OF_NATIONALS, states=[top],
                   years=iom.record_years)
