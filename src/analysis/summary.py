@@ -76,9 +76,14 @@ _CLAIM = {
         "of_states": {"anyOf": [{"type": "null"}, _STATES]},
         "of_origins": _PARTNERS,
         "of_destinations": _PARTNERS,
-        "among": _PARTNERS,  # states; for a corridor rank, codes of the ranked side or null
+        # states; codes of a corridor's ranked side; a table's values of its ranked columns;
+        # null: every one in the table
+        "among": {"anyOf": [{"type": "null"},
+                            {"type": "array", "minItems": 1, "items": {"type": "string"}}]},
         "order": {"enum": list(claims.ORDERS)},
-        "rank_by": {"enum": list(claims.RANK_SIDES)},
+        # a corridor's side ("origin", "destination", "pair"), or a table's columns
+        "rank_by": {"anyOf": [{"enum": list(claims.RANK_SIDES)},
+                              {"type": "array", "minItems": 1, "items": {"type": "string"}}]},
         "where": {"enum": list(claims.WHERE)},
         "than": {"type": "string", "minLength": 1},
     },
