@@ -159,6 +159,21 @@ _NOTE_COLUMNS = ["indicator", "measure", "iso3", "origin_iso3", "destination_iso
                  "flag", "kind", "reason", "source"]
 
 
+# The notes table, read once per process and file version: every chart's CSV and footnote
+# looks its rows up in it (hundreds of times in one notebook).
+_NOTES_CACHE: dict[tuple[str, int], pd.DataFrame] = {}
+
+
+def _notes_table(path: Path) -> pd.DataFrame:
+    key = (str(path), path.stat().st_mtime_ns) if path.exists() else None
+    if key is None or key not in _NOTES_CACHE:
+        table = _read(path)  # raises, naming the file, when it is not built
+        _NOTES_CACHE.clear()
+        _NOTES_CACHE[key] = table
+    _files_read.add(Path(path))
+    return _NOTES_CACHE[key]
+
+
 def observation_notes(states: Iterable[str] | None = None, years: Years = None, *,
                       paths: Paths | None = None, missing_ok: bool = False) -> pd.DataFrame:
     """The review behind the flags, one row per noted observation: `indicator` and `iso3`, or
@@ -170,7 +185,9 @@ def observation_notes(states: Iterable[str] | None = None, years: Years = None, 
     paths = paths or project_paths()
     if missing_ok and not paths.observation_notes.exists():
         return pd.DataFrame(columns=_NOTE_COLUMNS)
-    frame = _read(paths.observation_notes, filters=_year_filters(years))
+    frame = _notes_table(paths.observation_notes)
+    if years is not None:
+        frame = frame[frame["year"].between(int(years[0]), int(years[1]))]
     if states is not None:
         states = _as_list(states)
         for iso3 in states:
