@@ -92,13 +92,6 @@ def movement(before: float, after: float, series_id: str) -> str:
     return moved(before, after, **change_limits(series_id))
 
 
-def movements(before: pd.Series, after: pd.Series, series_id: str) -> pd.Series:
-    """`movement` per state present in both (indexed by ISO3)."""
-    both = pd.concat([before.rename("b"), after.rename("a")], axis=1).dropna()
-    return pd.Series({s: movement(r.b, r.a, series_id) for s, r in both.iterrows()},
-                     dtype=object)
-
-
 # -- window -----------------------------------------------------------------------------------
 
 # Words a caption uses to say why its years differ from the theme's window.
@@ -111,11 +104,6 @@ def series_years(rows: pd.DataFrame) -> list[int]:
         return []
     present = rows.dropna(subset=["value"]) if "value" in rows.columns else rows
     return sorted({int(y) for y in present["year"].dropna()})
-
-
-def is_series(rows: pd.DataFrame) -> bool:
-    """A chart over years (at least three), not a snapshot or a two-year comparison."""
-    return len(series_years(rows)) >= 3
 
 
 def window_reason(caption: str, first: int) -> bool:

@@ -25,7 +25,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from analysis import atomic, catalogue
+from analysis import atomic, catalogue, htmlpage
 
 TITLE = "Almaty Process 2015: the evidence by theme"
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, PowerPoint's widescreen (13.33 x 7.5 in)
@@ -164,23 +164,11 @@ def message_pages(messages: list[dict]) -> list[list[dict]]:
     return pages
 
 
-def source_line(chart: dict) -> str:
-    """The chart's source as the slide shows it: the source part of its footer, without the
-    caveats that the footer appends (those go to the speaker notes)."""
-    if chart.get("source_line"):
-        return str(chart["source_line"])
-    source = str(chart["source"]).strip()
-    caveats = str(chart.get("caveats") or "").strip()
-    if caveats and source.endswith(caveats):
-        source = source[: -len(caveats)].rstrip()
-    return source
-
-
 def chart_notes(chart: dict) -> str:
     parts = [chart["caption"]]
     if chart.get("caveats"):
         parts.append(f"Caveats: {chart['caveats']}")
-    parts.append(source_line(chart))
+    parts.append(htmlpage.source_line(chart))
     return "\n\n".join(parts)
 
 
@@ -282,7 +270,7 @@ def _chart_slide(prs, out: Path, theme: dict, chart: dict) -> None:
     _textbox(slide, MARGIN, Inches(0.15), WIDTH - 2 * MARGIN, Inches(0.35), theme["title"], 12,
              color=MUTED)
     _title(slide, chart["title"], size=22, top=Inches(0.45), height=Inches(0.9))
-    source = source_line(chart)
+    source = htmlpage.source_line(chart)
     source_h = Pt(10) * 1.25 * _lines(source, WIDTH - 2 * MARGIN, 10) + Inches(0.15)
     source_top = HEIGHT - Inches(0.2) - source_h
     _textbox(slide, MARGIN, source_top, WIDTH - 2 * MARGIN, source_h, source, 10, color=MUTED)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import catalogue, fmt, load
+from analysis import catalogue, fmt, load, screen
 
-UNREVIEWED = "unreviewed"  # analysis.screen's note kind for a jump no one has reviewed yet
+UNREVIEWED = screen.UNREVIEWED  # the note kind of a jump no one has reviewed yet
 
 
 def year_span(years) -> str:

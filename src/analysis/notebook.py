@@ -241,7 +241,8 @@ class Session:
                               paths=self.paths)
         finding = self._window_said(rows, finding)
         chartdata.check_drawn(rows, chart.fig, where)
-        if rows["note"].str.startswith(f"{flags.UNREVIEWED}:").any():
+        # A row's notes are joined by " | ": an unreviewed one may follow a reviewed one.
+        if rows["note"].str.contains(f"(?:^| \\| ){flags.UNREVIEWED}:").any():
             finding = f"{finding} {UNREVIEWED_SENTENCE}"
         written = plotting.save(chart, self.figure_dir, name, self.formats)
         files = {f: p.relative_to(self.output_dir).as_posix() for f, p in written.items()}
