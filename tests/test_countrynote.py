@@ -228,3 +228,21 @@ def test_a_note_is_the_same_bytes_when_written_again(tmp_path):
 ])
 def test_short_source_keeps_each_provider_and_its_age(source, short):
     assert countrynote.short_source({"source": source}) == short
+
+
+def test_a_note_is_drawn_again_only_when_what_it_shows_changes(tmp_path, monkeypatch):
+    drawn = []
+    draw = countrynote._draw
+    monkeypatch.setattr(countrynote, "_draw", lambda *a: drawn.append(1) or draw(*a))
+    country = _entry()
+    first = countrynote.note(country, _VINTAGE, tmp_path)
+    countrynote.note(dict(country, duration_s=99.0, up_to_date=True), _VINTAGE, tmp_path)
+    assert len(drawn) == 1  # a rerun's timings are not shown
+    changed = dict(country, findings=[*country["findings"],
+                                      {"text": "A new finding.", "claims": []}])
+    countrynote.note(changed, _VINTAGE, tmp_path)
+    assert len(drawn) == 2
+    assert "A new finding." in _text(first)
+    first.unlink()  # a profile run again clears its folder, the note with it
+    countrynote.note(changed, _VINTAGE, tmp_path)
+    assert len(drawn) == 3 and first.is_file()

@@ -127,18 +127,15 @@ def _name_of_code(code) -> str | None:
 
 def _notes(rows: pd.DataFrame, paths: Paths | None) -> pd.Series:
     """Each row's observation notes ("kind: reason", several joined by " | "), or ""."""
-    notes = load.observation_notes(paths=paths, missing_ok=True)
     found = pd.Series("", index=rows.index, dtype=object)
-    if notes.empty or rows.empty:
+    if rows.empty:
         return found
-    notes = notes.assign(text=notes["kind"] + ": " + notes["reason"])
     keyed = rows.assign(_row=rows.index, year=rows["year"].astype("float"))
     for column, key in (("indicator", _INDICATOR_KEY), ("measure", _CORRIDOR_KEY)):
-        mine = notes[notes[column].notna() & (notes[column] != "")]
-        mine = (mine.assign(year=mine["year"].astype("float"))
-                .groupby([column, *key])["text"].agg(" | ".join).reset_index()
-                .rename(columns={column: "series"}))
-        hit = keyed.merge(mine, on=["series", *key], how="inner")
+        texts = load.observation_note_texts(column, tuple(key), paths=paths)
+        if texts.empty:
+            continue
+        hit = keyed.merge(texts, on=["series", *key], how="inner")
         found.loc[hit["_row"]] = hit["text"].to_numpy()
     return found
 

@@ -23,7 +23,9 @@ same printed in greyscale (the charts mark their series by line style and marker
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,11 +280,10 @@ def _sources(layout: Layout, country: dict, charts: list[dict], vintage: dict) -
                 "the claim behind it, machine-readable: summary.json.", gap=0.015)
 
 
-def layout(summary: dict, country: dict, out: Path) -> Layout:
+def layout(vintage: dict, country: dict, out: Path) -> Layout:
     """The note's pages: five charts at the largest size that keeps it within four pages,
     else five smaller, else four; the sources on a page of their own when all else fits on
     one."""
-    vintage = summary["data_vintage"]
     picked = chosen_charts(country)
     five, four = picked[:MAX_CHARTS], picked[:MIN_CHARTS]
     tries = [(five, CHART_HEIGHTS[0]), (five, CHART_HEIGHTS[1]), (four, CHART_HEIGHTS[0]),
@@ -328,12 +329,44 @@ def _draw(pages: Layout, title: str, target: Path) -> None:
         pdfpages.place(drawn, placements, tmp)
 
 
-def write_note(summary: dict, country: dict, out: Path) -> Path:
-    """Write one state's note; return its path."""
+# Where each note's digest is kept: a note whose digest is unchanged is not drawn again.
+DIGESTS_FOLDER = ".notes"
+_CODE = ("countrynote.py", "pdfpages.py", "house.mplstyle", "htmlpage.py", "catalogue.py")
+
+
+def _digest(country: dict, vintage: dict, out: Path) -> str:
+    """What a note shows: the country's entry (without timings), the data vintage, the PDF
+    exports of its charts, and the code that draws it."""
+    shown = {k: v for k, v in country.items() if k not in ("duration_s", "up_to_date")}
+    h = hashlib.sha256(json.dumps([shown, vintage], sort_keys=True).encode("utf-8"))
+    for chart in chosen_charts(country):
+        export = Path(out) / chart["files"].get("pdf", "")
+        if chart["files"].get("pdf") and export.is_file():
+            h.update(export.read_bytes())
+    for name in _CODE:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()
+
+
+def note(country: dict, vintage: dict, out: Path) -> Path:
+    """Write one state's note, unless the one there was drawn from the same entry, vintage,
+    charts and code (see `_digest`); return its path. The report draws each note as soon as
+    its profile has run, while the other notebooks run."""
+    out = Path(out)
     target = note_path(out, country["iso3"])
+    key = out / DIGESTS_FOLDER / f"{country['iso3']}.sha256"
+    digest = _digest(country, vintage, out)
+    if target.is_file() and key.is_file() and key.read_text(encoding="utf-8") == digest:
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    _draw(layout(summary, country, Path(out)), f"{country['name']}: country note", target)
+    _draw(layout(vintage, country, out), f"{country['name']}: country note", target)
+    atomic.write_text(key, digest)
     return target
+
+
+def write_note(summary: dict, country: dict, out: Path) -> Path:
+    """Write one state's note (unless unchanged); return its path."""
+    return note(country, summary["data_vintage"], out)
 
 
 def write(summary: dict, out: Path) -> list[Path]:

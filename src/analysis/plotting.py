@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis import atomic, catalogue, comparison, fmt, footer, load
+from analysis import atomic, catalogue, comparison, fmt, fontcache, footer, load
 from analysis.errors import AnalysisError
 from analysis.exports import FORMATS
 from analysis.paths import Paths
@@ -61,6 +61,7 @@ _MARGIN_IN = 0.12
 
 def use_style() -> None:
     plt.style.use(STYLE)
+    fontcache.install()  # PDF exports: each font subset made once per process
 
 
 # ---------------------------------------------------------------------------

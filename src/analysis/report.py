@@ -176,13 +176,16 @@ _kernel = None
 def _execute(task: Task, log_file=None) -> None:
     import papermill
 
+    from analysis import runengine
+
     # In a run's own log, papermill's INFO lines (each cell as it starts, its printed output)
     # show where a run spends its time; elsewhere our own line says enough.
     logging.getLogger("papermill").setLevel(logging.INFO if log_file else logging.WARNING)
     arguments = dict(parameters=task.parameters, progress_bar=False,
                      log_output=log_file is not None, stdout_file=log_file,
                      stderr_file=log_file, start_timeout=START_TIMEOUT,
-                     execution_timeout=EXECUTION_TIMEOUT)
+                     execution_timeout=EXECUTION_TIMEOUT,
+                     engine_name=runengine.register())  # the notebook written once, at the end
     if _kernel is not None:
         _kernel.execute(task.source, task.output, task.root, **arguments)
         return
@@ -444,13 +447,18 @@ def _import_in_background(*modules: str) -> None:
     threading.Thread(target=load, name="report-imports", daemon=True).start()
 
 
-def _briefing_pages(result: TaskResult, out: Path) -> None:
-    """Draw a theme's briefing pages as soon as its notebook has finished (the parent has
-    nothing else to do meanwhile); the briefing then only puts the pages together."""
-    from analysis import briefing, summary
+def _draw_pages_of(result: TaskResult, out: Path, vintage: dict) -> None:
+    """As soon as a notebook has finished (the parent has nothing else to do meanwhile), draw
+    what is made of its run alone: a theme's briefing pages, a profiled state's country note.
+    The assembly at the end then finds them drawn (each is kept while what it shows is
+    unchanged) and only puts the briefing together."""
+    from analysis import briefing, countrynote, summary
 
-    entry = summary.theme_entry(result.task.id, result, result.task.out)
-    briefing.theme_pages(entry, out)
+    if result.task.kind == "theme":
+        briefing.theme_pages(summary.theme_entry(result.task.id, result, result.task.out), out)
+    else:
+        countrynote.note(summary.country_entry(result.task.id, result, result.task.out),
+                         vintage, out)
 
 
 def _read_vintage(paths: Paths) -> dict:
@@ -495,9 +503,9 @@ def _assembly_outputs(out: Path, options: Options) -> list[Path]:
 
 
 def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
-            staging: Path) -> None:
-    """Record one finished run: fingerprint, log line, its briefing pages. The result is kept
-    with the paths it will have once the staging folder is in place."""
+            staging: Path, vintage: dict) -> None:
+    """Record one finished run: fingerprint, log line, its briefing pages or country note.
+    The result is kept with the paths it will have once the staging folder is in place."""
     _remember(result, planned)
     result = dataclasses.replace(result, task=planned, output_notebook=planned.output)
     done[result.task.stem] = result
@@ -507,8 +515,7 @@ def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
     else:
         log.error("report: %-32s FAILED: %s (%.1fs); log: %s", result.task.output.name,
                   result.error, result.duration, result.task.log)
-    if result.task.kind == "theme":
-        _briefing_pages(result, staging)  # now, while the workers run the other notebooks
+    _draw_pages_of(result, staging, vintage)  # now, while the workers run the other notebooks
 
 
 @contextlib.contextmanager
@@ -535,7 +542,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
     Everything is written into a staging copy of the report folder (hard links to the files
     that stay), which replaces the folder only at the end: a report killed midway leaves the
     previous report as it was, whole (see `swap`)."""
-    _read_vintage(paths)  # fails early, in one line, if data is not built
+    vintage = _read_vintage(paths)  # fails early, in one line, if data is not built
     tasks = plan(options, paths, notebooks)
     final = options.out
     swap.recover_dir(final)  # a report killed between its two renames
@@ -570,7 +577,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
         with _progress(len(ordered)) as progress:
             for result in _run_all(ordered, jobs):
                 progress.step(result.task.stem)
-                _handle(result, planned[result.task.stem], done, staging)
+                _handle(result, planned[result.task.stem], done, staging, vintage)
         results = [done[task.stem] for task in tasks]
 
         from analysis import (
@@ -586,7 +593,7 @@ def run_report(options: Options, paths: Paths, *, notebooks: Path | None = None)
 
         start = time.perf_counter()
         assembly = _assembly_fingerprint(options, results, paths, staging)
-        data = summary.build(results, options, _read_vintage(paths),
+        data = summary.build(results, options, vintage,
                              changes.since_last(staging, paths, options.revision_threshold),
                              screen.unreviewed_entries(paths))
         data["summary"] = keymessages.build(data, paths)

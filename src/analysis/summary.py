@@ -299,6 +299,14 @@ def theme_entry(theme_id: str, result, out: Path) -> dict:
     return entry
 
 
+def country_entry(iso3: str, result, out: Path) -> dict:
+    """One profiled state's entry: its name and role, and its profile's run."""
+    state = catalogue.state(iso3)
+    entry = {"iso3": iso3, "name": state.name, "role": state.role}
+    entry.update(_run_fields(result, out))
+    return entry
+
+
 def build(results, options, vintage: dict, data_changes: dict | None = None,
           unreviewed: list[dict] | None = None) -> dict:
     """The summary of one report run (`results`: TaskResults; themes not run are skipped;
@@ -308,12 +316,8 @@ def build(results, options, vintage: dict, data_changes: dict | None = None,
     countries_run = {r.task.id: r for r in results if r.task.kind == "country"}
     themes = [theme_entry(theme.id, themes_run.get(theme.id), options.out)
               for theme in catalogue.THEMES]
-    countries = []
-    for iso3, result in countries_run.items():
-        state = catalogue.state(iso3)
-        entry = {"iso3": iso3, "name": state.name, "role": state.role}
-        entry.update(_run_fields(result, options.out))
-        countries.append(entry)
+    countries = [country_entry(iso3, result, options.out)
+                 for iso3, result in countries_run.items()]
     failed = any(r.status == "failed" for r in results)
     return {
         "format": FORMAT,
