@@ -20,7 +20,8 @@ notebook written. Timed per run:
 
 With --warm, the runs share one kernel as in a report worker (`analysis.warmkernel`): its start
 once (with the libraries' imports), then each run's preparation. Then the report's assembly on
-those runs: summary, page, country pages, each theme's briefing pages and the briefing. Prints
+those runs: each theme's briefing pages and each country note (drawn as runs finish in a
+report), the summary and key messages, the briefing, the deck and the pages. Prints
 a table per run and the totals per step; --json writes them.
 """
 
@@ -113,8 +114,19 @@ def profile_task(task, warm=None) -> dict:
 
 
 def profile_assembly(tasks, options, paths) -> dict:
-    """The report's assembly on the runs' records, step by step."""
-    from analysis import briefing, changes, htmlpage, report, summary
+    """The report's assembly on the runs' records, step by step. The briefing pages and the
+    country notes are drawn in a report as each run finishes; the rest after the runs."""
+    from analysis import (
+        briefing,
+        changes,
+        countrynote,
+        deck,
+        htmlpage,
+        keymessages,
+        report,
+        screen,
+        summary,
+    )
 
     times: dict[str, float] = {}
 
@@ -125,17 +137,25 @@ def profile_assembly(tasks, options, paths) -> dict:
         return value
 
     out = options.out
+    vintage = report._read_vintage(paths)
     results = [report._result(t, report.OK, None, report._read_record(t), 0.0) for t in tasks]
     for result in results:
         if result.task.kind == "theme":
             entry = summary.theme_entry(result.task.id, result, out)
             timed("briefing pages of each theme", briefing.theme_pages, entry, out)
-    data = timed("summary", lambda: summary.build(results, options, report._read_vintage(paths),
-                                                  changes.since_last(out, paths, 5.0)))
+        else:
+            entry = summary.country_entry(result.task.id, result, out)
+            timed("country notes", countrynote.note, entry, vintage, out)
+    data = timed("summary", lambda: summary.build(results, options, vintage,
+                                                  changes.since_last(out, paths, 5.0),
+                                                  screen.unreviewed_entries(paths)))
+    data["summary"] = timed("key messages", keymessages.build, data, paths)
     timed("summary", summary.write, data, out / "summary.json")
-    timed("index.html", htmlpage.write, data, out / "index.html")
-    timed("country pages", htmlpage.write_countries, data, out)
     timed("briefing.pdf (from the pages)", briefing.write, data, out, out / "briefing.pdf")
+    timed("slide deck", deck.write, data, out, out / "briefing.pptx")
+    timed("theme pages", htmlpage.write_themes, data, out)
+    timed("country pages", htmlpage.write_countries, data, out)
+    timed("index.html", htmlpage.write, data, out / "index.html")
     times["total"] = sum(times.values())
     return times
 

@@ -63,16 +63,80 @@ def fit_box(y: float, width: float, height: float, max_height: float,
 
 def place(drawn: io.BytesIO, placements: dict[int, list], target: Path) -> None:
     """Put PDF exports onto the drawn pages, each scaled into its box: `placements` maps a
-    page number to [(export, (left, bottom, width, height)), ...]."""
-    from pypdf import PdfReader, PdfWriter, Transformation
+    page number to [(export, (left, bottom, width, height)), ...].
+
+    Each export's page becomes a form XObject, drawn where it goes with one `cm ... Do`: the
+    charts' content streams are copied, never parsed (pypdf's merge_transformed_page parsed
+    and rewrote every operator of each chart: two thirds of the time the briefing pages and
+    country notes took, issue 22)."""
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(drawn))
     for number, items in placements.items():
         page = writer.pages[number]
         page_w, page_h = float(page.mediabox.width), float(page.mediabox.height)
-        for export, (left, bottom, width, _height) in items:
+        draw = []
+        for index, (export, (left, bottom, width, _height)) in enumerate(items):
             chart = PdfReader(export).pages[0]
+            name = f"/Chart{number}_{index}"
+            _add_xobject(writer, page, name, _form(writer, chart))
             scale = width * page_w / float(chart.mediabox.width)
-            page.merge_transformed_page(
-                chart, Transformation().scale(scale).translate(left * page_w, bottom * page_h))
+            x, y = left * page_w, bottom * page_h
+            # The form's own origin is the chart's lower left corner (its media box's).
+            x -= scale * float(chart.mediabox.left)
+            y -= scale * float(chart.mediabox.bottom)
+            draw.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q")
+        _append_content(writer, page, "\n".join(draw).encode("ascii"))
     writer.write(target)
+
+
+def _form(writer, chart):
+    """A chart's page as a form XObject in `writer`: its content, resources and media box."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
+
+    contents = chart.get("/Contents")
+    streams = contents.get_object() if contents is not None else []
+    if not isinstance(streams, list):
+        streams = [streams]
+    form = DecodedStreamObject()
+    form.set_data(b"\n".join(s.get_object().get_data() for s in streams))
+    box = chart.mediabox
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in
+                                         (box.left, box.bottom, box.right, box.top)),
+        NameObject("/Resources"): chart["/Resources"].get_object().clone(writer),
+    })
+    return writer._add_object(form.flate_encode())
+
+
+def _add_xobject(writer, page, name: str, reference) -> None:
+    """Name `reference` in this page's resources. matplotlib's pages share one resource
+    dictionary: the page gets its own copy first, so that each names its own charts."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    shared = page.get("/Resources")
+    resources = DictionaryObject(shared.get_object() if shared is not None else {})
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(xobjects.get_object() if xobjects is not None else {})
+    xobjects[NameObject(name)] = reference
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+
+
+def _append_content(writer, page, data: bytes) -> None:
+    """Draw `data` after what the page draws already, in the page's initial graphics state
+    (what the page drew is wrapped in q ... Q, as pypdf's merge does)."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    def stream(content: bytes):
+        made = DecodedStreamObject()
+        made.set_data(content)
+        return writer._add_object(made.flate_encode() if len(content) > 64 else made)
+
+    contents = page.get("/Contents")
+    existing = contents.get_object() if contents is not None else []
+    parts = list(existing) if isinstance(existing, list) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([stream(b"q\n"), *parts,
+                                                 stream(b"Q\n" + data)])
