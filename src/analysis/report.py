@@ -11,6 +11,9 @@ and the processed files and package code it used). Up to `--jobs` runs go at onc
 worker processes; the parent prints one line per finished run. Each worker keeps one kernel for
 its runs, one after another, each run starting as in a new kernel (see `warmkernel`): a kernel
 start and the imports of pandas and matplotlib once per worker, not once per run (issue 22).
+papermill writes each executed notebook once, when its run ends (see `runengine`). As each run
+finishes, the parent draws what is made of that run alone (a theme's briefing pages, a state's
+country note) while the workers go on; each is kept while what it shows is unchanged.
 
 A run whose fingerprint (notebook cells, parameters, the processed files and package code it
 used; see `fingerprint`) is unchanged since its last successful run, and whose outputs are all
