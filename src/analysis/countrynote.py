@@ -331,7 +331,8 @@ def _draw(pages: Layout, title: str, target: Path) -> None:
 
 # Where each note's digest is kept: a note whose digest is unchanged is not drawn again.
 DIGESTS_FOLDER = ".notes"
-_CODE = ("countrynote.py", "pdfpages.py", "house.mplstyle", "htmlpage.py", "catalogue.py")
+_CODE = ("countrynote.py", "pdfpages.py", "house.mplstyle", "htmlpage.py", "catalogue.py",
+         "fmt.py")
 
 
 def _digest(country: dict, vintage: dict, out: Path) -> str:
