@@ -332,7 +332,7 @@ def _draw(pages: Layout, title: str, target: Path) -> None:
 # Where each note's digest is kept: a note whose digest is unchanged is not drawn again.
 DIGESTS_FOLDER = ".notes"
 _CODE = ("countrynote.py", "pdfpages.py", "house.mplstyle", "htmlpage.py", "catalogue.py",
-         "fmt.py")
+         "fmt.py", "plotting.py")
 
 
 def _digest(country: dict, vintage: dict, out: Path) -> str:

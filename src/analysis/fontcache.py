@@ -71,7 +71,8 @@ def _caching(original, module):
                 cache.clear()
             cache[key] = (data, mapping)
         data, mapping = cache[key]
-        font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # as the subset was made
+        # As the subsetter loads fonts: no timestamp or bounds recalculated on saving.
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
         return module.SubsetResults(font, dict(mapping))._as_cm()
 
     setattr(get_glyphs_subset, _MARK, cache)

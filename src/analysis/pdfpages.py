@@ -8,6 +8,8 @@ import io
 import textwrap
 from pathlib import Path
 
+from analysis.errors import AnalysisError
+
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 LEFT = 0.07  # left margin, page fraction
 
@@ -79,7 +81,7 @@ def place(drawn: io.BytesIO, placements: dict[int, list], target: Path) -> None:
         for index, (export, (left, bottom, width, _height)) in enumerate(items):
             chart = PdfReader(export).pages[0]
             name = f"/Chart{number}_{index}"
-            _add_xobject(writer, page, name, _form(writer, chart))
+            _add_xobject(writer, page, name, _form(writer, chart, export))
             scale = width * page_w / float(chart.mediabox.width)
             x, y = left * page_w, bottom * page_h
             # The form's own origin is the chart's lower left corner (its media box's).
@@ -90,10 +92,13 @@ def place(drawn: io.BytesIO, placements: dict[int, list], target: Path) -> None:
     writer.write(target)
 
 
-def _form(writer, chart):
+def _form(writer, chart, export):
     """A chart's page as a form XObject in `writer`: its content, resources and media box."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
 
+    resources = chart.get("/Resources")
+    if resources is None:
+        raise AnalysisError(f"{export}: its page has no /Resources; export the chart again")
     contents = chart.get("/Contents")
     streams = contents.get_object() if contents is not None else []
     if not isinstance(streams, list):
@@ -106,7 +111,7 @@ def _form(writer, chart):
         NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): ArrayObject(FloatObject(v) for v in
                                          (box.left, box.bottom, box.right, box.top)),
-        NameObject("/Resources"): chart["/Resources"].get_object().clone(writer),
+        NameObject("/Resources"): resources.get_object().clone(writer),
     })
     return writer._add_object(form.flate_encode())
 
