@@ -67,3 +67,57 @@ def test_an_unexpected_hook_is_left_alone(monkeypatch, stand_in):
     monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset", stand_in)
     assert fontcache.install() is False
     assert _backend_pdf_ps.get_glyphs_subset is stand_in
+
+
+def _font(weight: str) -> str:
+    from matplotlib import font_manager
+
+    return font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans",
+                                                             weight=weight))
+
+
+def _glyphs(fontfile: str, text: str) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(fontfile, lazy=True) as font:
+        cmap, order = font.getBestCmap(), font.getGlyphOrder()
+        index = {name: i for i, name in enumerate(order)}
+        return {index[cmap[ord(ch)]] for ch in text}
+
+
+def subset(fontfile, glyphs) -> tuple[bytes, dict]:
+    """matplotlib's own subset (not the cache's): its bytes and glyph map."""
+    original = _backend_pdf_ps.get_glyphs_subset
+    with getattr(original, "__wrapped__", original)(fontfile, glyphs) as made:
+        return _backend_pdf_ps.font_as_file(made.font).getvalue(), dict(made.glyph_index_map)
+
+
+# Texts a chart shows: ligatures (their glyphs have codes of their own, outside the base's
+# first ranges' letters), accented UN names, super- and subscripts, signs and arrows.
+CHART_TEXTS = ["Remittances received, 2015–2023", "ﬁ ﬂ ﬃ office flow", "Türkiye Côte d’Ivoire",
+               "km² 10³ ×1,000 − → ≥ ±", "US$ € ₽ £ “quoted” … 50%", "Curaçao São Tomé Åland"]
+
+
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_a_subset_cut_from_the_base_font_is_the_whole_fonts_subset(weight):
+    from matplotlib import font_manager
+
+    fontfile = font_manager.FontPath(_font(weight), 0)
+    base = fontcache._Base(subset, fontfile)
+    for text in CHART_TEXTS:
+        glyphs = _glyphs(fontfile, text)
+        assert base.cut(subset, glyphs) == subset(fontfile, glyphs), text
+    # A glyph the base lacks (Cyrillic): no cut, the whole font serves.
+    assert base.cut(subset, _glyphs(fontfile, "Россия")) is None
+
+
+def test_a_base_keeps_the_codes_of_the_glyphs_it_holds_only_as_parts(monkeypatch):
+    # With ASCII alone asked for, the ligature "ﬁ" enters the base only through the rule
+    # f + i -> ﬁ; its own code (U+FB01) must come with it, as in the whole font's subset.
+    from matplotlib import font_manager
+
+    monkeypatch.setattr(fontcache, "BASE_RANGES", ((0x20, 0x7F),))
+    fontfile = font_manager.FontPath(_font("normal"), 0)
+    base = fontcache._Base(subset, fontfile)
+    glyphs = _glyphs(fontfile, "ﬁ office")
+    assert base.cut(subset, glyphs) == subset(fontfile, glyphs)
