@@ -32,12 +32,16 @@ def _pdf(title: str) -> bytes:
 TITLES = ["Remittances received", "Refugees hosted by Iran", "Ωμέγα ≥ 5 “quoted”"]
 
 
-def test_the_cache_gives_the_same_pdf_bytes_as_fonttools(monkeypatch):
+@pytest.mark.parametrize("base_after", [0, 1000])  # subsets cut from a base font, or not
+def test_the_cache_gives_the_same_pdf_bytes_as_fonttools(monkeypatch, base_after):
     assert fontcache.install()
+    original = _backend_pdf_ps.get_glyphs_subset.__wrapped__
+    monkeypatch.setattr(fontcache, "BASE_AFTER", base_after)
+    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset",
+                        fontcache._caching(original, _backend_pdf_ps))  # a fresh cache
     cached = [_pdf(t) for t in TITLES]
     again = [_pdf(t) for t in TITLES]  # now every subset comes from the cache
-    wrapper = _backend_pdf_ps.get_glyphs_subset
-    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset", wrapper.__wrapped__)
+    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset", original)
     monkeypatch.setattr(fontcache, "install", lambda: False)  # use_style must not re-install
     plain = [_pdf(t) for t in TITLES]
     assert cached == plain
@@ -60,6 +64,35 @@ def test_each_subset_is_made_once(monkeypatch):
     assert len(made) == first
     _pdf("Another title")
     assert len(made) > first
+
+
+def test_a_base_font_is_built_once_a_font_has_been_subset_base_after_times(monkeypatch):
+    from matplotlib import font_manager
+
+    assert fontcache.install()
+    original = _backend_pdf_ps.get_glyphs_subset.__wrapped__
+    asked = []  # (cut from a base?, how many glyphs) of each call reaching fontTools
+
+    def counting(fontfile, glyphs):
+        asked.append((isinstance(fontfile, fontcache._InMemoryFont), len(glyphs)))
+        return original(fontfile, glyphs)
+
+    monkeypatch.setattr(fontcache, "BASE_AFTER", 2)
+    wrapper = fontcache._caching(counting, _backend_pdf_ps)
+    fontfile = font_manager.FontPath(_font("normal"), 0)
+    for text in ("First", "Second"):  # two subsets of the whole font
+        with wrapper(fontfile, _glyphs(fontfile, text)):
+            pass
+    assert [cut for cut, n in asked] == [False, False]
+    asked.clear()
+    with wrapper(fontfile, _glyphs(fontfile, "Third")):  # the third builds the base
+        pass
+    assert len(asked) >= 2 and all(not cut and n > 500 for cut, n in asked[:-1])  # its passes
+    assert asked[-1] == (True, len(_glyphs(fontfile, "Third")))  # then cut from it
+    asked.clear()
+    with wrapper(fontfile, _glyphs(fontfile, "Fourth")):  # the base is kept
+        pass
+    assert asked == [(True, len(_glyphs(fontfile, "Fourth")))]
 
 
 @pytest.mark.parametrize("stand_in", [lambda fontfile: None, lambda fontfile, glyphs, x: None])
