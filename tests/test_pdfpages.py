@@ -76,3 +76,23 @@ def test_a_page_keeps_what_it_drew_around_the_charts(tmp_path):
     # The page's own drawing, wrapped in q ... Q, comes before the chart is drawn.
     assert content.lstrip().startswith(b"q")
     assert content.index(b"Q\nq ") < content.index(b"Do Q")
+
+
+def test_a_documents_digest_changes_with_what_it_shows_places_and_is_drawn_with(tmp_path,
+                                                                                monkeypatch):
+    chart = tmp_path / "chart.pdf"
+    chart.write_bytes(b"%PDF one")
+    code = ["pdfpages.py"]
+    first = pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code)
+    assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code) == first
+    assert pdfpages.digest({"name": "Tajikistan"}, [chart], code) != first
+    assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code + ["fmt.py"]) != first
+    chart.write_bytes(b"%PDF two")
+    assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code) != first
+    chart.write_bytes(b"")
+    empty = pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code)
+    chart.unlink()
+    assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code) != empty  # absent != empty
+    chart.write_bytes(b"%PDF one")
+    monkeypatch.setattr(pdfpages, "_library_versions", lambda: '{"matplotlib": "9.9"}')
+    assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code) != first  # a new release

@@ -15,9 +15,7 @@ together with pypdf.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -30,8 +28,7 @@ from analysis import atomic, pdfpages, plotting
 TITLE = "Almaty Process 2015: the evidence by theme"
 _METADATA = pdfpages.metadata(TITLE)
 PAGES_FOLDER = ".briefing"
-_CODE = [Path(__file__), Path(pdfpages.__file__),
-         Path(plotting.__file__).with_name("house.mplstyle")]
+_CODE = ("briefing.py", "pdfpages.py", "house.mplstyle", "plotting.py")
 _text_block = pdfpages.text_block
 
 
@@ -101,15 +98,9 @@ def _failed_page(pdf, theme: dict) -> None:
 def _digest(theme: dict, out: Path) -> str:
     """What a theme's pages show: its entry (without timings), its figure files, this code."""
     shown = {k: v for k, v in theme.items() if k not in ("duration_s", "up_to_date")}
-    h = hashlib.sha256(json.dumps(shown, sort_keys=True).encode("utf-8"))
-    for chart in theme["charts"]:
-        for fmt_ in ("pdf", "png"):
-            path = chart["files"].get(fmt_)
-            if path and (out / path).is_file():
-                h.update((out / path).read_bytes())
-    for path in _CODE:
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    files = [out / chart["files"][fmt_] for chart in theme["charts"]
+             for fmt_ in ("pdf", "png") if chart["files"].get(fmt_)]
+    return pdfpages.digest(shown, files, _CODE)
 
 
 def theme_pages(theme: dict, out: Path) -> Path | None:

@@ -23,9 +23,7 @@ same printed in greyscale (the charts mark their series by line style and marker
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -339,14 +337,9 @@ def _digest(country: dict, vintage: dict, out: Path) -> str:
     """What a note shows: the country's entry (without timings), the data vintage, the PDF
     exports of its charts, and the code that draws it."""
     shown = {k: v for k, v in country.items() if k not in ("duration_s", "up_to_date")}
-    h = hashlib.sha256(json.dumps([shown, vintage], sort_keys=True).encode("utf-8"))
-    for chart in chosen_charts(country):
-        export = Path(out) / chart["files"].get("pdf", "")
-        if chart["files"].get("pdf") and export.is_file():
-            h.update(export.read_bytes())
-    for name in _CODE:
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()
+    exports = [Path(out) / chart["files"]["pdf"] for chart in chosen_charts(country)
+               if chart["files"].get("pdf")]
+    return pdfpages.digest([shown, vintage], exports, _CODE)
 
 
 def note(country: dict, vintage: dict, out: Path) -> Path:

@@ -11,8 +11,9 @@ as the processed files read, and the run record's list of the package code used 
 alone; importing the package again takes a fifth of a second, the libraries stay loaded),
 restores matplotlib's settings and the warning filters as they were before the first run,
 closes every figure, sets ANALYSIS_ROOT and moves to the notebook's folder. What the libraries
-keep stays: matplotlib's font caches, and the base fonts and PDF font subsets
-`analysis.fontcache` keeps in matplotlib's module (the same glyphs give the same bytes, whichever run asked first).
+keep stays: matplotlib's font caches, and the base fonts and PDF font subsets that
+`analysis.fontcache` keeps in matplotlib's module (the same glyphs give the same bytes,
+whichever run asked first).
 
 A run that fails, for whatever reason (an error in a cell, a timeout, a kernel that died), ends
 the kernel: the next run starts a new one, so that nothing a broken run left behind reaches the
