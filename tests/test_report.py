@@ -766,3 +766,28 @@ def test_the_page_is_clean_in_a_real_browser(report_run, tmp_path):
     shot = tmp_path / "page.png"
     assert pagecheck.check_page(paths.reports / "index.html", shot, follow=True) == []
     assert shot.stat().st_size > 100_000  # a long page with charts, not a blank one
+
+
+def test_a_run_that_left_no_executed_notebook_is_listed_without_a_link(built_root, tmp_path):
+    """A worker process killed mid-run leaves no executed notebook: the page names the run as
+    failed and links to no missing file."""
+    from analysis import htmlpage
+
+    out = tmp_path / "out"
+    options = report.Options(themes=("remittances",), profiles=(), states=None, years=None,
+                             formats=("svg",), out=out)
+    (task,) = report.plan(options, built_root)
+    assert not task.output.exists()
+    result = report.TaskResult(task, report.FAILED, "the worker process running it died",
+                               task.output)
+    data = summary.build([result], options, json.loads(built_root.vintage_json.read_text()))
+    data["summary"] = keymessages.build(data, built_root)
+    jsonschema.validate(data, summary.SCHEMA)
+    (theme,) = [t for t in data["themes"] if t["id"] == "remittances"]
+    assert theme["status"] == "failed" and theme["notebook"] is None
+    htmlpage.write(data, out / "index.html")
+    htmlpage.write_themes(data, out)
+    for page in (out / "index.html", out / "themes" / "remittances" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "the worker process running it died" in html
+        assert task.output.name not in html

@@ -277,7 +277,9 @@ def _run_fields(result, out: Path) -> dict:
     return {
         "status": "ok" if up_to_date else result.status,
         "error": result.error,
-        "notebook": result.output_notebook.relative_to(out).as_posix(),
+        # A run whose worker process died left no executed notebook: nothing to link to.
+        "notebook": (result.output_notebook.relative_to(out).as_posix()
+                     if result.output_notebook.is_file() else None),
         "figures": list(result.figures),
         # A chart recorded before captions had claims has none.
         "charts": [{**chart, "claims": chart.get("claims", [])} for chart in result.charts],
