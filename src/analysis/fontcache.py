@@ -13,8 +13,9 @@ that goes into reading and pruning the font's layout tables for the scripts no c
   layout rules for them are the same in both (the tests compare the bytes; the base keeps
   the character codes of every glyph it holds, so that the ligatures keep theirs). A chart
   with a glyph the base lacks is subset from the whole font, as before. Building a base takes
-  some 0.3 s, as much as ten subsets; a chart's subset from it some 20 ms instead of 55. So a
-  process builds a font's base only once it has made `BASE_AFTER` subsets of that font.
+  some 0.3 s, as much as ten to fifteen subsets; a chart's subset from it some 20 ms instead
+  of 55. So a process builds a font's base only once it has made `BASE_AFTER` subsets of that
+  font: a kernel that runs one notebook never does (it would not earn the cost back).
 - A cache of the subsets made: the same glyphs give the same bytes, so a request seen before
   is answered from the bytes kept (`TTFont` over them saves them back unchanged).
 
@@ -36,9 +37,11 @@ import os
 
 log = logging.getLogger(__name__)
 
-# A base costs about as much as ten subsets of the whole font: a process makes one only once
-# it has made this many subsets of the font (a kernel running one notebook often makes fewer).
-BASE_AFTER = 12
+# A base costs as much as ten to fifteen subsets of the whole font, and one notebook makes
+# fewer than thirty in all: a process builds a font's base only once it has made this many
+# subsets of the font, which a kernel running one notebook (plain papermill) does not reach
+# and a report worker's kernel, serving ten notebooks in turn, reaches in its third or so.
+BASE_AFTER = 40
 MAX_ENTRIES = 4000  # about 15 KB each: at most some 60 MB, then the cache starts again
 _MARK = "_analysis_subset_cache"  # the attribute marking the wrapper as ours
 # The characters a base font keeps (Unicode blocks, end excluded): Basic Latin, Latin-1 and
