@@ -164,14 +164,16 @@ _NOTE_COLUMNS = ["indicator", "measure", "iso3", "origin_iso3", "destination_iso
 _NOTES_CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 
 
-def _notes_table(path: Path) -> pd.DataFrame:
+def _notes_table(path: Path) -> tuple[tuple, pd.DataFrame]:
+    """The notes table and the version it was kept under: its time read before the table, so
+    that a table rebuilt meanwhile is kept under the old time and read again next time."""
     key = (str(path), path.stat().st_mtime_ns) if path.exists() else None
     if key is None or key not in _NOTES_CACHE:
         table = _read(path)  # raises, naming the file, when it is not built
         _NOTES_CACHE.clear()
         _NOTES_CACHE[key] = table
     _files_read.add(Path(path))
-    return _NOTES_CACHE[key]
+    return key, _NOTES_CACHE[key]
 
 
 # Per table version and grouping: the notes' texts joined per observation (chart CSVs look
@@ -188,8 +190,8 @@ def observation_note_texts(column: str, key: tuple[str, ...], *,
     path = paths.observation_notes
     if not path.exists():
         return pd.DataFrame(columns=["series", *key, "text"])
-    notes = _notes_table(path)
-    cache_key = (str(path), path.stat().st_mtime_ns, column, tuple(key))
+    version, notes = _notes_table(path)
+    cache_key = (*version, column, tuple(key))  # the version read, not the file's time now
     if cache_key not in _NOTE_TEXTS_CACHE:
         mine = notes[notes[column].notna() & (notes[column] != "")]
         mine = mine.assign(text=mine["kind"] + ": " + mine["reason"],
@@ -213,7 +215,7 @@ def observation_notes(states: Iterable[str] | None = None, years: Years = None, 
     paths = paths or project_paths()
     if missing_ok and not paths.observation_notes.exists():
         return pd.DataFrame(columns=_NOTE_COLUMNS)
-    frame = _notes_table(paths.observation_notes)
+    _, frame = _notes_table(paths.observation_notes)
     if years is not None:
         frame = frame[frame["year"].between(int(years[0]), int(years[1]))]
     if states is not None:
