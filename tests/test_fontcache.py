@@ -154,3 +154,24 @@ def test_a_base_keeps_the_codes_of_the_glyphs_it_holds_only_as_parts(monkeypatch
     base = fontcache._Base(subset, fontfile)
     glyphs = _glyphs(fontfile, "ﬁ office")
     assert base.cut(subset, glyphs) == subset(fontfile, glyphs)
+
+
+def test_prepared_house_fonts_serve_the_first_subset_from_their_base(monkeypatch):
+    assert fontcache.install()
+    original = _backend_pdf_ps.get_glyphs_subset.__wrapped__
+    cut = []
+
+    def counting(fontfile, glyphs):
+        cut.append(isinstance(fontfile, fontcache._InMemoryFont))
+        return original(fontfile, glyphs)
+
+    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset",
+                        fontcache._caching(counting, _backend_pdf_ps))  # fresh: no base yet
+    assert fontcache.bases_ready() == 0
+    before = plt.rcParams.copy()
+    assert plotting.prepare_pdf_fonts() == 2  # regular and bold
+    assert fontcache.bases_ready() == 2
+    assert plt.rcParams == before  # matplotlib's settings as they were
+    cut.clear()
+    _pdf("A first chart")  # regular and bold text: both subsets cut from the bases
+    assert cut and all(cut)

@@ -61,7 +61,8 @@ def test_each_run_starts_as_in_a_new_kernel(kernel, tmp_path, built_root):
         "print('WIDTH', matplotlib.rcParams['lines.linewidth'])\n"
         "print('CWD', os.getcwd())\nprint('ROOT', os.environ['ANALYSIS_ROOT'])\n"
         "print('LOADED', 'analysis.load' in sys.modules)",
-        "from analysis import load\nprint('READ', load.files_read())")
+        "from analysis import load\nprint('READ', load.files_read())",
+        "from analysis import fontcache\nprint('FONT BASES', fontcache.bases_ready())")
 
     assert "READ ['indicators.parquet']" in _printed(_run(kernel, first, root))
     pid = kernel.manager.provisioner.process.pid
@@ -75,8 +76,9 @@ def test_each_run_starts_as_in_a_new_kernel(kernel, tmp_path, built_root):
     assert f"ROOT {root}" in printed
     assert "LOADED False" in printed  # the package is imported afresh by each run
     assert "READ []" in printed  # so its record lists only this run's reads
+    assert "FONT BASES 2" in printed  # made as the kernel started: regular and bold
     counts = [c.execution_count for c in nbformat.read(out, 4).cells]
-    assert counts == [1, 2]
+    assert counts == [1, 2, 3]
 
 
 def matplotlib_default(key: str):

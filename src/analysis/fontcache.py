@@ -15,7 +15,9 @@ that goes into reading and pruning the font's layout tables for the scripts no c
   with a glyph the base lacks is subset from the whole font, as before. Building a base takes
   some 0.3 s, as much as ten to fifteen subsets; a chart's subset from it some 20 ms instead
   of 55. So a process builds a font's base only once it has made `BASE_AFTER` subsets of that
-  font: a kernel that runs one notebook never does (it would not earn the cost back).
+  font: a kernel that runs one notebook never does (it would not earn the cost back). A
+  report worker's kernel, which will serve ten, builds the house fonts' bases as it starts
+  (`prepare`, called by `plotting.prepare_pdf_fonts`).
 - A cache of the subsets made: the same glyphs give the same bytes, so a request seen before
   is answered from the bytes kept (`TTFont` over them saves them back unchanged).
 
@@ -68,6 +70,25 @@ def install() -> bool:
         return False  # not the function this wrapper was written for
     _backend_pdf_ps.get_glyphs_subset = _caching(original, _backend_pdf_ps)
     return True
+
+
+def prepare(fontfiles) -> int:
+    """Build each font's base now, whatever `BASE_AFTER` says: for a process that will save
+    many charts (a report worker's kernel, see `warmkernel`). Returns how many are ready."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    build = getattr(_backend_pdf_ps.get_glyphs_subset, "prepare", None)
+    if build is None:  # the cache is not installed
+        return 0
+    return sum(build(fontfile) is not None for fontfile in fontfiles)
+
+
+def bases_ready() -> int:
+    """How many base fonts the installed cache has built (0 when none is installed)."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    bases = getattr(_backend_pdf_ps.get_glyphs_subset, "bases", {})
+    return sum(found is not None for found in bases.values())
 
 
 def cache_size() -> int:
@@ -125,11 +146,17 @@ def _caching(original, module):
         with original(fontfile, glyphs) as made:
             return module.font_as_file(made.font).getvalue(), dict(made.glyph_index_map)
 
-    def base(font: tuple, fontfile) -> _Base | None:
-        """The font's base, once this process has made BASE_AFTER subsets of the font."""
+    def font_of(fontfile) -> tuple:
+        path = os.fspath(getattr(fontfile, "path", fontfile))
+        stat = os.stat(path)
+        return path, getattr(fontfile, "face_index", 0), stat.st_mtime_ns, stat.st_size
+
+    def base(font: tuple, fontfile, now: bool = False) -> _Base | None:
+        """The font's base, once this process has made BASE_AFTER subsets of the font (or
+        `now`)."""
         if font not in bases:
             whole_subsets[font] = whole_subsets.get(font, 0) + 1
-            if whole_subsets[font] <= BASE_AFTER:
+            if whole_subsets[font] <= BASE_AFTER and not now:
                 return None
             try:
                 bases[font] = _Base(subset, fontfile)
@@ -140,9 +167,7 @@ def _caching(original, module):
         return bases[font]
 
     def get_glyphs_subset(fontfile, glyphs):
-        path = os.fspath(getattr(fontfile, "path", fontfile))
-        stat = os.stat(path)
-        font = (path, getattr(fontfile, "face_index", 0), stat.st_mtime_ns, stat.st_size)
+        font = font_of(fontfile)
         key = (*font, frozenset(glyphs))
         if key not in cache:
             found = base(font, fontfile)
@@ -156,6 +181,8 @@ def _caching(original, module):
         return module.SubsetResults(font, dict(mapping))._as_cm()
 
     setattr(get_glyphs_subset, _MARK, cache)
+    get_glyphs_subset.bases = bases
+    get_glyphs_subset.prepare = lambda fontfile: base(font_of(fontfile), fontfile, now=True)
     get_glyphs_subset.__wrapped__ = original
     get_glyphs_subset.__doc__ = original.__doc__
     return get_glyphs_subset

@@ -64,6 +64,22 @@ def use_style() -> None:
     fontcache.install()  # PDF exports: each font subset made once per process
 
 
+def prepare_pdf_fonts() -> int:
+    """Build now the PDF font bases (see `fontcache`) of the house style's text fonts, regular
+    and bold: for a process that will save many charts, a report worker's kernel. matplotlib's
+    settings are left as they were. Returns how many bases are ready."""
+    from matplotlib import font_manager
+
+    fontcache.install()
+    with plt.style.context(STYLE):
+        fonts = [font_manager.findfont(font_manager.FontProperties(weight=weight))
+                 for weight in ("normal", "bold")]
+    as_file = getattr(font_manager, "FontPath", None)  # matplotlib >= 3.11: with its face
+    if as_file is not None:
+        fonts = [f if hasattr(f, "face_index") else as_file(f, 0) for f in fonts]
+    return fontcache.prepare(fonts)
+
+
 # ---------------------------------------------------------------------------
 # States' looks
 # ---------------------------------------------------------------------------

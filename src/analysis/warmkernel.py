@@ -54,7 +54,8 @@ def prepare(folder, root):
     os.chdir(folder)
 """
 # Run once, after the kernel started: that module, then the package with every theme module,
-# which imports the libraries they use (the package itself is dropped before each run).
+# which imports the libraries they use (the package itself is dropped before each run), and
+# the PDF font bases (`fontcache`), which stay in matplotlib's module.
 _PRELOAD = f"""
 import importlib, pkgutil, sys, types
 _side = types.ModuleType("_analysis_warm_kernel")
@@ -64,6 +65,8 @@ try:
     import analysis.notebook, analysis.themes
     for _module in pkgutil.iter_modules(analysis.themes.__path__, "analysis.themes."):
         importlib.import_module(_module.name)
+    import analysis.plotting
+    analysis.plotting.prepare_pdf_fonts()  # this kernel will save many charts' PDFs
 except Exception:  # the notebook's own import fails in its cell, where its log shows it
     pass
 """
