@@ -103,7 +103,7 @@ class TaskResult:
     task: Task
     status: str  # OK, FAILED or UP_TO_DATE
     error: str | None
-    output_notebook: Path
+    output_notebook: Path | None  # None: the run left none (its worker process died)
     figures: list[str] = field(default_factory=list)  # relative paths, every format
     charts: list[dict] = field(default_factory=list)  # per figure: title, caption, claims...
     key_figures: list[dict] = field(default_factory=list)
@@ -282,10 +282,16 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _worker_start(parent: int) -> None:
+# A worker's kernel builds the PDF font bases as it starts (see `fontcache`) when it will run
+# at least this many notebooks on average: about 0.8 s, earned back over two or three runs.
+PREPARE_FONTS_RUNS = 3
+
+
+def _worker_start(parent: int, prepare_fonts: bool = False) -> None:
     """In each worker process, once: end with the parent, log to stderr (the current notebook's
     log file while a run goes on), import papermill ahead of the first run, and keep a kernel
-    for this worker's runs (started by the first; ended when the worker ends)."""
+    for this worker's runs (started by the first; ended when the worker ends), which builds
+    the PDF font bases as it starts if `prepare_fonts`."""
     global _kernel
     from multiprocessing.util import Finalize
 
@@ -300,7 +306,7 @@ def _worker_start(parent: int) -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
     import papermill  # noqa: F401
 
-    _kernel = WarmKernel(KERNEL, START_TIMEOUT, KERNEL_ARGUMENTS)
+    _kernel = WarmKernel(KERNEL, START_TIMEOUT, KERNEL_ARGUMENTS, prepare_fonts)
     Finalize(_kernel, _kernel.shutdown, exitpriority=10)  # run as the worker process ends
 
 
@@ -346,8 +352,9 @@ def _run_all(tasks: list[Task], jobs: int) -> Iterator[TaskResult]:
     if not tasks:
         return
     # spawn: each worker is a fresh interpreter (no state or threads copied from this one).
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_start,
-                               initargs=(os.getpid(),),
+    workers = min(jobs, len(tasks))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
+                               initargs=(os.getpid(), len(tasks) >= PREPARE_FONTS_RUNS * workers),
                                mp_context=multiprocessing.get_context("spawn"))
     with pool:
         futures = {pool.submit(_run_in_worker, task): task for task in tasks}
@@ -510,7 +517,9 @@ def _handle(result: TaskResult, planned: Task, done: dict[str, TaskResult],
     """Record one finished run: fingerprint, log line, its briefing pages or country note.
     The result is kept with the paths it will have once the staging folder is in place."""
     _remember(result, planned)
-    result = dataclasses.replace(result, task=planned, output_notebook=planned.output)
+    left = result.output_notebook is not None and result.output_notebook.is_file()
+    result = dataclasses.replace(result, task=planned,
+                                 output_notebook=planned.output if left else None)
     done[result.task.stem] = result
     if result.status == OK:
         log.info("report: %-32s ok, %d figure and data file(s) (%.1fs)", result.task.output.name,

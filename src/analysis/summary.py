@@ -279,7 +279,7 @@ def _run_fields(result, out: Path) -> dict:
         "error": result.error,
         # A run whose worker process died left no executed notebook: nothing to link to.
         "notebook": (result.output_notebook.relative_to(out).as_posix()
-                     if result.output_notebook.is_file() else None),
+                     if result.output_notebook is not None else None),
         "figures": list(result.figures),
         # A chart recorded before captions had claims has none.
         "charts": [{**chart, "claims": chart.get("claims", [])} for chart in result.charts],
