@@ -81,6 +81,19 @@ def test_each_run_starts_as_in_a_new_kernel(kernel, tmp_path, built_root):
     assert counts == [1, 2, 3]
 
 
+def test_a_kernel_for_one_run_builds_no_font_bases(tmp_path):
+    """The bases pay off over several runs (see `fontcache`): a kernel told it will run few
+    notebooks does not build them as it starts."""
+    few = WarmKernel(report.KERNEL, report.START_TIMEOUT, report.KERNEL_ARGUMENTS,
+                     prepare_fonts=False)
+    try:
+        source = _notebook(tmp_path / "one.ipynb", "from analysis import fontcache\n"
+                           "print('FONT BASES', fontcache.bases_ready())")
+        assert "FONT BASES 0" in _printed(_run(few, source, tmp_path))
+    finally:
+        few.shutdown()
+
+
 def matplotlib_default(key: str):
     import matplotlib
 

@@ -56,17 +56,18 @@ def prepare(folder, root):
 # Run once, after the kernel started: that module, then the package with every theme module,
 # which imports the libraries they use (the package itself is dropped before each run), and
 # the PDF font bases (`fontcache`), which stay in matplotlib's module.
-_PRELOAD = f"""
+_PRELOAD = """
 import importlib, pkgutil, sys, types
 _side = types.ModuleType("_analysis_warm_kernel")
-exec({_KERNEL_SIDE!r}, _side.__dict__)
+exec({kernel_side!r}, _side.__dict__)
 sys.modules[_side.__name__] = _side
 try:
     import analysis.notebook, analysis.themes
     for _module in pkgutil.iter_modules(analysis.themes.__path__, "analysis.themes."):
         importlib.import_module(_module.name)
-    import analysis.plotting
-    analysis.plotting.prepare_pdf_fonts()  # this kernel will save many charts' PDFs
+    if {prepare_fonts!r}:  # this kernel will save many charts' PDFs
+        import analysis.plotting
+        analysis.plotting.prepare_pdf_fonts()
 except Exception:  # the notebook's own import fails in its cell, where its log shows it
     pass
 """
@@ -95,10 +96,14 @@ def _manager_class():
 class WarmKernel:
     """One kernel that runs notebooks one after another (see the module's doc)."""
 
-    def __init__(self, kernel_name: str, start_timeout: float, extra_arguments: list[str]):
+    def __init__(self, kernel_name: str, start_timeout: float, extra_arguments: list[str],
+                 prepare_fonts: bool = True):
         self.kernel_name = kernel_name
         self.start_timeout = start_timeout
         self.extra_arguments = list(extra_arguments)
+        # Build the PDF font bases as the kernel starts: worth it for a kernel that will run
+        # several notebooks, not for one rerun (about 0.8 s, earned back over two or three).
+        self.prepare_fonts = prepare_fonts
         self.manager = None
         self._control = None  # our own client: shell channel only
         self._forward: threading.Thread | None = None
@@ -140,7 +145,8 @@ class WarmKernel:
         self._control.load_connection_info(self.manager.get_connection_info())
         self._control.start_channels(iopub=False, stdin=False, hb=False)
         self._control.wait_for_ready(timeout=self.start_timeout)
-        self._run_silently(_PRELOAD)
+        self._run_silently(_PRELOAD.format(kernel_side=_KERNEL_SIDE,
+                                           prepare_fonts=self.prepare_fonts))
 
     def shutdown(self) -> None:
         """End the kernel (it is idle or failed: nothing to wait for) and close its clients."""
