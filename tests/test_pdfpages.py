@@ -94,5 +94,6 @@ def test_a_documents_digest_changes_with_what_it_shows_places_and_is_drawn_with(
     chart.unlink()
     assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code) != empty  # absent != empty
     chart.write_bytes(b"%PDF one")
-    monkeypatch.setattr(pdfpages, "_library_versions", lambda: '{"matplotlib": "9.9"}')
+    monkeypatch.setattr(pdfpages.fingerprint, "library_versions",
+                        lambda names: {"matplotlib": "9.9"})
     assert pdfpages.digest({"name": "Kyrgyzstan"}, [chart], code) != first  # a new release

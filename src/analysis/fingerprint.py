@@ -21,6 +21,7 @@ matplotlib), so that a report with nothing to do finishes in well under two seco
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -59,20 +60,20 @@ def notebook_digest(path: Path) -> str:
     return sha256_bytes(canonical(cells).encode("utf-8"))
 
 
-_ENVIRONMENT: dict | None = None
+@functools.cache
+def library_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """The installed version of each distribution (None: not installed), read once."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 def environment() -> dict:
-    global _ENVIRONMENT
-    if _ENVIRONMENT is None:
-        env = {"python": platform.python_version()}
-        for name in LIBRARIES:
-            try:
-                env[name] = importlib.metadata.version(name)
-            except importlib.metadata.PackageNotFoundError:
-                env[name] = None
-        _ENVIRONMENT = env
-    return _ENVIRONMENT
+    return {"python": platform.python_version(), **library_versions(LIBRARIES)}
 
 
 def _resolve(name: str, base: Path) -> Path:

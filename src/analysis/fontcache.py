@@ -24,7 +24,7 @@ that goes into reading and pruning the font's layout tables for the scripts no c
 Both live in matplotlib's module, not in this package: a report worker's kernel drops the
 package's modules before each run (`warmkernel`) but keeps matplotlib, so the base fonts and
 the subsets of one run serve the next. Papermill run by hand, one kernel per notebook, builds
-the bases once per notebook.
+no base and gets the repeats within a notebook only.
 
 It hooks matplotlib's private `_backend_pdf_ps.get_glyphs_subset`; if a matplotlib release
 changes it, `install` leaves matplotlib as it is (PDFs are then made as before, only slower).

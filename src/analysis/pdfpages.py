@@ -4,15 +4,13 @@ those pages as vector with pypdf (sharp at any zoom, nothing decoded or compress
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import io
-import json
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
+from analysis import fingerprint
 from analysis.errors import AnalysisError
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
@@ -24,23 +22,17 @@ LEFT = 0.07  # left margin, page fraction
 DRAWING_LIBRARIES = ("matplotlib", "fonttools", "pypdf")
 
 
-@functools.cache
-def _library_versions() -> str:
-    return json.dumps({name: importlib.metadata.version(name) for name in DRAWING_LIBRARIES})
-
-
 def digest(shown: object, files: Iterable[Path], code: Iterable[str]) -> str:
     """The digest of a document drawn from `shown` (JSON-able), the `files` it places (absent
     ones count as absent), the package `code` that draws it (file names in the package) and
     the drawing libraries' versions: the same digest, the same document, so a kept one is not
     drawn again."""
-    h = hashlib.sha256(json.dumps(shown, sort_keys=True).encode("utf-8"))
+    h = hashlib.sha256(fingerprint.canonical(shown).encode("utf-8"))
     for path in files:
         h.update(path.read_bytes() if path.is_file() else b"\0absent\0")
-    package = Path(__file__).parent
     for name in code:
-        h.update((package / name).read_bytes())
-    h.update(_library_versions().encode("utf-8"))
+        h.update((fingerprint.PACKAGE / name).read_bytes())
+    h.update(fingerprint.canonical(fingerprint.library_versions(DRAWING_LIBRARIES)).encode())
     return h.hexdigest()
 
 
